@@ -1,0 +1,91 @@
+/**
+ * Field encodings that a payload must be written *through*, so the handler decodes exactly the payload.
+ * A codec turns a raw field value into what the handler works with, and back.
+ */
+export const NO_MATCH: unique symbol = Symbol('no-match');
+
+export interface Codec {
+  /** The decoded value, or NO_MATCH when `raw` is not in this encoding (a body that is not JSON, bad base64). */
+  decode(raw: string, root: unknown): unknown;
+  /** Re-encodes a (possibly changed) decoded value; `raw` is the field's previous encoded value. */
+  encode(decoded: unknown, root: unknown, raw: string): string;
+}
+
+const BASE64 = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/;
+
+const json: Codec = {
+  decode(raw) {
+    try {
+      return JSON.parse(raw) as unknown;
+    } catch {
+      return NO_MATCH;
+    }
+  },
+  encode: (decoded) => JSON.stringify(decoded),
+};
+
+const base64: Codec = {
+  decode: (raw) => (BASE64.test(raw) ? Buffer.from(raw, 'base64').toString('utf8') : NO_MATCH),
+  encode: (decoded) => Buffer.from(String(decoded), 'utf8').toString('base64'),
+};
+
+/** The HTTP body of an API Gateway / Function URL event: base64 exactly when the event says so. */
+const httpBody: Codec = {
+  decode: (raw, root) => (isBase64Flagged(root) ? base64.decode(raw, root) : raw),
+  encode: (decoded, root, raw) => (isBase64Flagged(root) ? base64.encode(decoded, root, raw) : String(decoded)),
+};
+
+/**
+ * S3 object keys as S3 puts them in notifications: form encoding (space → `+`, `+` → `%2B`), upper-case hex,
+ * and `/` left as is. See FIELDS.md §3.
+ */
+const s3Key: Codec = {
+  decode(raw) {
+    try {
+      return decodeURIComponent(raw.replace(/\+/g, ' '));
+    } catch {
+      return NO_MATCH;
+    }
+  },
+  encode: (decoded) => encodeS3Key(String(decoded)),
+};
+
+/** A `Cookie` header value (`a=1; b=2`) as an object of cookie values. */
+const cookieHeader: Codec = {
+  decode(raw) {
+    const cookies: Record<string, string> = {};
+    for (const part of raw.split(';')) {
+      const pair = part.trim();
+      if (pair === '') continue;
+      const eq = pair.indexOf('=');
+      if (eq <= 0) return NO_MATCH;
+      cookies[pair.slice(0, eq)] = pair.slice(eq + 1);
+    }
+    return cookies;
+  },
+  encode: (decoded) =>
+    Object.entries(decoded as Record<string, unknown>)
+      .map(([name, value]) => `${name}=${String(value)}`)
+      .join('; '),
+};
+
+/** One `name=value` cookie (an HTTP API `cookies[]` entry) as its value. */
+const cookiePair: Codec = {
+  decode: (raw) => (raw.indexOf('=') > 0 ? raw.slice(raw.indexOf('=') + 1) : NO_MATCH),
+  encode: (decoded, _root, raw) => `${raw.slice(0, raw.indexOf('='))}=${String(decoded)}`,
+};
+
+export const codecs = { json, base64, 'http-body': httpBody, 's3-key': s3Key, 'cookie-header': cookieHeader, 'cookie-pair': cookiePair } as const satisfies Record<string, Codec>;
+export type CodecId = keyof typeof codecs;
+
+/** Form-encodes an S3 key the way S3 writes it into event notifications. */
+export function encodeS3Key(key: string): string {
+  return encodeURIComponent(key)
+    .replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`)
+    .replace(/%20/g, '+')
+    .replace(/%2F/g, '/');
+}
+
+function isBase64Flagged(root: unknown): boolean {
+  return typeof root === 'object' && root !== null && (root as { isBase64Encoded?: unknown }).isBase64Encoded === true;
+}

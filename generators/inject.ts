@@ -1,0 +1,133 @@
+import type { Placement } from '../src/core/index.js';
+import { codecs, NO_MATCH } from './codecs.js';
+import type { CodecId } from './codecs.js';
+
+/**
+ * One step of a path into an event:
+ * - a key or an index;
+ * - `'*'`: every key of an object or element of an array;
+ * - `'**'`: every string leaf at any depth below (objects and arrays, not through encodings);
+ * - `{ codec }`: the field is a string in that encoding; the rest of the path walks its decoded value.
+ */
+export type Segment = string | number | '*' | '**' | { readonly codec: CodecId };
+export type Path = readonly Segment[];
+/** A path with no wildcards: it names one field. */
+export type ConcretePath = readonly (string | number | { readonly codec: CodecId })[];
+
+/** `['Records','*','body',{codec:'json'},'id']` → `Records[*].body<json>.id` */
+export function formatPath(path: Path): string {
+  let out = '';
+  for (const segment of path) {
+    if (typeof segment === 'number') out += `[${segment}]`;
+    else if (segment === '*') out += out === '' ? '*' : '[*]';
+    else if (typeof segment === 'object') out += `<${segment.codec}>`;
+    else if (segment === '**') out += out === '' ? '**' : '.**';
+    else if (/^[A-Za-z_$][\w$-]*$/.test(segment)) out += out === '' ? segment : `.${segment}`;
+    else out += `[${JSON.stringify(segment)}]`;
+  }
+  return out;
+}
+
+/**
+ * Every concrete field of `event` that `pattern` names and that holds a string, decoding through codecs on the
+ * way. A codec whose field is not in that encoding (a body that is not JSON) matches nothing.
+ */
+export function resolvePaths(event: unknown, pattern: Path): ConcretePath[] {
+  const found: ConcretePath[] = [];
+  walk(event, event, pattern, 0, [], found);
+  return found;
+}
+
+function walk(root: unknown, value: unknown, pattern: Path, at: number, prefix: ConcretePath, found: ConcretePath[]): void {
+  if (at === pattern.length) {
+    if (typeof value === 'string') found.push(prefix);
+    return;
+  }
+  const segment = pattern[at]!;
+  if (typeof segment === 'object') {
+    if (typeof value !== 'string') return;
+    const decoded = codecs[segment.codec].decode(value, root);
+    if (decoded !== NO_MATCH) walk(root, decoded, pattern, at + 1, [...prefix, segment], found);
+    return;
+  }
+  if (segment === '**') {
+    collectLeaves(value, prefix, found);
+    return;
+  }
+  if (typeof value !== 'object' || value === null) return;
+  if (segment === '*') {
+    for (const key of childKeys(value)) walk(root, (value as Record<string | number, unknown>)[key], pattern, at + 1, [...prefix, key], found);
+    return;
+  }
+  if (Object.hasOwn(value, segment)) walk(root, (value as Record<string | number, unknown>)[segment], pattern, at + 1, [...prefix, segment], found);
+}
+
+function collectLeaves(value: unknown, prefix: ConcretePath, found: ConcretePath[]): void {
+  if (typeof value === 'string') found.push(prefix);
+  else if (typeof value === 'object' && value !== null) {
+    for (const key of childKeys(value)) collectLeaves((value as Record<string | number, unknown>)[key], [...prefix, key], found);
+  }
+}
+
+function childKeys(value: object): (string | number)[] {
+  return Array.isArray(value) ? value.map((_, index) => index) : Object.keys(value);
+}
+
+/** Reads the (decoded) value at a concrete path, or `undefined` when it is not there. */
+export function readAt(event: unknown, path: ConcretePath): unknown {
+  let value: unknown = event;
+  for (const segment of path) {
+    if (typeof segment === 'object') {
+      if (typeof value !== 'string') return undefined;
+      value = codecs[segment.codec].decode(value, event);
+      if (value === NO_MATCH) return undefined;
+    } else {
+      if (typeof value !== 'object' || value === null || !Object.hasOwn(value, segment)) return undefined;
+      value = (value as Record<string | number, unknown>)[segment];
+    }
+  }
+  return value;
+}
+
+/**
+ * Returns a copy of `event` where the field at `path` is replaced by `update(old)`, re-encoding through every
+ * codec on the way up. Only the containers along the path are copied (the fuzzing loop is hot), so the result
+ * shares untouched subtrees with `event`; neither is mutated.
+ */
+export function writeAt<T>(event: T, path: ConcretePath, update: (old: unknown) => unknown): T {
+  return rewrite(event, event, path, 0, update) as T;
+}
+
+function rewrite(root: unknown, value: unknown, path: ConcretePath, at: number, update: (old: unknown) => unknown): unknown {
+  if (at === path.length) return update(value);
+  const segment = path[at]!;
+  if (typeof segment === 'object') {
+    const codec = codecs[segment.codec];
+    const raw = String(value);
+    const decoded = codec.decode(raw, root);
+    if (decoded === NO_MATCH) return value;
+    return codec.encode(rewrite(root, decoded, path, at + 1, update), root, raw);
+  }
+  if (typeof value !== 'object' || value === null) return value;
+  const copy = (Array.isArray(value) ? [...(value as unknown[])] : { ...value }) as Record<string | number, unknown>;
+  copy[segment] = rewrite(root, copy[segment], path, at + 1, update);
+  return copy;
+}
+
+/**
+ * Places a payload into a field's decoded value. Handlers often check prefixes and suffixes, so besides replacing
+ * the value the payload is appended to it, or set before its file extension (`report.csv` → `report<payload>.csv`).
+ */
+export function place(original: string, payload: string, placement: Placement): string {
+  switch (placement) {
+    case 'replace':
+      return payload;
+    case 'append':
+      return original + payload;
+    case 'before-extension': {
+      const dot = original.lastIndexOf('.');
+      const slash = original.lastIndexOf('/');
+      return dot > slash + 1 ? original.slice(0, dot) + payload + original.slice(dot) : original + payload;
+    }
+  }
+}

@@ -1,0 +1,23 @@
+export type Confidence = 'confirmed' | 'tainted';
+export type Severity = 'critical' | 'high' | 'medium' | 'low';
+
+/** What an oracle concluded about one observation. The engine adds the case, point and repro around it. */
+export interface Finding {
+  /** Oracle id (`crash`, `command-injection`, …). */
+  readonly oracle: string;
+  readonly confidence: Confidence;
+  readonly severity: Severity;
+  readonly title: string;
+  /** Human-readable proof. Secret values must already be masked. */
+  readonly evidence: string;
+  /**
+   * What makes this bug distinct within its oracle and injection point: the sink's call site, or the error type
+   * and top frames for a crash. Must not contain the canary, or every case would look new.
+   */
+  readonly signature: string;
+}
+
+/** Findings are one bug when oracle, injection point and signature agree. */
+export function dedupeKey(finding: Finding, point: string | null): string {
+  return `${finding.oracle}|${point ?? '-'}|${finding.signature}`;
+}

@@ -1,0 +1,20 @@
+export type { Placement, Injection, FuzzCase } from './case.js';
+export { CANARY_PATTERN } from './case.js';
+export type { Confidence, Severity, Finding } from './finding.js';
+export { dedupeKey } from './finding.js';
+export type {
+  Outcome,
+  CallSite,
+  Effect,
+  ProcessEffect,
+  FileEffect,
+  NetworkEffect,
+  CodeEvalEffect,
+  CanaryEffect,
+  GlobalsEffect,
+  Observation,
+} from './observation.js';
+export type { HarnessErrorCode } from './errors.js';
+export { HarnessError, isHarnessError } from './errors.js';
+export type { SerializedError } from './serialize-error.js';
+export { serializeError } from './serialize-error.js';

@@ -1,0 +1,94 @@
+import type { SerializedError } from './serialize-error.js';
+
+/** How one invocation ended. Handler misbehaviour is an outcome, never an exception in the harness. */
+export type Outcome =
+  | { readonly kind: 'returned'; readonly value: unknown }
+  | { readonly kind: 'threw'; readonly error: SerializedError }
+  | { readonly kind: 'timeout'; readonly limitMs: number }
+  | {
+      readonly kind: 'crashed';
+      /** Why the runtime died: `process.exit`, heap exhaustion, an uncaught exception or unhandled rejection. */
+      readonly reason: 'exit' | 'out-of-memory' | 'uncaught-exception' | 'unhandled-rejection' | 'worker-error';
+      readonly exitCode: number | null;
+      readonly error: SerializedError | undefined;
+    }
+  | { readonly kind: 'transport-error'; readonly error: SerializedError };
+
+/** Where in the handler's code a probed call came from: the first stack frame outside node and eventfuzz. */
+export type CallSite = string;
+
+/** A child process the handler tried to start. */
+export interface ProcessEffect {
+  readonly kind: 'process';
+  /** The API used, e.g. `child_process.exec`, `child_process.spawnSync`. */
+  readonly api: string;
+  /** The program as passed (for `exec*` the shell, e.g. `/bin/sh`). */
+  readonly file: string;
+  readonly args: readonly string[];
+  /** The command text a shell will interpret, or `null` when no shell is involved. */
+  readonly script: string | null;
+  /** True when the probe refused to run it (it carried a payload token and `--allow-exec` was off). */
+  readonly blocked: boolean;
+  readonly callSite: CallSite;
+}
+
+/** A file-system call. `path` as passed; `resolved` absolute. */
+export interface FileEffect {
+  readonly kind: 'file';
+  readonly api: string;
+  readonly op: 'read' | 'write' | 'delete' | 'list' | 'other';
+  readonly path: string;
+  readonly resolved: string;
+  readonly blocked: boolean;
+  readonly callSite: CallSite;
+}
+
+/** An outbound connection attempt. */
+export interface NetworkEffect {
+  readonly kind: 'network';
+  readonly api: string;
+  readonly host: string;
+  readonly port: number | null;
+  readonly url: string | null;
+  readonly blocked: boolean;
+  readonly callSite: CallSite;
+}
+
+/** Text handed to a code-evaluation sink (eval, Function, vm.*, a function-reviving deserializer). */
+export interface CodeEvalEffect {
+  readonly kind: 'code-eval';
+  readonly api: string;
+  readonly code: string;
+  readonly callSite: CallSite;
+}
+
+/** Proof of execution: the canary program ran, or the canary function was called, with this token. */
+export interface CanaryEffect {
+  readonly kind: 'canary';
+  readonly via: 'program' | 'function';
+  readonly token: string;
+  readonly detail: string;
+}
+
+/** A built-in prototype or global gained or changed a property during the invocation. */
+export interface GlobalsEffect {
+  readonly kind: 'globals-modified';
+  readonly target: string;
+  readonly key: string;
+  readonly detail: string;
+}
+
+export type Effect = ProcessEffect | FileEffect | NetworkEffect | CodeEvalEffect | CanaryEffect | GlobalsEffect;
+
+/** Everything a runner saw of one invocation. Every runner returns this same shape. */
+export interface Observation {
+  readonly caseId: string;
+  readonly outcome: Outcome;
+  readonly durationMs: number;
+  /** Console output, stdout and stderr written during the invocation, one entry per write (capped). */
+  readonly logs: readonly string[];
+  /** Side effects recorded by probes; `undefined` when the runner cannot observe them (remote targets). */
+  readonly effects: readonly Effect[] | undefined;
+  /** Which warm instance served the invocation (worker id), for oracles that compare invocations. */
+  readonly instance: string;
+}

@@ -1,0 +1,23 @@
+import { fileURLToPath } from 'node:url';
+import { defineConfig } from 'vitest/config';
+
+const root = fileURLToPath(new URL('..', import.meta.url));
+const fromRoot = (path: string): string => fileURLToPath(new URL(`../${path}`, import.meta.url));
+
+export default defineConfig({
+  root,
+  resolve: {
+    // Examples import the package by its public name, exactly as users do; point those names at the source.
+    alias: [
+      { find: /^eventfuzz\/generators$/, replacement: fromRoot('generators/index.ts') },
+      { find: /^eventfuzz\/vitest$/, replacement: fromRoot('src/vitest/index.ts') },
+      { find: /^eventfuzz$/, replacement: fromRoot('src/index.ts') },
+    ],
+  },
+  test: {
+    include: ['test/**/*.test.ts', 'examples/**/*.test.ts'],
+    setupFiles: [fromRoot('test/setup.ts')],
+    testTimeout: 30_000,
+    pool: 'forks',
+  },
+});

@@ -1,0 +1,27 @@
+import type { Finding, FuzzCase, Observation } from '../core/index.js';
+
+/** A value the handler must never reveal: a canary credential planted in its environment, or a user's secret. */
+export interface WatchedSecret {
+  /** The environment variable that holds it (`AWS_SECRET_ACCESS_KEY`, `DB_PASSWORD`). */
+  readonly name: string;
+  readonly value: string;
+  readonly kind: 'canary-credential' | 'user-secret';
+}
+
+/** What an oracle may know besides the observation. Oracles are pure: no I/O, no clock, no global state. */
+export interface OracleContext {
+  readonly case: FuzzCase;
+  readonly secrets: readonly WatchedSecret[];
+  readonly timeoutMs: number;
+}
+
+/** Decides what went wrong in one observation. Stable ids are part of the public contract (DESIGN.md). */
+export interface Oracle {
+  readonly id: string;
+  /** One line for `eventfuzz oracles` and reports. */
+  readonly description: string;
+  check(observation: Observation, context: OracleContext): readonly Finding[];
+}
+
+/** Identity helper that keeps the literal typed (STYLE: `defineXxx`). */
+export const defineOracle = (oracle: Oracle): Oracle => oracle;

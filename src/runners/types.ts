@@ -1,0 +1,39 @@
+import type { Observation } from '../core/index.js';
+
+/** One delivery of an event to the handler. */
+export interface Invocation {
+  readonly caseId: string;
+  readonly event: unknown;
+}
+
+export type RunnerKind = 'in-process' | 'isolated';
+
+/** What every local runner needs to know about the target and the sandbox around it. */
+export interface LocalRunnerOptions {
+  /** Absolute path of the handler module. */
+  readonly file: string;
+  /** Export name (default `handler`). */
+  readonly exportName: string;
+  /** Per-invocation deadline; `context.getRemainingTimeInMillis()` counts down from it. */
+  readonly timeoutMs: number;
+  /** The Lambda-like environment the handler sees (built by `createLambdaEnvironment`). */
+  readonly env: Readonly<Record<string, string>>;
+  /** Lift the safety blocks: let commands and file writes that carry a payload token run. */
+  readonly allowExec: boolean;
+  readonly functionName: string;
+  readonly memoryLimitMb: number;
+}
+
+/**
+ * One interface, several deliveries. `invoke` never rejects because of what the handler did: hangs, throws,
+ * exits and crashes are outcomes in the Observation. `start` rejects with a HarnessError (EFZ_HANDLER_*) when
+ * the handler cannot be loaded at all.
+ */
+export interface Runner {
+  readonly kind: RunnerKind;
+  /** How many invocations it is worth keeping in flight at once. */
+  readonly parallelism: number;
+  start(): Promise<void>;
+  invoke(invocation: Invocation): Promise<Observation>;
+  close(): Promise<void>;
+}

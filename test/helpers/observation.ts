@@ -1,0 +1,56 @@
+import type { Effect, FuzzCase, Observation, Outcome, ProcessEffect } from '../../src/core/index.js';
+import type { OracleContext, WatchedSecret } from '../../src/oracles/types.js';
+
+/** An observation with sensible defaults: the handler returned `{ statusCode: 200 }` quickly, nothing logged. */
+export function observation(overrides: Partial<Observation> = {}): Observation {
+  return {
+    caseId: 'case-1',
+    outcome: { kind: 'returned', value: { statusCode: 200, body: 'ok' } },
+    durationMs: 3,
+    logs: [],
+    effects: [],
+    instance: 'w0',
+    ...overrides,
+  };
+}
+
+export const returned = (value: unknown): Outcome => ({ kind: 'returned', value });
+
+export function fuzzCase(overrides: Partial<FuzzCase> = {}): FuzzCase {
+  return {
+    source: 'sqs',
+    event: { Records: [] },
+    canary: 'efzcanary00001',
+    injection: {
+      point: 'Records[*].body',
+      target: 'Records[0].body',
+      payloadId: 'ci-semicolon-echo',
+      family: 'command-injection',
+      placement: 'replace',
+      payload: ';echo efzcanary00001$((6*7))',
+    },
+    mutators: [],
+    ...overrides,
+  };
+}
+
+export function oracleContext(overrides: { case?: Partial<FuzzCase>; secrets?: readonly WatchedSecret[]; timeoutMs?: number } = {}): OracleContext {
+  return {
+    case: fuzzCase(overrides.case),
+    secrets: overrides.secrets ?? [],
+    timeoutMs: overrides.timeoutMs ?? 3000,
+  };
+}
+
+export function spawnEffect(overrides: Partial<ProcessEffect> = {}): Effect {
+  return {
+    kind: 'process',
+    api: 'child_process.exec',
+    file: '/bin/sh',
+    args: ['-c', 'echo hello'],
+    script: 'echo hello',
+    blocked: false,
+    callSite: '/task/handler.js:3:5',
+    ...overrides,
+  };
+}

@@ -1,0 +1,102 @@
+import fc from 'fast-check';
+import type { FuzzCase, Placement } from '../src/core/index.js';
+import type { Payload } from '../src/payloads/types.js';
+import { renderPayload } from '../src/payloads/types.js';
+import { canaryArbitrary } from './canary.js';
+import { formatPath, place, readAt, resolvePaths, writeAt } from './inject.js';
+import type { ConcretePath, Path } from './inject.js';
+
+/** A field pattern the case generator may target, with what may arrive there. */
+export interface TargetPattern {
+  readonly path: Path;
+  /** Formatted `path`: the injection point reported and deduplicated on. */
+  readonly point: string;
+  readonly accepts?: ((value: string) => boolean) | undefined;
+}
+
+/** Where cases come from: base events, the fields to target in each, and how to restore derived fields. */
+export interface CaseSpace {
+  readonly sourceId: string;
+  readonly base: fc.Arbitrary<unknown>;
+  /** The patterns to try on one base event (generated events share one list; samples have their own). */
+  readonly targetsFor: (event: unknown) => readonly TargetPattern[];
+  readonly sync: (event: unknown) => unknown;
+}
+
+export interface FuzzCaseConstraints {
+  readonly space: CaseSpace;
+  /** The corpus to draw from, simplest first: a shrunk case prefers earlier payloads. */
+  readonly payloads: readonly Payload[];
+  readonly placements?: readonly Placement[];
+}
+
+const DEFAULT_PLACEMENTS: readonly Placement[] = ['replace', 'append', 'before-extension'];
+
+/**
+ * Cases that inject one payload into one attacker-controlled field of a valid event. Built as a tuple of
+ * independent choices mapped to a case, so each choice shrinks on its own: the event towards its simplest form,
+ * the point, field, payload and placement towards the first of their lists, while the canary never changes.
+ */
+export function fuzzCaseArbitrary(constraints: FuzzCaseConstraints): fc.Arbitrary<FuzzCase> {
+  const { space, payloads } = constraints;
+  const placements = constraints.placements ?? DEFAULT_PLACEMENTS;
+  return fc
+    .tuple(space.base, fc.nat(), fc.nat(), fc.nat(), fc.constantFrom(...placements), canaryArbitrary())
+    .map(([event, pointPick, fieldPick, payloadPick, placement, canary]) =>
+      buildCase(space, payloads, { event, pointPick, fieldPick, payloadPick, placement, canary }),
+    );
+}
+
+interface Picks {
+  readonly event: unknown;
+  readonly pointPick: number;
+  readonly fieldPick: number;
+  readonly payloadPick: number;
+  readonly placement: Placement;
+  readonly canary: string;
+}
+
+/**
+ * Deterministic from its inputs. A point with no field in this event (no query string, a body that is not
+ * JSON) passes to the next point; a payload the field cannot carry passes to the next payload.
+ */
+export function buildCase(space: CaseSpace, payloads: readonly Payload[], picks: Picks): FuzzCase {
+  const targets = space.targetsFor(picks.event);
+  for (let t = 0; t < targets.length; t++) {
+    const target = targets[(picks.pointPick + t) % targets.length]!;
+    const fields = resolvePaths(picks.event, target.path);
+    if (fields.length === 0) continue;
+    const field = fields[picks.fieldPick % fields.length]!;
+    const injected = injectPayload(space, payloads, picks, target, field);
+    if (injected !== undefined) return injected;
+  }
+  return { source: space.sourceId, event: picks.event, canary: picks.canary, injection: null, mutators: [] };
+}
+
+function injectPayload(space: CaseSpace, payloads: readonly Payload[], picks: Picks, target: TargetPattern, field: ConcretePath): FuzzCase | undefined {
+  const original = readAt(picks.event, field);
+  if (typeof original !== 'string') return undefined;
+  const insideJson = field.some((segment) => typeof segment === 'object' && segment.codec === 'json') || space.sourceId === 'custom';
+  for (let p = 0; p < payloads.length; p++) {
+    const payload = payloads[(picks.payloadPick + p) % payloads.length]!;
+    if (payload.json === true && !insideJson) continue;
+    const rendered = renderPayload(payload.template, picks.canary);
+    // A JSON payload ({"$ne": null}) replaces the value itself; text is placed into the existing value.
+    const placement: Placement = payload.json === true ? 'replace' : picks.placement;
+    const value: unknown = payload.json === true ? (JSON.parse(rendered) as unknown) : place(original, rendered, placement);
+    if (typeof value === 'string' && target.accepts !== undefined && !target.accepts(value)) continue;
+    return {
+      source: space.sourceId,
+      event: space.sync(writeAt(picks.event, field, () => value)),
+      canary: picks.canary,
+      injection: { point: target.point, target: formatPath(field), payloadId: payload.id, family: payload.family, placement, payload: rendered },
+      mutators: [],
+    };
+  }
+  return undefined;
+}
+
+/** Turns declared patterns into targets once, so the hot loop does not format paths. */
+export function toTargets(points: readonly { readonly path: Path; readonly accepts?: (value: string) => boolean }[]): TargetPattern[] {
+  return points.map((p) => ({ path: p.path, point: formatPath(p.path), accepts: p.accepts }));
+}

@@ -1,0 +1,205 @@
+import { createHash } from 'node:crypto';
+import fc from 'fast-check';
+import { xoroshiro128plus } from 'pure-rand/generator/xoroshiro128plus';
+import type { Finding, FuzzCase, Observation } from '../core/index.js';
+import { dedupeKey } from '../core/index.js';
+import type { OracleContext } from '../oracles/types.js';
+import { shrinkFinding } from './shrink.js';
+import type { CampaignOptions, CampaignProgress, CampaignResult, ReportedFinding } from './types.js';
+
+const PROGRESS_EVERY_MS = 250;
+const DEFAULT_SHRINK = { maxInvocations: 300, maxMs: 15_000 } as const;
+
+interface Completed {
+  readonly value: fc.Value<FuzzCase>;
+  readonly observation: Observation | undefined;
+}
+
+/**
+ * Explores cases from `options.cases` against the runner, keeps `runner.parallelism` invocations in flight, and
+ * judges results *in generation order*, so the same seed, target and options give the same findings however the
+ * invocations interleave. Every distinct finding (oracle + injection point + signature) is saved the moment it
+ * is first seen, then shrunk with fast-check's own shrink trees to the smallest case that still shows it.
+ */
+export async function runCampaign(options: CampaignOptions): Promise<CampaignResult> {
+  return new Campaign(options).run();
+}
+
+class Campaign {
+  readonly #options: CampaignOptions;
+  readonly #findings = new Map<string, ReportedFinding>();
+  readonly #started = performance.now();
+  #runs = 0;
+  #invocations = 0;
+  #shrinkInvocations = 0;
+  #inflight = 0;
+  #ready = false;
+  #wake: (() => void) | undefined;
+  #lastProgress = 0;
+  #fatal: unknown = undefined;
+
+  constructor(options: CampaignOptions) {
+    this.#options = options;
+  }
+
+  async run(): Promise<CampaignResult> {
+    const { cases, runner, seed } = this.#options;
+    const random = new fc.Random(xoroshiro128plus(seed));
+    const done = new Map<number, Completed | undefined>();
+    let committed = 0;
+    for (;;) {
+      while (this.#inflight < runner.parallelism && this.#mayGenerate()) {
+        const value = cases.generate(random, undefined);
+        const index = this.#runs++;
+        done.set(index, undefined);
+        this.#launch(value.value).then((observation) => done.set(index, { value, observation }));
+      }
+      for (let next = done.get(committed); next !== undefined; next = done.get(committed)) {
+        done.delete(committed++);
+        await this.#commit(next);
+      }
+      if (done.size === 0 && !this.#mayGenerate()) break;
+      await this.#nextCompletion();
+    }
+    if (this.#fatal !== undefined) throw this.#fatal;
+    this.#progress('exploring', true);
+    return {
+      seed,
+      findings: [...this.#findings.values()],
+      stats: this.#stats(),
+      interrupted: this.#options.signal?.aborted === true,
+    };
+  }
+
+  #mayGenerate(): boolean {
+    const { runs, durationMs, signal } = this.#options;
+    if (this.#fatal !== undefined || signal?.aborted === true || this.#runs >= runs) return false;
+    return durationMs === undefined || performance.now() - this.#started < durationMs;
+  }
+
+  /**
+   * Invokes and wakes the main loop when done. Resolves `undefined` when the runner itself failed (it must not
+   * reject for anything the handler does): that ends the run with the runner's error.
+   */
+  #launch(fuzzCase: FuzzCase): Promise<Observation | undefined> {
+    this.#inflight++;
+    this.#invocations++;
+    const invoked = this.#options.runner.invoke({ caseId: String(this.#invocations), event: fuzzCase.event });
+    return invoked.then(
+      (observation) => this.#settle(observation),
+      (error: unknown) => {
+        this.#fatal ??= error;
+        return this.#settle(undefined);
+      },
+    );
+  }
+
+  #settle(observation: Observation | undefined): Observation | undefined {
+    this.#inflight--;
+    this.#ready = true;
+    this.#wake?.();
+    return observation;
+  }
+
+  async #nextCompletion(): Promise<void> {
+    // Completions run as microtasks only at an await, so checking the flag before waiting cannot miss one.
+    if (!this.#ready) await new Promise<void>((resolve) => (this.#wake = resolve));
+    this.#wake = undefined;
+    this.#ready = false;
+  }
+
+  async #drain(): Promise<void> {
+    while (this.#inflight > 0) await this.#nextCompletion();
+  }
+
+  #context(fuzzCase: FuzzCase): OracleContext {
+    return { case: fuzzCase, secrets: this.#options.secrets, timeoutMs: this.#options.timeoutMs };
+  }
+
+  async #commit({ value, observation }: Completed): Promise<void> {
+    if (observation === undefined) return; // the runner failed; #fatal ends the run
+    const fuzzCase = value.value;
+    const point = fuzzCase.injection?.point ?? null;
+    for (const finding of this.#options.judge(observation, this.#context(fuzzCase))) {
+      const key = dedupeKey(finding, point);
+      const known = this.#findings.get(key);
+      if (known !== undefined) this.#findings.set(key, { ...known, hits: known.hits + 1 });
+      else await this.#newFinding(key, finding, value);
+    }
+    this.#progress('exploring', false);
+  }
+
+  async #newFinding(key: string, finding: Finding, value: fc.Value<FuzzCase>): Promise<void> {
+    const { listener } = this.#options;
+    let reported = await this.#record(toReported(key, finding, value.value, 1));
+    safely(() => listener?.onFinding?.(reported, 'found'));
+    // Shrinking invokes the runner itself: let exploration settle first, so an in-process runner never has two
+    // invocations (and two sets of captured logs) in flight.
+    await this.#drain();
+    if (this.#options.signal?.aborted === true) return;
+    this.#progress('shrinking', true);
+    const smaller = await shrinkFinding({
+      start: value,
+      key,
+      arbitrary: this.#options.cases,
+      evaluate: async (candidate) => {
+        this.#shrinkInvocations++;
+        const observation = await this.#launch(candidate);
+        if (observation === undefined) return [];
+        return this.#options.judge(observation, this.#context(candidate)).map((f) => ({ key: dedupeKey(f, candidate.injection?.point ?? null), finding: f }));
+      },
+      limits: this.#options.shrink ?? DEFAULT_SHRINK,
+      signal: this.#options.signal,
+    });
+    if (smaller === undefined) return;
+    const hits = this.#findings.get(key)?.hits ?? 1;
+    reported = await this.#record(toReported(key, smaller.finding, smaller.fuzzCase, hits));
+    safely(() => listener?.onFinding?.(reported, 'shrunk'));
+  }
+
+  async #record(finding: Omit<ReportedFinding, 'corpusFile'>): Promise<ReportedFinding> {
+    const corpusFile = this.#options.sink === undefined ? undefined : await this.#options.sink.save(finding);
+    const reported = { ...finding, corpusFile };
+    this.#findings.set(finding.dedupeKey, reported);
+    return reported;
+  }
+
+  #stats(): CampaignResult['stats'] {
+    const durationMs = Math.round(performance.now() - this.#started);
+    const execsPerSecond = durationMs === 0 ? 0 : Math.round((this.#invocations / durationMs) * 10_000) / 10;
+    return { runs: this.#runs, invocations: this.#invocations, shrinkInvocations: this.#shrinkInvocations, durationMs, execsPerSecond };
+  }
+
+  #progress(phase: CampaignProgress['phase'], force: boolean): void {
+    const listener = this.#options.listener;
+    if (listener?.onProgress === undefined) return;
+    const now = performance.now();
+    if (!force && now - this.#lastProgress < PROGRESS_EVERY_MS) return;
+    this.#lastProgress = now;
+    const stats = this.#stats();
+    safely(() =>
+      listener.onProgress?.({ runs: stats.runs, invocations: stats.invocations, findings: this.#findings.size, elapsedMs: stats.durationMs, execsPerSecond: stats.execsPerSecond, phase }),
+    );
+  }
+}
+
+function toReported(key: string, finding: Finding, fuzzCase: FuzzCase, hits: number): Omit<ReportedFinding, 'corpusFile'> {
+  return {
+    ...finding,
+    id: createHash('sha256').update(key).digest('hex').slice(0, 12),
+    dedupeKey: key,
+    injectionPoint: fuzzCase.injection?.point ?? null,
+    payloadId: fuzzCase.injection?.payloadId ?? null,
+    case: fuzzCase,
+    hits,
+  };
+}
+
+/** Reporters must not be able to break a campaign (fast-check's rule for hooks). */
+function safely(call: () => void): void {
+  try {
+    call();
+  } catch {
+    // ignored on purpose: a reporter bug must not lose findings
+  }
+}

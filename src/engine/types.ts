@@ -1,0 +1,77 @@
+import type fc from 'fast-check';
+import type { Finding, FuzzCase, Observation } from '../core/index.js';
+import type { OracleContext, WatchedSecret } from '../oracles/types.js';
+import type { Runner } from '../runners/types.js';
+
+/** A finding as the campaign reports it: the oracle's verdict plus the minimal case that shows it. */
+export interface ReportedFinding extends Finding {
+  /** Stable per distinct bug: a hash of the dedupe key. */
+  readonly id: string;
+  readonly dedupeKey: string;
+  /** Declared injection point (`Records[*].body`), or `null` for a case without a payload. */
+  readonly injectionPoint: string | null;
+  readonly payloadId: string | null;
+  /** The smallest case found that still shows this finding. */
+  readonly case: FuzzCase;
+  /** How many explored cases showed it. */
+  readonly hits: number;
+  /** Where it was stored, when a corpus directory was given. */
+  readonly corpusFile: string | undefined;
+}
+
+export interface CampaignProgress {
+  readonly runs: number;
+  readonly invocations: number;
+  readonly findings: number;
+  readonly elapsedMs: number;
+  readonly execsPerSecond: number;
+  readonly phase: 'exploring' | 'shrinking';
+}
+
+/** Hooks the campaign calls as it goes; reporters implement them. A listener that throws is ignored. */
+export interface CampaignListener {
+  onProgress?(progress: CampaignProgress): void;
+  /** Called the moment a distinct finding is first seen (before shrinking) and again once it is shrunk. */
+  onFinding?(finding: ReportedFinding, stage: 'found' | 'shrunk'): void;
+}
+
+/** Persists findings as they appear, so a killed run keeps them. */
+export interface FindingSink {
+  /** Writes (or overwrites) the entry for one finding; returns the file written. Must be atomic. */
+  save(finding: Omit<ReportedFinding, 'corpusFile'>): Promise<string>;
+}
+
+export interface CampaignOptions {
+  readonly cases: fc.Arbitrary<FuzzCase>;
+  readonly runner: Runner;
+  readonly judge: (observation: Observation, context: OracleContext) => readonly Finding[];
+  readonly secrets: readonly WatchedSecret[];
+  readonly timeoutMs: number;
+  readonly seed: number;
+  /** Stop after this many generated cases. */
+  readonly runs: number;
+  /** Stop after this much wall-clock time (exploration and shrinking together). */
+  readonly durationMs?: number | undefined;
+  /** Bounds on shrinking one finding. */
+  readonly shrink?: { readonly maxInvocations: number; readonly maxMs: number } | undefined;
+  readonly sink?: FindingSink | undefined;
+  readonly listener?: CampaignListener | undefined;
+  /** Aborting stops generating new cases; in-flight ones finish and everything found is still reported. */
+  readonly signal?: AbortSignal | undefined;
+}
+
+export interface CampaignStats {
+  readonly runs: number;
+  readonly invocations: number;
+  readonly shrinkInvocations: number;
+  readonly durationMs: number;
+  readonly execsPerSecond: number;
+}
+
+export interface CampaignResult {
+  readonly seed: number;
+  readonly findings: readonly ReportedFinding[];
+  readonly stats: CampaignStats;
+  /** True when the run was stopped early (Ctrl-C, abort). */
+  readonly interrupted: boolean;
+}

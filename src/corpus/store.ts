@@ -57,7 +57,7 @@ export function createCorpusStore(dir: string, meta: CorpusMeta): { save(finding
       const temporary = `${file}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
       writeFileSync(temporary, `${JSON.stringify(entry, null, 2)}\n`);
       renameSync(temporary, file);
-      return Promise.resolve(file);
+      return Promise.resolve(relative(process.cwd(), file) || file);
     },
   };
 }

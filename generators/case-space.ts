@@ -1,0 +1,32 @@
+import fc from 'fast-check';
+import type { CaseSpace, TargetPattern } from './fuzz-case.js';
+import { toTargets } from './fuzz-case.js';
+import { formatPath } from './inject.js';
+import { samplePoints } from './sample/index.js';
+import type { EventSource, SourceId } from './types.js';
+
+/** Cases built on freshly generated valid events of one source, targeting its declared injection points. */
+export function caseSpaceForSource(source: EventSource<unknown>): CaseSpace {
+  const targets = toTargets(source.injectionPoints);
+  return { sourceId: source.id, base: source.arbitrary(), targetsFor: () => targets, sync: source.sync };
+}
+
+/**
+ * Cases built on the user's own events (`--sample`): every attacker-controlled string leaf of each sample is a
+ * target, including leaves inside JSON-in-string fields, and the rest of the sample stays intact. A sample of a
+ * known source keeps that source's derived fields in sync after a write; a custom event is plain JSON.
+ */
+export function caseSpaceForSamples(samples: readonly unknown[], source: EventSource<unknown> | undefined): CaseSpace {
+  const sourceId: SourceId | 'custom' = source?.id ?? 'custom';
+  const targetsBySample = new Map<unknown, readonly TargetPattern[]>();
+  for (const sample of samples) {
+    const points = samplePoints(sample, source?.id);
+    targetsBySample.set(sample, points.map((path) => ({ path, point: formatPath(path), accepts: undefined })));
+  }
+  return {
+    sourceId,
+    base: fc.constantFrom(...samples),
+    targetsFor: (event) => targetsBySample.get(event) ?? [],
+    sync: source?.sync ?? ((event) => event),
+  };
+}

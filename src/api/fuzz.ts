@@ -1,0 +1,134 @@
+import type { Finding, Observation } from '../core/index.js';
+import { HarnessError } from '../core/index.js';
+import type { CorpusTarget } from '../corpus/entry.js';
+import { createCorpusStore } from '../corpus/store.js';
+import { runCampaign } from '../engine/campaign.js';
+import type { CampaignListener } from '../engine/types.js';
+import { judge, selectOracles } from '../oracles/index.js';
+import type { OracleContext } from '../oracles/types.js';
+import { loadPayloads } from '../payloads/index.js';
+import type { Payload } from '../payloads/types.js';
+import { createLambdaEnvironment } from '../runners/lambda-env.js';
+import { createLocalRunner, parseHandlerRef } from '../runners/index.js';
+import type { Runner, RunnerKind } from '../runners/types.js';
+import { VERSION } from '../version.js';
+import { caseSpaceForSamples, caseSpaceForSource, fuzzCaseArbitrary, getEventSource, sourceIds } from '../../generators/index.js';
+import type { SourceId } from '../../generators/index.js';
+import { detectSource, loadSamples } from '../../generators/sample/index.js';
+import { buildReport } from './report.js';
+import type { FuzzReport } from './report.js';
+
+/** Options of a local fuzzing campaign; the CLI's `fuzz` flags map onto these one to one. */
+export interface FuzzOptions {
+  /** `path/to/handler.ts#export` (export defaults to `handler`), relative to `cwd`, or a file URL. */
+  readonly handler: string | URL;
+  /** The event source; may be left out when `samples` show it. */
+  readonly source?: SourceId | undefined;
+  /** Real events to inject into (objects), in addition to `sampleFiles`. */
+  readonly samples?: readonly unknown[] | undefined;
+  readonly sampleFiles?: readonly string[] | undefined;
+  /** Generated cases to try (default 1000). */
+  readonly runs?: number | undefined;
+  /** Wall-clock budget in ms; whichever of `runs` and `durationMs` ends first stops the run. */
+  readonly durationMs?: number | undefined;
+  /** Same seed, target and options: same events, canaries and findings. Random when omitted. */
+  readonly seed?: number | undefined;
+  /** Per-invocation deadline (default 3000 ms, like Lambda's default). */
+  readonly timeoutMs?: number | undefined;
+  /** `in-process` (default for the library: fastest) or `isolated` (worker pool; the CLI default). */
+  readonly runner?: RunnerKind | undefined;
+  readonly workers?: number | undefined;
+  readonly memoryLimitMb?: number | undefined;
+  readonly functionName?: string | undefined;
+  /** Extra environment variables for the handler. */
+  readonly env?: Readonly<Record<string, string>> | undefined;
+  /** Names of environment variables whose values must never leak. */
+  readonly secrets?: readonly string[] | undefined;
+  /** Let commands and file writes that carry a payload run (off: they are recorded and blocked). */
+  readonly allowExec?: boolean | undefined;
+  /** Payload categories to use (default: all). */
+  readonly categories?: readonly string[] | undefined;
+  /** Oracle ids to run (default: all). */
+  readonly oracles?: readonly string[] | undefined;
+  /** Where findings are written the moment they are found (default: not written). */
+  readonly corpusDir?: string | undefined;
+  readonly listener?: CampaignListener | undefined;
+  readonly signal?: AbortSignal | undefined;
+  readonly cwd?: string | undefined;
+}
+
+const DEFAULTS = { runs: 1000, timeoutMs: 3000, memoryLimitMb: 512 } as const;
+
+/**
+ * Fuzzes a local handler and resolves to the report (the same object `--report out.json` writes). Findings do
+ * not reject the promise; a handler that cannot be loaded or bad options reject with a HarnessError.
+ */
+export async function fuzz(options: FuzzOptions): Promise<FuzzReport> {
+  const cwd = options.cwd ?? process.cwd();
+  const ref = options.handler instanceof URL ? options.handler.pathname + options.handler.hash : options.handler;
+  const { file, exportName } = parseHandlerRef(ref, cwd);
+  const samples = [...(options.samples ?? []), ...(options.sampleFiles ?? []).flatMap((path) => loadSamples(path))];
+  const sourceId = options.source ?? (samples.length > 0 ? detectSource(samples[0]) : undefined);
+  if (sourceId === undefined && samples.length === 0) throw new HarnessError('EFZ_USAGE', `No event source given. Choose one of: ${sourceIds.join(', ')}.`);
+  const source = sourceId === undefined ? undefined : getEventSource(sourceId);
+  const seed = options.seed ?? (Math.random() * 0x7fffffff) | 0;
+  const timeoutMs = options.timeoutMs ?? DEFAULTS.timeoutMs;
+  const oracles = selectOracles(options.oracles);
+  const payloads = pickPayloads(options.categories);
+  const space = samples.length > 0 ? caseSpaceForSamples(samples, source) : caseSpaceForSource(source!);
+  const functionName = options.functionName ?? 'eventfuzz-target';
+  const memoryLimitMb = options.memoryLimitMb ?? DEFAULTS.memoryLimitMb;
+  const { env, secrets } = createLambdaEnvironment({
+    functionName,
+    region: 'us-east-1',
+    memoryLimitMb,
+    timeoutMs,
+    seed,
+    taskRoot: cwd,
+    extraEnv: options.env ?? {},
+    secretNames: options.secrets ?? [],
+  });
+  const target: CorpusTarget = { kind: 'local', ref: `${relativeRef(file, cwd)}#${exportName}` };
+  const runner: Runner = createLocalRunner(options.runner ?? 'in-process', {
+    file,
+    exportName,
+    timeoutMs,
+    env,
+    allowExec: options.allowExec ?? false,
+    functionName,
+    memoryLimitMb,
+    workers: options.workers,
+  });
+  await runner.start();
+  try {
+    const result = await runCampaign({
+      cases: fuzzCaseArbitrary({ space, payloads }),
+      runner,
+      judge: (observation: Observation, context: OracleContext): readonly Finding[] => judge(observation, oracles, context),
+      secrets,
+      timeoutMs,
+      seed,
+      runs: options.runs ?? (options.durationMs === undefined ? DEFAULTS.runs : Number.POSITIVE_INFINITY),
+      durationMs: options.durationMs,
+      sink: options.corpusDir === undefined ? undefined : createCorpusStore(options.corpusDir, { target, seed, toolVersion: VERSION }),
+      listener: options.listener,
+      signal: options.signal,
+    });
+    return buildReport(result, target, space.sourceId);
+  } finally {
+    await runner.close();
+  }
+}
+
+function pickPayloads(categories: readonly string[] | undefined): readonly Payload[] {
+  const all = loadPayloads();
+  if (categories === undefined || categories.length === 0) return all;
+  const known = new Set(all.map((p) => p.family));
+  const unknown = categories.filter((c) => !known.has(c));
+  if (unknown.length > 0) throw new HarnessError('EFZ_UNKNOWN_CATEGORY', `Unknown payload category "${unknown.join('", "')}". Known categories: ${[...known].join(', ')}.`);
+  return all.filter((p) => categories.includes(p.family));
+}
+
+function relativeRef(file: string, cwd: string): string {
+  return file.startsWith(`${cwd}/`) ? file.slice(cwd.length + 1) : file;
+}

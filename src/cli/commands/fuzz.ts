@@ -1,0 +1,90 @@
+import { availableParallelism } from 'node:os';
+import { Command, Option } from 'commander';
+import { sourceIds } from '../../../generators/index.js';
+import type { SourceId } from '../../../generators/index.js';
+import { fuzz } from '../../api/fuzz.js';
+import { HarnessError } from '../../core/index.js';
+import { createConsoleReporter } from '../../reporters/console.js';
+import { checkReportPaths, writeReports } from '../../reporters/write-reports.js';
+import { ExitCode } from '../exit-codes.js';
+import type { CliIo } from '../io.js';
+import { collect, envPair, positiveInt, seconds, seedValue } from '../parse.js';
+
+interface FuzzFlags {
+  readonly source?: SourceId;
+  readonly runs?: number;
+  readonly duration?: number;
+  readonly seed?: number;
+  readonly timeout: number;
+  readonly sample?: string[];
+  readonly env?: Record<string, string>;
+  readonly secret?: string[];
+  readonly workers?: number;
+  readonly inProcess?: boolean;
+  readonly corpus: string;
+  readonly report?: string[];
+  readonly category?: string[];
+  readonly oracle?: string[];
+  readonly allowExec?: boolean;
+  readonly function?: string;
+  readonly url?: string;
+}
+
+/** `eventfuzz fuzz <file>[#export] --source S`: a local campaign with progress, a summary, reports and a corpus. */
+export function makeFuzzCommand(io: CliIo, setExit: (code: number) => void): Command {
+  return new Command('fuzz')
+    .description('Fuzz a handler with injected AWS events and report what broke')
+    .argument('[handler]', 'handler module and export, e.g. src/orders.ts#handler (export defaults to "handler")')
+    .addOption(new Option('-s, --source <id>', 'event source').choices(sourceIds))
+    .addOption(new Option('--runs <n>', 'cases to try (default 1000, or unbounded with --duration)').argParser(positiveInt))
+    .addOption(new Option('--duration <seconds>', 'stop after this long').argParser(seconds))
+    .addOption(new Option('--seed <n>', 'repeat a previous run (random when omitted, always printed)').argParser(seedValue))
+    .addOption(new Option('--timeout <ms>', 'per-invocation deadline').argParser(positiveInt).default(3000))
+    .addOption(new Option('--sample <file>', 'a real event (or array) to inject into; repeatable').argParser(collect))
+    .addOption(new Option('--env <NAME=VALUE>', 'environment variable for the handler; repeatable').argParser(envPair))
+    .addOption(new Option('--secret <NAME>', 'an environment variable whose value must never leak; repeatable').argParser(collect))
+    .addOption(new Option('--workers <n>', 'worker threads for the isolated runner (default: cores)').argParser(positiveInt))
+    .addOption(new Option('--in-process', 'run the handler in this process: fastest, but cannot stop a synchronous infinite loop'))
+    .addOption(new Option('--corpus <dir>', 'where findings are saved the moment they are found').default('.eventfuzz/corpus'))
+    .addOption(new Option('--report <file>', 'write a report (.json); repeatable').argParser(collect))
+    .addOption(new Option('--category <name>', 'only payloads of this category; repeatable').argParser(collect))
+    .addOption(new Option('--oracle <id>', 'only this oracle; repeatable').argParser(collect))
+    .addOption(new Option('--allow-exec', 'let commands and file writes that carry a payload really run (off: recorded and blocked)'))
+    .addOption(new Option('--function <name|arn>', 'fuzz a deployed Lambda function (not available yet)').hideHelp())
+    .addOption(new Option('--url <url>', 'fuzz an HTTP endpoint (not available yet)').hideHelp())
+    .action(async (handler: string | undefined, flags: FuzzFlags) => {
+      if (flags.function !== undefined || flags.url !== undefined) throw new HarnessError('EFZ_USAGE', 'Remote targets (--function, --url) are not available in this version yet; fuzz a local handler file.');
+      if (handler === undefined) throw new HarnessError('EFZ_USAGE', 'Missing the handler to fuzz, e.g. eventfuzz fuzz src/handler.ts#handler --source sqs');
+      if (flags.source === undefined && (flags.sample ?? []).length === 0) throw new HarnessError('EFZ_USAGE', `Missing --source. Choose one of: ${sourceIds.join(', ')}.`);
+      const reports = flags.report ?? [];
+      checkReportPaths(reports);
+      const seed = flags.seed ?? (Math.random() * 0x7fffffff) | 0;
+      const workers = flags.workers ?? Math.min(availableParallelism(), 4);
+      io.stderr(`eventfuzz: fuzzing ${handler} with seed ${seed} (${flags.inProcess === true ? 'in-process' : `isolated, ${workers} workers`})\n`);
+      const console = createConsoleReporter(io);
+      const report = await fuzz({
+        handler,
+        source: flags.source,
+        sampleFiles: flags.sample,
+        runs: flags.runs,
+        durationMs: flags.duration === undefined ? undefined : flags.duration * 1000,
+        seed,
+        timeoutMs: flags.timeout,
+        runner: flags.inProcess === true ? 'in-process' : 'isolated',
+        workers,
+        env: flags.env,
+        secrets: flags.secret,
+        allowExec: flags.allowExec === true,
+        categories: flags.category,
+        oracles: flags.oracle,
+        corpusDir: flags.corpus,
+        listener: console,
+        signal: io.signal,
+        cwd: io.cwd,
+      });
+      writeReports(reports, report);
+      console.finish(report);
+      for (const file of reports) io.stderr(`eventfuzz: report written to ${file}\n`);
+      setExit(report.findings.length > 0 ? ExitCode.Findings : ExitCode.Ok);
+    });
+}

@@ -1,0 +1,27 @@
+import { Command, Option } from 'commander';
+import { loadPayloads, selectPayloads } from '../../payloads/index.js';
+import type { CliIo } from '../io.js';
+
+/** `eventfuzz payloads`: what the corpus holds, by category, with what each payload proves. */
+export function makePayloadsCommand(io: CliIo): Command {
+  return new Command('payloads')
+    .description('List the payload corpus')
+    .addOption(new Option('-c, --category <category>', 'only this category (family)'))
+    .addOption(new Option('--json', 'print NDJSON instead of a table'))
+    .action((flags: { category?: string; json?: boolean }) => {
+      const payloads = selectPayloads(loadPayloads(), flags.category === undefined ? {} : { family: flags.category });
+      if (flags.json === true) {
+        io.stdout(payloads.map((p) => JSON.stringify(p)).join('\n') + '\n');
+        return;
+      }
+      let family = '';
+      for (const payload of payloads) {
+        if (payload.family !== family) {
+          family = payload.family;
+          io.stdout(`\n${family}\n`);
+        }
+        io.stdout(`  ${payload.id.padEnd(28)} ${payload.contexts.join(',').padEnd(14)} ${JSON.stringify(payload.template)}\n`);
+      }
+      io.stdout(`\n${payloads.length} payloads. {{token}} is replaced by a fresh canary per case.\n`);
+    });
+}

@@ -1,0 +1,48 @@
+import { relative } from 'node:path';
+import { Command, Option } from 'commander';
+import { replay } from '../../api/replay.js';
+import { ExitCode } from '../exit-codes.js';
+import type { CliIo } from '../io.js';
+import { collect, envPair, positiveInt } from '../parse.js';
+
+interface ReplayFlags {
+  readonly handler?: string;
+  readonly timeout: number;
+  readonly inProcess?: boolean;
+  readonly env?: Record<string, string>;
+  readonly secret?: string[];
+  readonly allowExec?: boolean;
+}
+
+/** `eventfuzz replay <corpus…>`: exit 1 while any stored finding still reproduces (the CI regression gate). */
+export function makeReplayCommand(io: CliIo, setExit: (code: number) => void): Command {
+  return new Command('replay')
+    .description('Replay stored findings; exits 1 while any still reproduces')
+    .argument('<corpus...>', 'corpus files or directories (e.g. .eventfuzz/corpus)')
+    .addOption(new Option('--handler <file#export>', 'replay against this handler instead of the one each finding was found on'))
+    .addOption(new Option('--timeout <ms>', 'per-invocation deadline').argParser(positiveInt).default(3000))
+    .addOption(new Option('--in-process', 'run in this process instead of a worker'))
+    .addOption(new Option('--env <NAME=VALUE>', 'environment variable for the handler; repeatable').argParser(envPair))
+    .addOption(new Option('--secret <NAME>', 'an environment variable whose value must never leak; repeatable').argParser(collect))
+    .addOption(new Option('--allow-exec', 'let commands that carry a payload really run'))
+    .action(async (paths: string[], flags: ReplayFlags) => {
+      const outcomes = await replay({
+        paths,
+        handler: flags.handler,
+        timeoutMs: flags.timeout,
+        runner: flags.inProcess === true ? 'in-process' : 'isolated',
+        env: flags.env,
+        secrets: flags.secret,
+        allowExec: flags.allowExec === true,
+        cwd: io.cwd,
+      });
+      for (const outcome of outcomes) {
+        const where = relative(io.cwd, outcome.file) || outcome.file;
+        const finding = outcome.entry.finding;
+        io.stdout(`${outcome.reproduces ? 'REPRODUCES' : 'fixed     '}  ${finding.oracle} at ${finding.injectionPoint ?? '(no payload)'}  ${where}\n`);
+      }
+      const still = outcomes.filter((o) => o.reproduces).length;
+      io.stdout(`\n${still} of ${outcomes.length} stored finding${outcomes.length === 1 ? '' : 's'} still reproduce${still === 1 ? 's' : ''}.\n`);
+      setExit(still > 0 ? ExitCode.Findings : ExitCode.Ok);
+    });
+}

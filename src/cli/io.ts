@@ -1,0 +1,22 @@
+/** Where the CLI writes: injected so tests capture output instead of spawning processes. */
+export interface CliIo {
+  /** Results (NDJSON events, the findings summary): what a user pipes. */
+  readonly stdout: (text: string) => void;
+  /** Progress, warnings and errors. */
+  readonly stderr: (text: string) => void;
+  /** Whether stderr is an interactive terminal (live progress line) or a log (plain lines). */
+  readonly interactive: boolean;
+  readonly cwd: string;
+  /** Aborted on Ctrl-C: a campaign stops, finishes in-flight work and still writes its reports. */
+  readonly signal?: AbortSignal | undefined;
+}
+
+export function processIo(signal?: AbortSignal): CliIo {
+  return {
+    stdout: (text) => process.stdout.write(text),
+    stderr: (text) => process.stderr.write(text),
+    interactive: process.stderr.isTTY === true && process.env['CI'] === undefined,
+    cwd: process.cwd(),
+    signal,
+  };
+}

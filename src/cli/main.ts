@@ -1,0 +1,51 @@
+import { Command, CommanderError } from 'commander';
+import { isHarnessError } from '../core/index.js';
+import { VERSION } from '../version.js';
+import { makeFuzzCommand } from './commands/fuzz.js';
+import { makeGenerateCommand } from './commands/generate.js';
+import { makePayloadsCommand } from './commands/payloads.js';
+import { makeReplayCommand } from './commands/replay.js';
+import { ExitCode } from './exit-codes.js';
+import type { CliIo } from './io.js';
+
+/**
+ * The CLI's single error boundary. Commands set `process.exitCode`-like results through their return; a user
+ * mistake (bad flag, unknown source, a handler that does not load) is one clear line and exit 2, never a stack.
+ * Only a bug in eventfuzz prints a stack (exit 3).
+ */
+export async function main(argv: readonly string[], io: CliIo): Promise<number> {
+  let exitCode: number = ExitCode.Ok;
+  const setExit = (code: number): void => {
+    exitCode = code;
+  };
+  const program = new Command('eventfuzz')
+    .description('Find injection bugs in AWS Lambda handlers by fuzzing them with realistic, payload-seeded events')
+    .version(VERSION, '-v, --version')
+    .showHelpAfterError('(run with --help for usage)')
+    .exitOverride()
+    .configureOutput({ writeOut: io.stdout, writeErr: io.stderr });
+  for (const command of [makeFuzzCommand(io, setExit), makeReplayCommand(io, setExit), makeGenerateCommand(io), makePayloadsCommand(io)]) {
+    program.addCommand(command.exitOverride().configureOutput({ writeOut: io.stdout, writeErr: io.stderr }).showHelpAfterError('(run with --help for usage)'));
+  }
+  try {
+    await program.parseAsync([...argv], { from: 'user' });
+    return exitCode;
+  } catch (error) {
+    return reportFatal(error, io);
+  }
+}
+
+function reportFatal(error: unknown, io: CliIo): number {
+  if (error instanceof CommanderError) {
+    // Help and version requests end through the same path; they are not errors.
+    if (error.code === 'commander.helpDisplayed' || error.code === 'commander.version' || error.code === 'commander.help' || error.exitCode === 0) return ExitCode.Ok;
+    return ExitCode.UsageOrConfig; // commander already printed the message
+  }
+  if (isHarnessError(error)) {
+    io.stderr(`eventfuzz: ${error.message}\n`);
+    return ExitCode.UsageOrConfig;
+  }
+  const stack = error instanceof Error ? (error.stack ?? error.message) : String(error);
+  io.stderr(`eventfuzz: internal error (a bug in eventfuzz, please report it):\n${stack}\n`);
+  return ExitCode.Internal;
+}

@@ -1,0 +1,15 @@
+/**
+ * eventfuzz's public API: everything `import … from 'eventfuzz'` exposes. Nothing else is public.
+ */
+export { fuzz } from './api/fuzz.js';
+export type { FuzzOptions } from './api/fuzz.js';
+export { replay } from './api/replay.js';
+export type { ReplayOptions, ReplayOutcome } from './api/replay.js';
+export type { FuzzReport, ReportFinding } from './api/report.js';
+export { HarnessError, isHarnessError } from './core/index.js';
+export type { Finding, FuzzCase, Injection, Observation, Outcome, Effect, Severity, Confidence } from './core/index.js';
+export type { Oracle, OracleContext, WatchedSecret } from './oracles/types.js';
+export { defineOracle } from './oracles/types.js';
+export type { CampaignListener, CampaignProgress } from './engine/types.js';
+// The generators' arbitraries, for users' own fast-check properties (also at 'eventfuzz/generators').
+export { apigwRestEvent, apigwHttpEvent, s3Event, sqsEvent, snsEvent, eventSources, fuzzCaseArbitrary } from '../generators/index.js';

@@ -1,0 +1,90 @@
+import type { FuzzReport, ReportFinding } from '../api/report.js';
+import type { CampaignListener, CampaignProgress, ReportedFinding } from '../engine/types.js';
+
+/** The two streams and the terminal kind a console reporter writes to. */
+export interface ConsoleOutput {
+  readonly stdout: (text: string) => void;
+  readonly stderr: (text: string) => void;
+  readonly interactive: boolean;
+}
+
+const PLAIN_PROGRESS_EVERY_MS = 5_000;
+const SEVERITY_MARK = { critical: 'CRITICAL', high: 'HIGH', medium: 'MEDIUM', low: 'LOW' } as const;
+
+/**
+ * Live progress on stderr (one rewritten line on a terminal, a plain line every few seconds in logs and CI),
+ * each new finding announced as it is seen, and a summary on stdout at the end.
+ */
+export function createConsoleReporter(out: ConsoleOutput): CampaignListener & { finish(report: FuzzReport): void } {
+  let lastPlain = 0;
+  let lineOpen = false;
+  const clearLine = (): void => {
+    if (lineOpen) out.stderr('\r\x1b[2K');
+    lineOpen = false;
+  };
+  return {
+    onProgress(progress) {
+      const text = progressLine(progress);
+      if (out.interactive) {
+        out.stderr(`\r\x1b[2K${text}`);
+        lineOpen = true;
+      } else if (progress.elapsedMs - lastPlain >= PLAIN_PROGRESS_EVERY_MS) {
+        lastPlain = progress.elapsedMs;
+        out.stderr(`${text}\n`);
+      }
+    },
+    onFinding(finding, stage) {
+      clearLine();
+      out.stderr(stage === 'found' ? `  found  ${describe(finding)}\n` : `  shrunk ${finding.oracle} at ${finding.case.injection?.target ?? '(no payload)'}\n`);
+    },
+    finish(report) {
+      clearLine();
+      out.stdout(summary(report));
+    },
+  };
+}
+
+function progressLine(p: CampaignProgress): string {
+  const phase = p.phase === 'shrinking' ? ' (shrinking a finding)' : '';
+  return `eventfuzz: ${p.runs} runs, ${p.execsPerSecond.toFixed(0)} execs/s, ${p.findings} finding${p.findings === 1 ? '' : 's'}, ${(p.elapsedMs / 1000).toFixed(1)}s${phase}`;
+}
+
+function describe(finding: ReportedFinding): string {
+  return `[${SEVERITY_MARK[finding.severity]}] ${finding.oracle} (${finding.confidence}) at ${finding.injectionPoint ?? '(no payload)'}${finding.payloadId === null ? '' : ` with ${finding.payloadId}`}`;
+}
+
+/** The end-of-run summary: one block per finding with its evidence and how to replay it. */
+export function summary(report: FuzzReport): string {
+  const { stats } = report;
+  const lines = [
+    '',
+    `eventfuzz ${report.tool.version}: ${report.target.ref} (${report.source}), seed ${report.seed}`,
+    `${stats.runs} runs, ${stats.invocations} invocations in ${(stats.durationMs / 1000).toFixed(1)}s (${stats.execsPerSecond.toFixed(0)} execs/s)${report.interrupted ? ', interrupted' : ''}`,
+  ];
+  if (report.findings.length === 0) {
+    lines.push('No findings.', '');
+    return lines.join('\n');
+  }
+  lines.push(`${report.findings.length} finding${report.findings.length === 1 ? '' : 's'}:`, '');
+  report.findings.forEach((finding, index) => lines.push(...block(finding, index + 1), ''));
+  lines.push(`Repeat this run with --seed ${report.seed}.`, '');
+  return lines.join('\n');
+}
+
+function block(finding: ReportFinding, number: number): string[] {
+  const lines = [
+    `${number}. [${SEVERITY_MARK[finding.severity]}] ${finding.title}`,
+    `   oracle     ${finding.oracle} (${finding.confidence})`,
+    `   field      ${finding.field ?? finding.injectionPoint ?? '(no payload)'}`,
+  ];
+  if (finding.payloadId !== null) lines.push(`   payload    ${finding.payloadId}`);
+  lines.push(`   seen       ${finding.hits} time${finding.hits === 1 ? '' : 's'}`);
+  lines.push(...indent('evidence', finding.evidence));
+  if (finding.replay !== null) lines.push(`   replay     ${finding.replay}`);
+  return lines;
+}
+
+function indent(label: string, text: string): string[] {
+  const [first = '', ...rest] = text.split('\n').slice(0, 12);
+  return [`   ${label.padEnd(10)} ${first}`, ...rest.map((line) => `              ${line}`)];
+}

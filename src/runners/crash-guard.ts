@@ -1,0 +1,110 @@
+import type { Outcome } from '../core/observation.js';
+import { handlerError } from './deadline.js';
+
+type Crash = Extract<Outcome, { kind: 'crashed' }>;
+
+/** Turns the events that kill a real Lambda runtime into `crashed` outcomes of the invocation that caused them. */
+export interface CrashGuard {
+  /** An invocation starts; `interrupt` ends it at once when it crashes. */
+  enter(interrupt: (outcome: Outcome) => void): void;
+  /** The invocation is over; returns its crash, if it had one. */
+  leave(): Crash | undefined;
+  /**
+   * A crash that surfaced between invocations (a timer left behind by an earlier one). Like a Lambda instance
+   * whose runtime died, the next invocation reports it instead of running.
+   */
+  takePending(): Crash | undefined;
+  /** Removes our listeners and puts back the ones we displaced. */
+  restore(): void;
+}
+
+/** What the guard takes over. */
+export interface CrashGuardOptions {
+  /**
+   * Also replace `process.exit` (in-process runner: the handler shares our process). A worker leaves it alone:
+   * there `process.exit` ends only the worker thread, and the host reports it.
+   */
+  readonly interceptExit: boolean;
+}
+
+const CRASH_EVENTS = ['uncaughtException', 'unhandledRejection'] as const;
+
+/** Thrown inside the handler to unwind it after it called `process.exit`; the crash is already recorded. */
+export class ExitIntercepted extends Error {
+  constructor(code: number) {
+    super(`eventfuzz: process.exit(${code}) called by the handler; the process was kept alive`);
+    this.name = 'ExitIntercepted';
+  }
+}
+
+/**
+ * Installs `uncaughtException` / `unhandledRejection` listeners (and optionally a `process.exit` stand-in) for the
+ * runner's lifetime. Listeners already present (a test runner's) are removed meanwhile: they would report the
+ * handler's failure as the harness's own.
+ */
+export function installCrashGuard(options: CrashGuardOptions): CrashGuard {
+  let interrupt: ((outcome: Outcome) => void) | undefined;
+  let current: Crash | undefined;
+  let pending: Crash | undefined;
+
+  const record = (crash: Crash): void => {
+    if (interrupt !== undefined) {
+      if (current !== undefined) return; // the first crash is the cause; the rest are fallout
+      current = crash;
+      interrupt(crash);
+    } else {
+      pending ??= crash;
+    }
+  };
+
+  const onException = (error: unknown): void =>
+    record({ kind: 'crashed', reason: 'uncaught-exception', exitCode: null, error: handlerError(error) });
+  const onRejection = (reason: unknown): void =>
+    record({ kind: 'crashed', reason: 'unhandled-rejection', exitCode: null, error: handlerError(reason) });
+
+  const displaced = new Map<string, ((...args: unknown[]) => void)[]>();
+  for (const event of CRASH_EVENTS) {
+    displaced.set(event, process.rawListeners(event) as ((...args: unknown[]) => void)[]);
+    process.removeAllListeners(event);
+  }
+  process.on('uncaughtException', onException);
+  process.on('unhandledRejection', onRejection);
+
+  const originalExit = process.exit;
+  if (options.interceptExit) {
+    process.exit = ((code?: string | number | null) => {
+      const exitCode = toExitCode(code);
+      record({ kind: 'crashed', reason: 'exit', exitCode, error: undefined });
+      throw new ExitIntercepted(exitCode);
+    }) as typeof process.exit;
+  }
+
+  return {
+    enter(next) {
+      interrupt = next;
+      current = undefined;
+    },
+    leave() {
+      const crash = current;
+      interrupt = undefined;
+      current = undefined;
+      return crash;
+    },
+    takePending() {
+      const crash = pending;
+      pending = undefined;
+      return crash;
+    },
+    restore() {
+      process.off('uncaughtException', onException);
+      process.off('unhandledRejection', onRejection);
+      for (const [event, listeners] of displaced) for (const listener of listeners) process.on(event, listener);
+      if (options.interceptExit) process.exit = originalExit;
+    },
+  };
+}
+
+function toExitCode(code: string | number | null | undefined): number {
+  const value = Number(code ?? process.exitCode ?? 0);
+  return Number.isInteger(value) ? value : 0;
+}

@@ -1,4 +1,4 @@
-import type { Effect, FuzzCase, Observation, Outcome, ProcessEffect } from '../../src/core/index.js';
+import type { Effect, FuzzCase, Observation, Outcome, ProcessEffect, SerializedError } from '../../src/core/index.js';
 import type { OracleContext, WatchedSecret } from '../../src/oracles/types.js';
 
 /** An observation with sensible defaults: the handler returned `{ statusCode: 200 }` quickly, nothing logged. */
@@ -53,4 +53,24 @@ export function spawnEffect(overrides: Partial<ProcessEffect> = {}): Effect {
     callSite: '/task/handler.js:3:5',
     ...overrides,
   };
+}
+
+/** A serialized Error thrown from `/task/src/handler.js` (name, message and stack as V8 prints them). */
+export function serializedError(overrides: Partial<SerializedError> = {}): SerializedError {
+  const name = overrides.name ?? 'TypeError';
+  const message = overrides.message ?? "Cannot read properties of undefined (reading 'id')";
+  return {
+    name,
+    message,
+    stack: `${name}: ${message}\n    at parseOrder (/task/src/orders.js:12:17)\n    at Runtime.handler (/task/src/handler.js:5:10)`,
+    code: undefined,
+    isError: true,
+    ...overrides,
+  };
+}
+
+export const threw = (error: SerializedError = serializedError()): Outcome => ({ kind: 'threw', error });
+
+export function crashed(overrides: Partial<Extract<Outcome, { kind: 'crashed' }>> = {}): Outcome {
+  return { kind: 'crashed', reason: 'exit', exitCode: 1, error: undefined, ...overrides };
 }

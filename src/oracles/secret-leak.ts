@@ -1,0 +1,243 @@
+import type { Finding, Observation, Severity } from '../core/index.js';
+import type { OracleContext, WatchedSecret } from './types.js';
+import type { SecretEncoding, SecretNeedle } from './redact.js';
+import type { Haystack, Segment } from './response-text.js';
+import { Buffer } from 'node:buffer';
+import { safeIndexOf, safeStringify } from '../core/safe-globals.js';
+import { masksFor, secretNeedles } from './redact.js';
+import { logsHaystack, responseHaystack, segmentAt } from './response-text.js';
+import { defineOracle } from './types.js';
+
+/** Watched values shorter than this are ignored: a 4-character password matches unrelated text and would be noise. */
+export const MIN_SECRET_LENGTH = 6;
+
+const EXCERPT_RADIUS = 60;
+const SHAPE_MARGIN = 8_192;
+
+interface PreparedSecret {
+  readonly secret: WatchedSecret;
+  readonly needles: readonly SecretNeedle[];
+}
+
+// Keyed by the context's secrets array: the engine builds it once per campaign, so encodings are computed once.
+const preparedCache = new WeakMap<readonly WatchedSecret[], readonly PreparedSecret[]>();
+
+function prepare(secrets: readonly WatchedSecret[]): readonly PreparedSecret[] {
+  let prepared = preparedCache.get(secrets);
+  if (prepared === undefined) {
+    prepared = secrets
+      .filter((secret) => secret.value.length >= MIN_SECRET_LENGTH)
+      .map((secret) => ({ secret, needles: secretNeedles(secret.value) }));
+    preparedCache.set(secrets, prepared);
+  }
+  return prepared;
+}
+
+/**
+ * A watched secret (canary credential or user secret) appears in the response or the logs, verbatim or encoded
+ * (JSON-escaped, URL-encoded, base64 at any alignment inside a larger blob, hex): `confirmed`, critical for canary
+ * credentials and high for user secrets. Generic credential shapes (AWS access key ids, private key blocks) that the
+ * event did not contain are reported from the response only, `tainted` and medium: a response crosses the trust
+ * boundary to the caller, while logs stay in the account and routinely hold SDK and runtime output where shape
+ * matching would be mostly noise (known values are matched exactly in logs, so no noise there).
+ *
+ * A thrown or crashing error is searched with the logs: the runtime writes it there, API Gateway hides it from the
+ * caller, and the `crash`/`error-disclosure` oracles own its disclosure. Evidence and titles never carry a secret
+ * value: they give the name, length, encoding and a masked excerpt. Signature: `<where>:<secret name>:<encoding>`.
+ */
+export const secretLeak = defineOracle({
+  id: 'secret-leak',
+  description: 'A watched secret or a credential-shaped value appears in the response or logs, in any common encoding.',
+  check(observation: Observation, context: OracleContext): readonly Finding[] {
+    const prepared = prepare(context.secrets);
+    const response = responseHaystack(observation.outcome);
+    const logs = logsHaystack(observation);
+    const findings: Finding[] = [];
+    let eventText: string | undefined;
+    // JSON-escaped too: the request text is the event serialized, so quotes in a value appear escaped there.
+    const reflected = (value: string): boolean => {
+      eventText ??= requestText(context);
+      const escaped = (safeStringify(value) as string).slice(1, -1);
+      return safeIndexOf(eventText, value) >= 0 || safeIndexOf(eventText, escaped) >= 0;
+    };
+    for (const { secret, needles } of prepared) {
+      for (const haystack of [response, logs]) {
+        if (haystack.text.length === 0) continue;
+        const hit = firstHit(haystack.text, needles);
+        // A value the request itself carried coming back is reflection, not a leak of the environment.
+        if (hit === undefined || reflected(secret.value)) continue;
+        findings.push(secretFinding(secret, hit.needle.encoding, haystack, hit.index, hit.needle.text.length, context));
+      }
+    }
+    findings.push(...genericFindings(response, context, reflected));
+    return findings;
+  },
+});
+
+function firstHit(text: string, needles: readonly SecretNeedle[]): { needle: SecretNeedle; index: number } | undefined {
+  for (const needle of needles) {
+    const index = safeIndexOf(text, needle.text);
+    if (index >= 0) return { needle, index };
+  }
+  return undefined;
+}
+
+function secretFinding(
+  secret: WatchedSecret,
+  encoding: SecretEncoding,
+  haystack: Haystack,
+  index: number,
+  length: number,
+  context: OracleContext,
+): Finding {
+  const segment = segmentAt(haystack, index);
+  const label = segment.label;
+  const how = encoding === 'base64' || encoding === 'base64url' || encoding === 'hex' ? `${encoding}-encoded` : encoding;
+  const severity: Severity = secret.kind === 'canary-credential' ? 'critical' : 'high';
+  const kind = secret.kind === 'canary-credential' ? 'Canary credential' : 'Secret';
+  const shown = excerpt(haystack.text, segment, index, length, `«${secret.name}»`, context);
+  return {
+    oracle: 'secret-leak',
+    confidence: 'confirmed',
+    severity,
+    title: `${kind} ${secret.name} leaked in ${label}`,
+    evidence: `${secret.name} (${secret.value.length} chars, ${how}) in ${label}: ${shown}`,
+    signature: `${haystack.where}:${secret.name}:${encoding}`,
+  };
+}
+
+interface Shape {
+  readonly name: string;
+  readonly title: string;
+  /** Matches the whole span to mask. */
+  readonly pattern: RegExp;
+  /** The part that identifies the credential, compared with the request to rule out reflection. */
+  readonly material: (span: string) => string | undefined;
+  /** What evidence may say about the span without revealing it. */
+  readonly describe: (span: string) => string;
+}
+
+const PEM_HEADER = /^-----BEGIN ((?:[A-Z0-9]+ )*)PRIVATE KEY-----/;
+
+const SHAPES: readonly Shape[] = [
+  {
+    name: 'aws-access-key-id',
+    title: 'AWS access key id',
+    pattern: /\b(?:AKIA|ASIA)[A-Z0-9]{16}\b/g,
+    material: (span) => span,
+    describe: (span) => `${span.slice(0, 4)}…, ${span.length} chars`,
+  },
+  {
+    name: 'private-key',
+    title: 'Private key block',
+    // Header, key material (raw or JSON-escaped line breaks), footer when present: all of it gets masked.
+    pattern:
+      /-----BEGIN (?:[A-Z0-9]+ )*PRIVATE KEY-----(?:[A-Za-z0-9+/=\s]|\\[nr])*(?:-----END (?:[A-Z0-9]+ )*PRIVATE KEY-----)?/g,
+    // Fewer than 16 key characters means prose that merely mentions a key header.
+    material: (span) => {
+      const body = span.replace(PEM_HEADER, '').replace(/\\[nr]|\s/g, '');
+      const run = /^[A-Za-z0-9+/=]{16,}/.exec(body)?.[0];
+      return run?.slice(0, 32);
+    },
+    describe: (span) => `${PEM_HEADER.exec(span)?.[1] ?? ''}PRIVATE KEY, ${span.length} chars`,
+  },
+];
+
+function genericFindings(response: Haystack, context: OracleContext, reflected: (value: string) => boolean): Finding[] {
+  const findings: Finding[] = [];
+  if (response.text.length === 0) return findings;
+  const watched = context.secrets.map((s) => s.value);
+  for (const shape of SHAPES) {
+    // matchAll works on a copy of the global regex, so the shared pattern keeps no state between calls.
+    for (const match of response.text.matchAll(shape.pattern)) {
+      const span = match[0];
+      const material = shape.material(span);
+      if (material === undefined || reflected(material)) continue;
+      // A watched value is reported above with `confirmed` confidence; do not repeat it as a mere shape.
+      if (watched.some((value) => safeIndexOf(value, material) >= 0)) continue;
+      const segment = segmentAt(response, match.index);
+      const shown = excerpt(response.text, segment, match.index, span.length, `«${shape.name}»`, context);
+      findings.push({
+        oracle: 'secret-leak',
+        confidence: 'tainted',
+        severity: 'medium',
+        title: `${shape.title} in ${segment.label} that the request did not contain`,
+        evidence: `${shape.title} (${shape.describe(span)}) in ${segment.label}: ${shown}`,
+        signature: `response:${shape.name}:verbatim`,
+      });
+      break; // one finding per shape: the signature would dedupe the rest anyway
+    }
+  }
+  return findings;
+}
+
+interface Span {
+  readonly start: number;
+  readonly end: number;
+  readonly marker: string;
+}
+
+/**
+ * About {@link EXCERPT_RADIUS} characters either side of a hit, within its segment, with the hit replaced by
+ * `marker`, every occurrence of any watched value's forms and every credential shape masked. Occurrences are
+ * searched in a window wider than the excerpt, so a secret cut by the excerpt's edge is masked too, not half shown.
+ */
+function excerpt(
+  text: string,
+  segment: Segment,
+  index: number,
+  length: number,
+  marker: string,
+  context: OracleContext,
+): string {
+  const masks = masksFor(context.secrets);
+  const widest = masks[0]?.text.length ?? 0;
+  const from = Math.max(segment.start, index - EXCERPT_RADIUS);
+  const to = Math.min(segment.end, index + length + EXCERPT_RADIUS);
+  const lo = Math.max(segment.start, from - widest);
+  const hi = Math.min(segment.end, to + widest);
+  const spans: Span[] = [{ start: index, end: index + length, marker }];
+  for (const mask of masks) {
+    let at = safeIndexOf(text, mask.text, lo);
+    for (; at >= 0 && at + mask.text.length <= hi; at = safeIndexOf(text, mask.text, at + 1)) {
+      spans.push({ start: at, end: at + mask.text.length, marker: mask.marker });
+    }
+  }
+  // Credential shapes are masked too; a PEM block can be kilobytes long, so look further out for its header.
+  const shapeLo = Math.max(segment.start, from - SHAPE_MARGIN);
+  const nearby = text.slice(shapeLo, Math.min(segment.end, to + SHAPE_MARGIN));
+  for (const shape of SHAPES) {
+    for (const match of nearby.matchAll(shape.pattern)) {
+      const start = shapeLo + match.index;
+      spans.push({ start, end: start + match[0].length, marker: `«${shape.name}»` });
+    }
+  }
+  spans.sort((a, b) => a.start - b.start || b.end - a.end);
+  let out = '';
+  let cursor = from;
+  for (const span of spans) {
+    if (span.end <= cursor || span.start >= to) continue;
+    if (span.start > cursor) out += text.slice(cursor, span.start);
+    out += span.marker;
+    cursor = span.end;
+  }
+  if (cursor < to) out += text.slice(cursor, to);
+  out = out.replace(/[\r\n\t\u0000]+/g, ' ');
+  return `${from > segment.start ? '…' : ''}${out}${to < segment.end ? '…' : ''}`;
+}
+
+
+/** The request as text, with a base64 body decoded: what the handler could have echoed without leaking anything. */
+function requestText(context: OracleContext): string {
+  let text: string;
+  try {
+    text = safeStringify(context.case.event) ?? '';
+  } catch {
+    text = '';
+  }
+  const event = context.case.event as { body?: unknown; isBase64Encoded?: unknown } | null;
+  if (typeof event === 'object' && event !== null && event.isBase64Encoded === true && typeof event.body === 'string') {
+    text += `\u0000${Buffer.from(event.body, 'base64').toString('utf8')}`;
+  }
+  return text;
+}

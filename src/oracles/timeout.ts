@@ -1,0 +1,35 @@
+import type { Finding } from '../core/index.js';
+import { defineOracle } from './types.js';
+
+/** The payload family whose whole point is catastrophic regex backtracking. */
+const REDOS_FAMILY = 'redos';
+
+/**
+ * The handler did not finish within the limit. Medium on its own: a slow dependency or an unbounded loop is a
+ * denial of service for that invocation (and a bill). High when the case carried a `redos` payload, because then the
+ * payload itself most likely drove a regular expression into catastrophic backtracking: "possible ReDoS", not
+ * confirmed, since a timeout alone cannot show where the time went.
+ *
+ * Signature: `timeout`, or `timeout:redos`, so the ReDoS hypothesis is tracked apart from plain hangs at the same
+ * injection point; the limit and duration vary from run to run and stay in the evidence.
+ */
+export const timeout = defineOracle({
+  id: 'timeout',
+  description: 'The handler did not finish within the time limit (possible ReDoS when a regex payload caused it).',
+  check(observation, context): readonly Finding[] {
+    const outcome = observation.outcome;
+    if (outcome.kind !== 'timeout') return [];
+    const redos = context.case.injection?.family === REDOS_FAMILY;
+    const payload = context.case.injection === null ? '' : `; payload ${context.case.injection.payloadId}`;
+    return [
+      {
+        oracle: 'timeout',
+        confidence: 'confirmed',
+        severity: redos ? 'high' : 'medium',
+        title: redos ? 'Handler timed out on a regex payload: possible ReDoS' : 'Handler timed out',
+        evidence: `no result within ${outcome.limitMs} ms (stopped after ${observation.durationMs} ms)${payload}`,
+        signature: redos ? `timeout:${REDOS_FAMILY}` : 'timeout',
+      },
+    ];
+  },
+});

@@ -50,29 +50,36 @@ const s3Key: Codec = {
   encode: (decoded) => encodeS3Key(String(decoded)),
 };
 
-/** A `Cookie` header value (`a=1; b=2`) as an object of cookie values. */
+/**
+ * A `Cookie` header value (`a=1; b=2`) as an object of cookie values. Values are read the way the `cookie` package
+ * (Express, Fastify) reads them: percent-decoded when they contain `%`. A written value is percent-encoded only
+ * where it has to be (`%`, `;`, whitespace at either end) so the header still splits into the same cookies;
+ * cookies that were not changed keep their raw text.
+ */
 const cookieHeader: Codec = {
   decode(raw) {
+    const pairs = splitCookies(raw);
+    if (pairs === NO_MATCH) return NO_MATCH;
     const cookies: Record<string, string> = {};
-    for (const part of raw.split(';')) {
-      const pair = part.trim();
-      if (pair === '') continue;
-      const eq = pair.indexOf('=');
-      if (eq <= 0) return NO_MATCH;
-      cookies[pair.slice(0, eq)] = pair.slice(eq + 1);
-    }
+    for (const [name, value] of pairs) cookies[name] = decodeCookieValue(value);
     return cookies;
   },
-  encode: (decoded) =>
-    Object.entries(decoded as Record<string, unknown>)
-      .map(([name, value]) => `${name}=${String(value)}`)
-      .join('; '),
+  encode(decoded, _root, raw) {
+    const before = splitCookies(raw);
+    const previous = new Map(before === NO_MATCH ? [] : before);
+    return Object.entries(decoded as Record<string, unknown>)
+      .map(([name, value]) => `${name}=${cookieValueText(String(value), previous.get(name))}`)
+      .join('; ');
+  },
 };
 
-/** One `name=value` cookie (an HTTP API `cookies[]` entry) as its value. */
+/** One `name=value` cookie (an HTTP API `cookies[]` entry) as its value, read and written as in `cookie-header`. */
 const cookiePair: Codec = {
-  decode: (raw) => (raw.indexOf('=') > 0 ? raw.slice(raw.indexOf('=') + 1) : NO_MATCH),
-  encode: (decoded, _root, raw) => `${raw.slice(0, raw.indexOf('='))}=${String(decoded)}`,
+  decode: (raw) => (raw.indexOf('=') > 0 ? decodeCookieValue(raw.slice(raw.indexOf('=') + 1)) : NO_MATCH),
+  encode: (decoded, _root, raw) => {
+    const eq = raw.indexOf('=');
+    return `${raw.slice(0, eq)}=${cookieValueText(String(decoded), raw.slice(eq + 1))}`;
+  },
 };
 
 export const codecs = { json, base64, 'http-body': httpBody, 's3-key': s3Key, 'cookie-header': cookieHeader, 'cookie-pair': cookiePair } as const satisfies Record<string, Codec>;
@@ -88,4 +95,31 @@ export function encodeS3Key(key: string): string {
 
 function isBase64Flagged(root: unknown): boolean {
   return typeof root === 'object' && root !== null && (root as { isBase64Encoded?: unknown }).isBase64Encoded === true;
+}
+
+function splitCookies(raw: string): [string, string][] | typeof NO_MATCH {
+  const pairs: [string, string][] = [];
+  for (const part of raw.split(';')) {
+    const pair = part.trim();
+    if (pair === '') continue;
+    const eq = pair.indexOf('=');
+    if (eq <= 0) return NO_MATCH;
+    pairs.push([pair.slice(0, eq), pair.slice(eq + 1)]);
+  }
+  return pairs;
+}
+
+function decodeCookieValue(value: string): string {
+  if (!value.includes('%')) return value;
+  try {
+    return decodeURIComponent(value);
+  } catch {
+    return value; // as the `cookie` package does: a value that is not valid percent-encoding is kept as sent
+  }
+}
+
+/** The raw text for a cookie value: the previous text when it still reads as `value`, else a fresh encoding. */
+function cookieValueText(value: string, previous: string | undefined): string {
+  if (previous !== undefined && decodeCookieValue(previous) === value) return previous;
+  return value.replace(/[%;]/g, (c) => encodeURIComponent(c)).replace(/^\s+|\s+$/g, (ws) => encodeURIComponent(ws));
 }

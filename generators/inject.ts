@@ -92,7 +92,9 @@ export function readAt(event: unknown, path: ConcretePath): unknown {
 /**
  * Returns a copy of `event` where the field at `path` is replaced by `update(old)`, re-encoding through every
  * codec on the way up. Only the containers along the path are copied (the fuzzing loop is hot), so the result
- * shares untouched subtrees with `event`; neither is mutated.
+ * shares untouched subtrees with `event`; neither is mutated. A missing last key is added (`update(undefined)`);
+ * when nothing changes (the path breaks off earlier, a codec's field is not in that encoding, `update` returns its
+ * argument) `event` itself is returned.
  */
 export function writeAt<T>(event: T, path: ConcretePath, update: (old: unknown) => unknown): T {
   return rewrite(event, event, path, 0, update) as T;
@@ -102,15 +104,23 @@ function rewrite(root: unknown, value: unknown, path: ConcretePath, at: number, 
   if (at === path.length) return update(value);
   const segment = path[at]!;
   if (typeof segment === 'object') {
+    if (typeof value !== 'string') return value; // as in readAt: only a string field can hold an encoding
     const codec = codecs[segment.codec];
-    const raw = String(value);
-    const decoded = codec.decode(raw, root);
+    const decoded = codec.decode(value, root);
     if (decoded === NO_MATCH) return value;
-    return codec.encode(rewrite(root, decoded, path, at + 1, update), root, raw);
+    const next = rewrite(root, decoded, path, at + 1, update);
+    return next === decoded ? value : codec.encode(next, root, value);
   }
   if (typeof value !== 'object' || value === null) return value;
-  const copy = (Array.isArray(value) ? [...(value as unknown[])] : { ...value }) as Record<string | number, unknown>;
-  copy[segment] = rewrite(root, copy[segment], path, at + 1, update);
+  const present = Object.hasOwn(value, segment);
+  // A missing last key is created (adding `tag[]` to a query map); a missing container on the way is not.
+  if (!present && at + 1 < path.length) return value;
+  const old = present ? (value as Record<string | number, unknown>)[segment] : undefined;
+  const next = rewrite(root, old, path, at + 1, update);
+  if (present && next === old) return value;
+  const copy = Array.isArray(value) ? [...(value as unknown[])] : { ...value };
+  // defineProperty, not `=`: creating a `__proto__` key by assignment would set the copy's prototype instead.
+  Object.defineProperty(copy, segment, { value: next, writable: true, enumerable: true, configurable: true });
   return copy;
 }
 

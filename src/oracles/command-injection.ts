@@ -1,0 +1,90 @@
+import type { CanaryEffect, Effect, Finding, ProcessEffect } from '../core/index.js';
+import type { OracleContext } from './types.js';
+import { redact } from './redact.js';
+import { shellCommandPosition } from './shell-command-position.js';
+import { defineOracle } from './types.js';
+
+const MAX_SCRIPT_IN_EVIDENCE = 2_000;
+
+/**
+ * Command injection (CWE-78): this case's canary reached a shell script started through `child_process`.
+ * - `confirmed` (critical): the canary sits in command position (the payload started a command with `;`, `|`,
+ *   `$(…)`, a backtick, … outside quotes) or the canary program ran with this case's token;
+ * - `tainted` (high): the canary only reaches the script, e.g. inside single quotes.
+ *
+ * A token passed as a plain argument to `execFile`/`spawn` without a shell is not command injection (argument
+ * injection is another bug class), and a payload echoed in the response or logs is never execution: only probe
+ * effects count. One finding per call site.
+ */
+export const commandInjection = defineOracle({
+  id: 'command-injection',
+  description: "This case's canary reached a shell script run by child_process, in command position or proven by the canary program.",
+  check(observation, context) {
+    const token = context.case.canary;
+    const effects: readonly Effect[] = observation.effects ?? [];
+    const ran = effects.find((e): e is CanaryEffect => e.kind === 'canary' && e.token === token);
+    const bySite = new Map<string, Finding>();
+    for (const effect of effects) {
+      if (effect.kind !== 'process' || effect.script === null || !effect.script.includes(token)) continue;
+      const finding = shellFinding(effect, effect.script, context, ran);
+      const known = bySite.get(finding.signature);
+      if (known === undefined || (known.confidence === 'tainted' && finding.confidence === 'confirmed')) bySite.set(finding.signature, finding);
+    }
+    if (bySite.size === 0 && ran !== undefined) return [canaryOnlyFinding(effects, ran, context)];
+    return [...bySite.values()];
+  },
+});
+
+function shellFinding(effect: ProcessEffect, script: string, context: OracleContext, ran: CanaryEffect | undefined): Finding {
+  const token = context.case.canary;
+  const verdict = shellCommandPosition(script, token, context.case.injection?.payload);
+  const confirmed = verdict.commandPosition || ran !== undefined;
+  const lines = [
+    `${effect.api} handed a shell (${effect.file}) a script carrying this case's canary ${token}; ${
+      effect.blocked ? 'eventfuzz blocked it, so it did not run' : 'it was allowed to run'
+    }.`,
+    `script: ${clipAround(script, token)}`,
+    verdict.commandPosition ? `command position: ${verdict.reason}.` : `not in command position: ${verdict.reason}.`,
+  ];
+  if (ran !== undefined) lines.push(`canary program ran: ${ran.detail}`);
+  lines.push(`call site: ${effect.callSite}`);
+  return {
+    oracle: 'command-injection',
+    confidence: confirmed ? 'confirmed' : 'tainted',
+    severity: confirmed ? 'critical' : 'high',
+    title: confirmed ? `Command injection via ${effect.api}` : `Payload reaches a shell script via ${effect.api}`,
+    evidence: redact(lines.join('\n'), context.secrets),
+    signature: signature(effect.callSite, token),
+  };
+}
+
+/** The canary program ran with this token, though no probed shell script carried it (e.g. a payload-chosen program). */
+function canaryOnlyFinding(effects: readonly Effect[], ran: CanaryEffect, context: OracleContext): Finding {
+  const token = context.case.canary;
+  const carrier = effects.find(
+    (e): e is ProcessEffect => e.kind === 'process' && (e.file.includes(token) || e.args.some((a) => a.includes(token))),
+  );
+  const lines = [`The canary program ran with this case's canary ${token}: ${ran.detail}`];
+  if (carrier !== undefined) lines.push(`carrying call: ${carrier.api} ${carrier.file} ${carrier.args.join(' ')}`, `call site: ${carrier.callSite}`);
+  return {
+    oracle: 'command-injection',
+    confidence: 'confirmed',
+    severity: 'critical',
+    title: `Command injection via ${carrier?.api ?? 'the canary program'}`,
+    evidence: redact(lines.join('\n'), context.secrets),
+    signature: carrier === undefined ? 'canary-program' : signature(carrier.callSite, token),
+  };
+}
+
+/** The signature must never carry the canary, or every case would look like a new bug. */
+function signature(callSite: string, token: string): string {
+  return callSite.split(token).join('<canary>');
+}
+
+/** Long scripts are cut to a window that keeps the canary visible. */
+function clipAround(text: string, token: string): string {
+  if (text.length <= MAX_SCRIPT_IN_EVIDENCE) return text;
+  const from = Math.max(0, text.indexOf(token) - MAX_SCRIPT_IN_EVIDENCE / 2);
+  const to = Math.min(text.length, from + MAX_SCRIPT_IN_EVIDENCE);
+  return `${from > 0 ? '…' : ''}${text.slice(from, to)}${to < text.length ? '…' : ''}`;
+}

@@ -1,0 +1,59 @@
+import type { Effect } from '../core/index.js';
+import { createCallSiteFinder } from './call-site.js';
+import { createCanaryProgram } from './canary-program.js';
+import { installChildProcessProbe } from './child-process.js';
+import { createRecorder } from './recorder.js';
+
+/** How probes behave in this realm. */
+export interface ProbeOptions {
+  /** Let commands that carry a payload token run (`--allow-exec`); also puts the canary program on PATH. */
+  readonly allowExec: boolean;
+  /** The handler's root directory: call sites under it are reported relative to it. */
+  readonly taskRoot: string;
+}
+
+/** The recording window around one invocation. */
+export interface Probes {
+  /** Starts recording for one invocation; discards anything recorded before. */
+  begin(): void;
+  /** Stops recording and returns the effects since `begin` (at most about 200). */
+  end(): Effect[];
+}
+
+const REALM_KEY = Symbol.for('eventfuzz.probes');
+
+/**
+ * Installs every probe in the current realm (main thread or worker) and returns its recording window. Call it
+ * before the handler module loads: code that copied a function earlier keeps the unprobed original. Idempotent per
+ * realm: later calls return the first instance, and the options of the first call stay in force.
+ */
+export function installProbes(options: ProbeOptions): Probes {
+  const realm = globalThis as unknown as Record<symbol, Probes | undefined>;
+  const existing = realm[REALM_KEY];
+  if (existing !== undefined) return existing;
+
+  const recorder = createRecorder();
+  const canary = options.allowExec ? createCanaryProgram() : undefined;
+  canary?.ensureOnPath();
+  installChildProcessProbe({
+    allowExec: options.allowExec,
+    record: recorder.record,
+    callSite: createCallSiteFinder(options.taskRoot),
+  });
+
+  const probes: Probes = {
+    begin() {
+      canary?.ensureOnPath();
+      canary?.skipToEnd();
+      recorder.begin();
+    },
+    end() {
+      // Canary lines go through the recorder too, so they share its cap and its begin/end window.
+      if (canary !== undefined) for (const effect of canary.drain()) recorder.record(effect);
+      return recorder.end();
+    },
+  };
+  // Non-writable and non-enumerable: a handler iterating or resetting globals must not drop the instance.
+  Object.defineProperty(globalThis, REALM_KEY, { value: probes, enumerable: false, writable: false, configurable: false });
+  return probes;
+}

@@ -1,0 +1,110 @@
+import type { Effect } from '../../../src/core/index.js';
+import { describe, expect, it } from 'vitest';
+import { commandInjection } from '../../../src/oracles/command-injection.js';
+import { observation, oracleContext, returned, spawnEffect } from '../../helpers/observation.js';
+
+const canary = 'efzcanary00001';
+const ctx = oracleContext({ case: { canary } });
+const inCommandPosition = `convert uploads/a;echo ${canary}$((6*7)) out.png`;
+const quoted = `convert 'uploads/a;echo ${canary}$((6*7))' out.png`;
+const ranCanary: Effect = { kind: 'canary', via: 'program', token: canary, detail: `efzcanary ${canary}` };
+
+describe('oracle: command-injection', () => {
+  it.each<[string, readonly Effect[], readonly { confidence: string; severity: string }[]]>([
+    [
+      'spawn of sh -c with the canary in command position',
+      [spawnEffect({ api: 'child_process.spawn', file: 'sh', args: ['-c', inCommandPosition], script: inCommandPosition })],
+      [{ confidence: 'confirmed', severity: 'critical' }],
+    ],
+    [
+      'exec with the canary inside single quotes',
+      [spawnEffect({ args: ['-c', quoted], script: quoted })],
+      [{ confidence: 'tainted', severity: 'high' }],
+    ],
+    [
+      'quoted, but the canary program ran with this token',
+      [spawnEffect({ args: ['-c', quoted], script: quoted }), ranCanary],
+      [{ confidence: 'confirmed', severity: 'critical' }],
+    ],
+    ['canary program ran, no probed shell carried the token', [ranCanary], [{ confidence: 'confirmed', severity: 'critical' }]],
+  ])('reports %s', (_label, effects, expected) => {
+    // Arrange
+    const obs = observation({ effects });
+    // Act
+    const findings = commandInjection.check(obs, ctx);
+    // Assert
+    expect(findings.map((f) => ({ confidence: f.confidence, severity: f.severity }))).toEqual(expected);
+    expect(findings.every((f) => f.oracle === 'command-injection')).toBe(true);
+  });
+
+  it.each<[string, readonly Effect[] | undefined]>([
+    ['execFile argument without a shell', [spawnEffect({ api: 'child_process.execFile', file: 'convert', args: [canary, 'out.png'], script: null })]],
+    ['another case canary in command position', [spawnEffect({ script: `ls; echo efzother00000001`, args: ['-c', 'ls; echo efzother00000001'] })]],
+    ['canary program ran with another case token', [{ ...ranCanary, token: 'efzother00000001' }]],
+    ['legitimate spawn without any canary', [spawnEffect({ script: 'convert in.png out.jpg', args: ['-c', 'convert in.png out.jpg'] })]],
+    ['remote runner: no effects observed', undefined],
+  ])('stays silent for %s', (_label, effects) => {
+    // Arrange
+    const obs = observation({ effects });
+    // Act
+    const findings = commandInjection.check(obs, ctx);
+    // Assert
+    expect(findings).toEqual([]);
+  });
+
+  it('ignores the payload reflected in the response and logs: reflection is not execution', () => {
+    // Arrange
+    const payload = `;echo ${canary}$((6*7))`;
+    const obs = observation({
+      outcome: returned({ statusCode: 200, body: `ran: ${payload} -> ${canary}42` }),
+      logs: [`exec ${payload}`, `${canary}42`],
+      effects: [],
+    });
+    // Act
+    const findings = commandInjection.check(obs, ctx);
+    // Assert
+    expect(findings).toEqual([]);
+  });
+
+  it('names the sink, shows the script and why, and keys the bug by call site without the canary', () => {
+    // Arrange
+    const obs = observation({
+      effects: [spawnEffect({ script: inCommandPosition, args: ['-c', inCommandPosition], blocked: true, callSite: 'src/handler.ts:12:5' })],
+    });
+    // Act
+    const [finding] = commandInjection.check(obs, ctx);
+    // Assert
+    expect(finding?.title).toBe('Command injection via child_process.exec');
+    expect(finding?.signature).toBe('src/handler.ts:12:5');
+    expect(finding?.signature).not.toContain(canary);
+    expect(finding?.evidence).toContain(`script: ${inCommandPosition}`);
+    expect(finding?.evidence).toContain('blocked');
+    expect(finding?.evidence).toMatch(/command position: .*`;`/);
+  });
+
+  it('reports one finding per call site, the strongest', () => {
+    // Arrange
+    const obs = observation({
+      effects: [spawnEffect({ script: quoted, args: ['-c', quoted] }), spawnEffect({ script: inCommandPosition, args: ['-c', inCommandPosition] })],
+    });
+    // Act
+    const findings = commandInjection.check(obs, ctx);
+    // Assert
+    expect(findings).toHaveLength(1);
+    expect(findings[0]?.confidence).toBe('confirmed');
+  });
+
+  it('masks watched secrets that the handler interpolated into the script', () => {
+    // Arrange
+    const secretCtx = oracleContext({
+      case: { canary },
+      secrets: [{ name: 'DB_PASSWORD', value: 'hunter2-very-secret', kind: 'user-secret' }],
+    });
+    const script = `PGPASSWORD=hunter2-very-secret psql -c "select 1"; echo ${canary}`;
+    // Act
+    const [finding] = commandInjection.check(observation({ effects: [spawnEffect({ script, args: ['-c', script] })] }), secretCtx);
+    // Assert
+    expect(finding?.evidence).not.toContain('hunter2-very-secret');
+    expect(finding?.evidence).toContain(canary);
+  });
+});

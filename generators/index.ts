@@ -16,7 +16,7 @@ export const eventSources = {
   s3,
   sqs,
   sns,
-} as const satisfies Record<SourceId, EventSource<never>>;
+} as const satisfies Record<SourceId, unknown>;
 
 export const sourceIds = Object.keys(eventSources) as SourceId[];
 

@@ -84,7 +84,8 @@ export async function fuzz(options: FuzzOptions): Promise<FuzzReport> {
     memoryLimitMb,
     timeoutMs,
     seed,
-    taskRoot: cwd,
+    handlerFile: file,
+    exportName,
     extraEnv: options.env ?? {},
     secretNames: options.secrets ?? [],
   });
@@ -97,7 +98,7 @@ export async function fuzz(options: FuzzOptions): Promise<FuzzReport> {
     allowExec: options.allowExec ?? false,
     functionName,
     memoryLimitMb,
-    workers: options.workers,
+    ...(options.workers === undefined ? {} : { workers: options.workers }),
   });
   await runner.start();
   try {

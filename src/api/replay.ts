@@ -1,4 +1,3 @@
-import { dirname } from 'node:path';
 import { dedupeKey, HarnessError } from '../core/index.js';
 import type { CorpusEntry } from '../corpus/entry.js';
 import { readCorpus } from '../corpus/store.js';
@@ -58,7 +57,8 @@ export async function replay(options: ReplayOptions): Promise<readonly ReplayOut
       memoryLimitMb: 512,
       timeoutMs,
       seed: items[0]!.entry.seed,
-      taskRoot: dirname(file),
+      handlerFile: file,
+      exportName,
       extraEnv: options.env ?? {},
       secretNames: options.secrets ?? [],
     });

@@ -57,7 +57,7 @@ export function createCorpusStore(dir: string, meta: CorpusMeta): { save(finding
       const temporary = `${file}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
       writeFileSync(temporary, `${JSON.stringify(entry, null, 2)}\n`);
       renameSync(temporary, file);
-      return Promise.resolve(relative(process.cwd(), file) || file);
+      return Promise.resolve(displayPath(file));
     },
   };
 }
@@ -94,6 +94,12 @@ function parseEntry(file: string): CorpusEntry {
     throw new HarnessError('EFZ_CORPUS_INVALID', `${where}: not an eventfuzz corpus entry (expected version 1 with case.source, case.event and case.canary).`);
   }
   return entry as CorpusEntry;
+}
+
+/** Relative to the working directory when inside it (short, portable in CI logs), absolute otherwise. */
+function displayPath(file: string): string {
+  const path = relative(process.cwd(), file);
+  return path === '' || path.startsWith('..') ? file : path;
 }
 
 function safeName(text: string): string {

@@ -123,15 +123,17 @@ class Campaign {
     for (const finding of this.#options.judge(observation, this.#context(fuzzCase))) {
       const key = dedupeKey(finding, point);
       const known = this.#findings.get(key);
-      if (known !== undefined) this.#findings.set(key, { ...known, hits: known.hits + 1 });
-      else await this.#newFinding(key, finding, value);
+      // A confirmed hit on a sink first seen as tainted is stronger proof of the same bug: it replaces the
+      // stored case (and is shrunk in turn) instead of being counted as one more hit.
+      if (known === undefined || strength(finding) > strength(known)) await this.#newFinding(key, finding, value, (known?.hits ?? 0) + 1);
+      else this.#findings.set(key, { ...known, hits: known.hits + 1 });
     }
     this.#progress('exploring', false);
   }
 
-  async #newFinding(key: string, finding: Finding, value: fc.Value<FuzzCase>): Promise<void> {
+  async #newFinding(key: string, finding: Finding, value: fc.Value<FuzzCase>, hits: number): Promise<void> {
     const { listener } = this.#options;
-    let reported = await this.#record(toReported(key, finding, value.value, 1));
+    let reported = await this.#record(toReported(key, finding, value.value, hits));
     safely(() => listener?.onFinding?.(reported, 'found'));
     // Shrinking invokes the runner itself: let exploration settle first, so an in-process runner never has two
     // invocations (and two sets of captured logs) in flight.
@@ -141,6 +143,8 @@ class Campaign {
     const smaller = await shrinkFinding({
       start: value,
       key,
+      minimumStrength: strength(finding),
+      strength,
       arbitrary: this.#options.cases,
       evaluate: async (candidate) => {
         this.#shrinkInvocations++;
@@ -152,8 +156,7 @@ class Campaign {
       signal: this.#options.signal,
     });
     if (smaller === undefined) return;
-    const hits = this.#findings.get(key)?.hits ?? 1;
-    reported = await this.#record(toReported(key, smaller.finding, smaller.fuzzCase, hits));
+    reported = await this.#record(toReported(key, smaller.finding, smaller.fuzzCase, this.#findings.get(key)?.hits ?? hits));
     safely(() => listener?.onFinding?.(reported, 'shrunk'));
   }
 
@@ -181,6 +184,14 @@ class Campaign {
       listener.onProgress?.({ runs: stats.runs, invocations: stats.invocations, findings: this.#findings.size, elapsedMs: stats.durationMs, execsPerSecond: stats.execsPerSecond, phase }),
     );
   }
+}
+
+const CONFIDENCE_RANK = { tainted: 0, confirmed: 1 } as const;
+const SEVERITY_RANK = { low: 0, medium: 1, high: 2, critical: 3 } as const;
+
+/** How strong the proof of a finding is: confidence first, then severity. */
+export function strength(finding: Pick<Finding, 'confidence' | 'severity'>): number {
+  return CONFIDENCE_RANK[finding.confidence] * 10 + SEVERITY_RANK[finding.severity];
 }
 
 function toReported(key: string, finding: Finding, fuzzCase: FuzzCase, hits: number): Omit<ReportedFinding, 'corpusFile'> {

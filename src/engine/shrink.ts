@@ -5,6 +5,10 @@ export interface ShrinkRequest {
   readonly start: fc.Value<FuzzCase>;
   /** The dedupe key the smaller case must still show. */
   readonly key: string;
+  /** A candidate counts only if its finding is at least this strong (see `strength`), so shrinking never trades
+   * a confirmed finding for a tainted one. */
+  readonly minimumStrength: number;
+  readonly strength: (finding: Finding) => number;
   readonly arbitrary: fc.Arbitrary<FuzzCase>;
   /** Runs a candidate and returns its findings with their dedupe keys. */
   readonly evaluate: (candidate: FuzzCase) => Promise<readonly { readonly key: string; readonly finding: Finding }[]>;
@@ -24,7 +28,7 @@ export interface ShrinkResult {
  * candidate does or the budget is spent. Returns `undefined` when nothing smaller was found.
  */
 export async function shrinkFinding(request: ShrinkRequest): Promise<ShrinkResult | undefined> {
-  const { arbitrary, evaluate, key, limits, signal } = request;
+  const { arbitrary, evaluate, key, limits, signal, minimumStrength, strength } = request;
   const deadline = performance.now() + limits.maxMs;
   let current = request.start;
   let best: ShrinkResult | undefined;
@@ -34,7 +38,7 @@ export async function shrinkFinding(request: ShrinkRequest): Promise<ShrinkResul
     for (const candidate of arbitrary.shrink(current.value_, current.context)) {
       if (invocations >= limits.maxInvocations || performance.now() > deadline || signal?.aborted === true) break descend;
       invocations++;
-      const match = (await evaluate(candidate.value)).find((hit) => hit.key === key);
+      const match = (await evaluate(candidate.value)).find((hit) => hit.key === key && strength(hit.finding) >= minimumStrength);
       if (match !== undefined) {
         current = candidate;
         best = { fuzzCase: candidate.value, finding: match.finding, steps: ++steps };

@@ -200,7 +200,9 @@ export function lexShell(script: string): CharInfo[] {
       i += two ? 2 : 1;
       continue;
     }
-    if (c === '(') {
+    // `(` opens a subshell only where a command starts; after a command name or inside a word (`CONCAT('x')`)
+    // the shell rejects the script as a syntax error and runs nothing, so it is plain text here.
+    if (c === '(' && frame.word === undefined && frame.command.name === undefined) {
       finishWord(i);
       pushList(')', '(', i);
       frame.word = undefined; // a subshell is not part of a word

@@ -14,9 +14,7 @@ import { shellOf, type SpawnCall } from './spawn-call.js';
 
 // Captured at load: the handler may replace timers later.
 const safeSetImmediate = globalThis.setImmediate;
-const safeSetTimeout = globalThis.setTimeout;
 /** A real shell takes a few milliseconds to fail; code that attaches listeners after an `await` still hears it. */
-const EXIT_DELAY_MS = 5;
 const ENOENT = -(constants.errno.ENOENT ?? 2);
 
 type Callback = (error: Error | null, stdout: unknown, stderr: unknown) => void;
@@ -45,7 +43,9 @@ export function blockedChild(call: SpawnCall, ChildProcessCtor: new () => ChildP
     internals['disconnect'] = () => undefined;
   }
   const shell = call.script !== null;
-  safeSetTimeout(() => {
+  // One macrotask later: the handler has attached its listeners by then, and the fuzzing loop is not slowed by a
+  // timer per blocked call.
+  safeSetImmediate(() => {
     const code = shell ? 127 : ENOENT;
     internals['exitCode'] = code;
     if (shell) {
@@ -64,7 +64,7 @@ export function blockedChild(call: SpawnCall, ChildProcessCtor: new () => ChildP
       child.emit('close', code, null);
       onClose?.();
     });
-  }, EXIT_DELAY_MS);
+  });
   return child;
 }
 

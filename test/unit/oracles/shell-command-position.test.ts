@@ -28,6 +28,8 @@ describe('shellCommandPosition', () => {
     ['payload bounds: the payload wrote the separator', `convert a;echo ${T}$((6*7)) b`, `;echo ${T}$((6*7))`, true],
     ['payload bounds: the payload is the whole command', `efzcanary ${T}`, `efzcanary ${T}`, true],
     ['payload bounds: breakout through the quote', `cat 'a'; echo ${T} #'`, `a'; echo ${T} #`, true],
+    ['`(` after a word is a syntax error, not a subshell', `file --brief '/tmp/' UNION SELECT CONCAT('${T}',6*7)-- '`, `' UNION SELECT CONCAT('${T}',6*7)-- `, false],
+    ['`(` after a command name is not a subshell either', `echo (${T})`, undefined, false],
     // The token stays text inside a command the handler wrote.
     ['single-quoted separator', `convert 'uploads/a; echo ${T}' out.png`, undefined, false],
     ['double-quoted argument', `grep 'x' -- "${T}"`, undefined, false],

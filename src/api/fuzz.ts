@@ -1,3 +1,4 @@
+import { isAbsolute, relative } from 'node:path';
 import type { Finding, Observation } from '../core/index.js';
 import { HarnessError } from '../core/index.js';
 import type { CorpusTarget } from '../corpus/entry.js';
@@ -130,6 +131,8 @@ function pickPayloads(categories: readonly string[] | undefined): readonly Paylo
   return all.filter((p) => categories.includes(p.family));
 }
 
+/** The handler as the user would type it from `cwd`: relative inside it, absolute outside. */
 function relativeRef(file: string, cwd: string): string {
-  return file.startsWith(`${cwd}/`) ? file.slice(cwd.length + 1) : file;
+  const path = relative(cwd, file);
+  return path.startsWith('..') || isAbsolute(path) ? file : path;
 }

@@ -12,9 +12,13 @@ export interface CliIo {
 }
 
 export function processIo(signal?: AbortSignal): CliIo {
+  // Bound now, before any runner starts: the in-process runner captures process.std*.write while a handler
+  // runs, and eventfuzz's own progress and findings must never end up in the handler's logs.
+  const writeOut = process.stdout.write.bind(process.stdout);
+  const writeErr = process.stderr.write.bind(process.stderr);
   return {
-    stdout: (text) => process.stdout.write(text),
-    stderr: (text) => process.stderr.write(text),
+    stdout: (text) => writeOut(text),
+    stderr: (text) => writeErr(text),
     interactive: process.stderr.isTTY === true && process.env['CI'] === undefined,
     cwd: process.cwd(),
     signal,

@@ -48,15 +48,17 @@ class Campaign {
     const done = new Map<number, Completed | undefined>();
     let committed = 0;
     for (;;) {
+      // Judge what is ready before launching more: with one invocation in flight (in-process), listeners then
+      // never run while a handler's output is being captured.
+      for (let next = done.get(committed); next !== undefined; next = done.get(committed)) {
+        done.delete(committed++);
+        await this.#commit(next);
+      }
       while (this.#inflight < runner.parallelism && this.#mayGenerate()) {
         const value = cases.generate(random, undefined);
         const index = this.#runs++;
         done.set(index, undefined);
         this.#launch(value.value).then((observation) => done.set(index, { value, observation }));
-      }
-      for (let next = done.get(committed); next !== undefined; next = done.get(committed)) {
-        done.delete(committed++);
-        await this.#commit(next);
       }
       if (done.size === 0 && !this.#mayGenerate()) break;
       await this.#nextCompletion();

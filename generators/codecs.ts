@@ -13,13 +13,26 @@ export interface Codec {
 
 const BASE64 = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/;
 
+/**
+ * Building one case resolves, reads and rewrites the same JSON body (once per codec step), so the last few parses
+ * are kept. Decoded values are shared: nothing may mutate them (`writeAt` copies what it changes).
+ */
+const recentJson = new Map<string, unknown>();
+const RECENT_JSON_MAX = 16;
+
 const json: Codec = {
   decode(raw) {
+    const known = recentJson.get(raw);
+    if (known !== undefined) return known;
+    let decoded: unknown;
     try {
-      return JSON.parse(raw) as unknown;
+      decoded = JSON.parse(raw) as unknown;
     } catch {
-      return NO_MATCH;
+      decoded = NO_MATCH;
     }
+    if (recentJson.size >= RECENT_JSON_MAX) recentJson.clear();
+    recentJson.set(raw, decoded);
+    return decoded;
   },
   encode: (decoded) => JSON.stringify(decoded),
 };
@@ -121,5 +134,16 @@ function decodeCookieValue(value: string): string {
 /** The raw text for a cookie value: the previous text when it still reads as `value`, else a fresh encoding. */
 function cookieValueText(value: string, previous: string | undefined): string {
   if (previous !== undefined && decodeCookieValue(previous) === value) return previous;
-  return value.replace(/[%;]/g, (c) => encodeURIComponent(c)).replace(/^\s+|\s+$/g, (ws) => encodeURIComponent(ws));
+  const escaped = value.replace(/[%;]/g, (c) => encodeURIComponent(c));
+  // Edge whitespace would be trimmed by cookie parsers; encode it. Found by scanning, not with /\s+$/, which is
+  // quadratic on the long whitespace runs that ReDoS payloads are made of.
+  let start = 0;
+  while (start < escaped.length && isSpace(escaped[start]!)) start++;
+  let end = escaped.length;
+  while (end > start && isSpace(escaped[end - 1]!)) end--;
+  return encodeURIComponent(escaped.slice(0, start)) + escaped.slice(start, end) + encodeURIComponent(escaped.slice(end));
+}
+
+function isSpace(char: string): boolean {
+  return char === ' ' || char === '\t' || char === '\n' || char === '\r' || char === '\f' || char === '\v';
 }

@@ -38,13 +38,28 @@ const DEFAULT_PLACEMENTS: readonly Placement[] = ['replace', 'append', 'before-e
  * the point, field, payload and placement towards the first of their lists, while the canary never changes.
  */
 export function fuzzCaseArbitrary(constraints: FuzzCaseConstraints): fc.Arbitrary<FuzzCase> {
-  const { space, payloads } = constraints;
+  const { space } = constraints;
+  const payloads = weightedDraws(constraints.payloads);
   const placements = constraints.placements ?? DEFAULT_PLACEMENTS;
   return fc
     .tuple(space.base, fc.nat(), fc.nat(), fc.nat(), fc.constantFrom(...placements), canaryArbitrary())
     .map(([event, pointPick, fieldPick, payloadPick, placement, canary]) =>
       buildCase(space, payloads, { event, pointPick, fieldPick, payloadPick, placement, canary }),
     );
+}
+
+/** Payloads above this size (boundary values of 64-256 KiB, ReDoS runs) are drawn less often. */
+const OVERSIZED_TEMPLATE = 4096;
+const ORDINARY_WEIGHT = 8;
+
+/**
+ * The list a payload pick indexes into: each ordinary payload appears ORDINARY_WEIGHT times, an oversized one
+ * once. Building an event around a 256 KiB value (and re-hashing it) costs a thousand ordinary cases, so drawn
+ * uniformly these few dominated a campaign's time; they still come up regularly. Order is kept (the first
+ * payload stays the shrink target) and a pick still maps to one payload deterministically.
+ */
+function weightedDraws(payloads: readonly Payload[]): readonly Payload[] {
+  return payloads.flatMap((payload) => Array<Payload>(payload.template.length > OVERSIZED_TEMPLATE ? 1 : ORDINARY_WEIGHT).fill(payload));
 }
 
 interface Picks {
@@ -77,8 +92,11 @@ function injectPayload(space: CaseSpace, payloads: readonly Payload[], picks: Pi
   const original = readAt(picks.event, field);
   if (typeof original !== 'string') return undefined;
   const insideJson = field.some((segment) => typeof segment === 'object' && segment.codec === 'json') || space.sourceId === 'custom';
+  let rejected: Payload | undefined;
   for (let p = 0; p < payloads.length; p++) {
     const payload = payloads[(picks.payloadPick + p) % payloads.length]!;
+    if (payload === rejected) continue; // weighted draws repeat a payload: judge it once
+    rejected = payload;
     if (payload.json === true && !insideJson) continue;
     const rendered = renderPayload(payload.template, picks.canary);
     // A JSON payload ({"$ne": null}) replaces the value itself; text is placed into the existing value.

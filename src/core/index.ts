@@ -18,3 +18,4 @@ export type { HarnessErrorCode } from './errors.js';
 export { HarnessError, isHarnessError } from './errors.js';
 export type { SerializedError } from './serialize-error.js';
 export { serializeError } from './serialize-error.js';
+export { cloneData } from './clone-data.js';

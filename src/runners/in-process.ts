@@ -8,6 +8,7 @@ import type { ProbeHooks } from './probe-hooks.js';
 import type { Invocation, LocalRunnerOptions, Runner } from './types.js';
 import { dirname } from 'node:path';
 import { HarnessError } from '../core/errors.js';
+import { cloneData } from '../core/clone-data.js';
 import { installCrashGuard } from './crash-guard.js';
 import { createInvoker } from './invoke.js';
 import { loadHandler } from './load-handler.js';
@@ -17,7 +18,6 @@ import { loadProbeHooks } from './probe-hooks.js';
 /** In-process runner options: the local ones, plus probes to use instead of `src/probes` (tests inject fakes). */
 export type InProcessRunnerOptions = LocalRunnerOptions & { readonly probes?: ProbeHooks };
 
-const safeStructuredClone = globalThis.structuredClone;
 
 /**
  * Runs the handler in this very process and realm: the fastest delivery, made for unit suites. For its lifetime
@@ -88,7 +88,7 @@ export function createInProcessRunner(options: InProcessRunnerOptions): Runner {
         if (invoke === undefined) throw new HarnessError('EFZ_RUNNER_UNAVAILABLE', 'The in-process runner is not started (call start() first) or already closed.');
         let event: unknown;
         try {
-          event = safeStructuredClone(invocation.event); // the handler may mutate its event; the case must not change
+          event = cloneData(invocation.event); // the handler may mutate its event; the case must not change
         } catch (error) {
           throw new HarnessError('EFZ_RUNNER_UNAVAILABLE', `Case ${invocation.caseId}: the event cannot be cloned: ${(error as Error).message}`);
         }

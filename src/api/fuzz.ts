@@ -1,4 +1,5 @@
 import { isAbsolute, relative } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import type { Finding, Observation } from '../core/index.js';
 import { HarnessError } from '../core/index.js';
 import type { CorpusTarget } from '../corpus/entry.js';
@@ -66,7 +67,7 @@ const DEFAULTS = { runs: 1000, timeoutMs: 3000, memoryLimitMb: 512 } as const;
  */
 export async function fuzz(options: FuzzOptions): Promise<FuzzReport> {
   const cwd = options.cwd ?? process.cwd();
-  const ref = options.handler instanceof URL ? options.handler.pathname + options.handler.hash : options.handler;
+  const ref = options.handler instanceof URL ? handlerRefFromUrl(options.handler) : options.handler;
   const { file, exportName } = parseHandlerRef(ref, cwd);
   const samples = [...(options.samples ?? []), ...(options.sampleFiles ?? []).flatMap((path) => loadSamples(path))];
   const sourceId = options.source ?? (samples.length > 0 ? detectSource(samples[0]) : undefined);
@@ -129,6 +130,14 @@ function pickPayloads(categories: readonly string[] | undefined): readonly Paylo
   const unknown = categories.filter((c) => !known.has(c));
   if (unknown.length > 0) throw new HarnessError('EFZ_UNKNOWN_CATEGORY', `Unknown payload category "${unknown.join('", "')}". Known categories: ${[...known].join(', ')}.`);
   return all.filter((p) => categories.includes(p.family));
+}
+
+/** `file:///dir%20x/h.ts#main` → `/dir x/h.ts#main` (decoded: checkouts have spaces in their paths). */
+function handlerRefFromUrl(url: URL): string {
+  if (url.protocol !== 'file:') throw new HarnessError('EFZ_USAGE', `The handler URL must be a file: URL, got "${url.href}".`);
+  const exportName = decodeURIComponent(url.hash.slice(1));
+  const file = fileURLToPath(new URL(url.href.slice(0, url.href.length - url.hash.length)));
+  return exportName === '' ? file : `${file}#${exportName}`;
 }
 
 /** The handler as the user would type it from `cwd`: relative inside it, absolute outside. */

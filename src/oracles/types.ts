@@ -13,6 +13,11 @@ export interface OracleContext {
   readonly case: FuzzCase;
   readonly secrets: readonly WatchedSecret[];
   readonly timeoutMs: number;
+  /**
+   * Canaries of the cases invoked before this one on the same warm instance, most recent first (bounded).
+   * A token from one of them in this response means state leaked between invocations.
+   */
+  readonly earlierCanaries?: readonly string[] | undefined;
 }
 
 /** Decides what went wrong in one observation. Stable ids are part of the public contract (DESIGN.md). */

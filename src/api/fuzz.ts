@@ -17,6 +17,7 @@ import { VERSION } from '../version.js';
 import { caseSpaceForSamples, caseSpaceForSource, fuzzCaseArbitrary, getEventSource, sourceIds } from '../../generators/index.js';
 import type { SourceId } from '../../generators/index.js';
 import { detectSource, loadSamples } from '../../generators/sample/index.js';
+import { baselineSignatures, runBaseline } from './baseline.js';
 import { buildReport } from './report.js';
 import type { FuzzReport } from './report.js';
 
@@ -104,10 +105,14 @@ export async function fuzz(options: FuzzOptions): Promise<FuzzReport> {
   });
   await runner.start();
   try {
+    const judgeAll = (observation: Observation, context: OracleContext): readonly Finding[] => judge(observation, oracles, context);
+    const baseline = await runBaseline({ runner, space, samples, seed, judge: judgeAll, secrets, timeoutMs });
+    options.listener?.onBaseline?.(baseline);
     const result = await runCampaign({
       cases: fuzzCaseArbitrary({ space, payloads }),
       runner,
-      judge: (observation: Observation, context: OracleContext): readonly Finding[] => judge(observation, oracles, context),
+      judge: judgeAll,
+      ignore: baselineSignatures(baseline),
       secrets,
       timeoutMs,
       seed,
@@ -117,7 +122,7 @@ export async function fuzz(options: FuzzOptions): Promise<FuzzReport> {
       listener: options.listener,
       signal: options.signal,
     });
-    return buildReport(result, target, space.sourceId);
+    return buildReport(result, target, space.sourceId, baseline);
   } finally {
     await runner.close();
   }

@@ -2,6 +2,7 @@ import type { Confidence, Severity } from '../core/index.js';
 import type { CorpusTarget } from '../corpus/entry.js';
 import type { CampaignResult, ReportedFinding } from '../engine/types.js';
 import { VERSION } from '../version.js';
+import type { BaselineResult } from './baseline.js';
 
 /** One finding in the JSON report (DESIGN.md contract; extra keys may be added, none removed). */
 export interface ReportFinding {
@@ -29,13 +30,15 @@ export interface FuzzReport {
   readonly seed: number;
   readonly stats: { readonly runs: number; readonly invocations: number; readonly durationMs: number; readonly execsPerSecond: number };
   readonly interrupted: boolean;
+  /** What unmodified events did; problems there are left out of `findings`. */
+  readonly baseline: BaselineResult;
   readonly findings: readonly ReportFinding[];
 }
 
 const SEVERITY_ORDER: Record<Severity, number> = { critical: 0, high: 1, medium: 2, low: 3 };
 
 /** Builds the report from a campaign result; findings sorted most severe first, then by oracle and point. */
-export function buildReport(result: CampaignResult, target: CorpusTarget, source: string): FuzzReport {
+export function buildReport(result: CampaignResult, target: CorpusTarget, source: string, baseline: BaselineResult): FuzzReport {
   const findings = [...result.findings].sort(
     (a, b) => SEVERITY_ORDER[a.severity] - SEVERITY_ORDER[b.severity] || a.oracle.localeCompare(b.oracle) || (a.injectionPoint ?? '').localeCompare(b.injectionPoint ?? ''),
   );
@@ -46,6 +49,7 @@ export function buildReport(result: CampaignResult, target: CorpusTarget, source
     seed: result.seed,
     stats: { runs: result.stats.runs, invocations: result.stats.invocations, durationMs: result.stats.durationMs, execsPerSecond: result.stats.execsPerSecond },
     interrupted: result.interrupted,
+    baseline,
     findings: findings.map(toReportFinding),
   };
 }

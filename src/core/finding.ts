@@ -15,9 +15,14 @@ export interface Finding {
    * and top frames for a crash. Must not contain the canary, or every case would look new.
    */
   readonly signature: string;
+  /**
+   * True when the bug belongs to the handler as a whole rather than to the field this case injected into (a
+   * state leak shows whatever the current case carries): such findings are deduplicated without the point.
+   */
+  readonly handlerWide?: boolean;
 }
 
-/** Findings are one bug when oracle, injection point and signature agree. */
+/** Findings are one bug when oracle, injection point (unless handler-wide) and signature agree. */
 export function dedupeKey(finding: Finding, point: string | null): string {
-  return `${finding.oracle}|${point ?? '-'}|${finding.signature}`;
+  return `${finding.oracle}|${finding.handlerWide === true ? '*' : (point ?? '-')}|${finding.signature}`;
 }

@@ -9,6 +9,8 @@ import type { CampaignOptions, CampaignProgress, CampaignResult, ReportedFinding
 
 const PROGRESS_EVERY_MS = 250;
 const DEFAULT_SHRINK = { maxInvocations: 300, maxMs: 15_000 } as const;
+/** How many earlier canaries per warm instance `state-leak` looks for. */
+const HISTORY_PER_INSTANCE = 16;
 
 interface Completed {
   readonly value: fc.Value<FuzzCase>;
@@ -37,6 +39,7 @@ class Campaign {
   #wake: (() => void) | undefined;
   #lastProgress = 0;
   #fatal: unknown = undefined;
+  readonly #history = new Map<string, readonly string[]>();
 
   constructor(options: CampaignOptions) {
     this.#options = options;
@@ -114,15 +117,24 @@ class Campaign {
     while (this.#inflight > 0) await this.#nextCompletion();
   }
 
-  #context(fuzzCase: FuzzCase): OracleContext {
-    return { case: fuzzCase, secrets: this.#options.secrets, timeoutMs: this.#options.timeoutMs };
+  #context(fuzzCase: FuzzCase, instance: string): OracleContext {
+    return { case: fuzzCase, secrets: this.#options.secrets, timeoutMs: this.#options.timeoutMs, earlierCanaries: this.#history.get(instance) };
+  }
+
+  /** Remembers which canaries an instance has seen, most recent first, for `state-leak`. */
+  #remember(instance: string, canary: string): void {
+    const seen = this.#history.get(instance) ?? [];
+    if (seen[0] !== canary) this.#history.set(instance, [canary, ...seen.slice(0, HISTORY_PER_INSTANCE - 1)]);
   }
 
   async #commit({ value, observation }: Completed): Promise<void> {
     if (observation === undefined) return; // the runner failed; #fatal ends the run
     const fuzzCase = value.value;
     const point = fuzzCase.injection?.point ?? null;
-    for (const finding of this.#options.judge(observation, this.#context(fuzzCase))) {
+    const findings = this.#options.judge(observation, this.#context(fuzzCase, observation.instance));
+    this.#remember(observation.instance, fuzzCase.canary);
+    for (const finding of findings) {
+      if (this.#options.ignore?.has(`${finding.oracle}|${finding.signature}`) === true) continue;
       const key = dedupeKey(finding, point);
       const known = this.#findings.get(key);
       // A confirmed hit on a sink first seen as tainted is stronger proof of the same bug: it replaces the
@@ -152,7 +164,9 @@ class Campaign {
         this.#shrinkInvocations++;
         const observation = await this.#launch(candidate);
         if (observation === undefined) return [];
-        return this.#options.judge(observation, this.#context(candidate)).map((f) => ({ key: dedupeKey(f, candidate.injection?.point ?? null), finding: f }));
+        const context = this.#context(candidate, observation.instance);
+        this.#remember(observation.instance, candidate.canary);
+        return this.#options.judge(observation, context).map((f) => ({ key: dedupeKey(f, candidate.injection?.point ?? null), finding: f }));
       },
       limits: this.#options.shrink ?? DEFAULT_SHRINK,
       signal: this.#options.signal,

@@ -33,6 +33,8 @@ export interface CampaignListener {
   onProgress?(progress: CampaignProgress): void;
   /** Called the moment a distinct finding is first seen (before shrinking) and again once it is shrunk. */
   onFinding?(finding: ReportedFinding, stage: 'found' | 'shrunk'): void;
+  /** Called once before fuzzing with what unmodified events showed (see `runBaseline`). */
+  onBaseline?(baseline: { readonly events: number; readonly problems: readonly { readonly oracle: string; readonly title: string; readonly evidence: string }[] }): void;
 }
 
 /** Persists findings as they appear, so a killed run keeps them. */
@@ -55,6 +57,11 @@ export interface CampaignOptions {
   /** Bounds on shrinking one finding. */
   readonly shrink?: { readonly maxInvocations: number; readonly maxMs: number } | undefined;
   readonly sink?: FindingSink | undefined;
+  /**
+   * `oracle|signature` pairs not to report: what the baseline (unmodified events) already showed, so payload
+   * findings are not buried under a failure that has nothing to do with them.
+   */
+  readonly ignore?: ReadonlySet<string> | undefined;
   readonly listener?: CampaignListener | undefined;
   /** Aborting stops generating new cases; in-flight ones finish and everything found is still reported. */
   readonly signal?: AbortSignal | undefined;

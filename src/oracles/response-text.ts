@@ -46,8 +46,19 @@ function join(where: Haystack['where'], parts: readonly (readonly [string, reado
   return { where, text, segments };
 }
 
+// Several oracles read the same observation's text; flatten it once. Keyed by identity, so entries go with
+// their observations (an Observation and its Outcome are never modified after the runner returns them).
+const logsCache = new WeakMap<Observation, Haystack>();
+const responseCache = new WeakMap<Outcome, Haystack>();
+
 /** @internal Log lines, then the thrown or crashing error (the runtime logs it). */
 export function logsHaystack(observation: Observation): Haystack {
+  let haystack = logsCache.get(observation);
+  if (haystack === undefined) logsCache.set(observation, (haystack = buildLogsHaystack(observation)));
+  return haystack;
+}
+
+function buildLogsHaystack(observation: Observation): Haystack {
   const error = errorOf(observation.outcome);
   const errorText = error === undefined ? [] : [error.name, error.message, error.stack ?? ''];
   return join('logs', [
@@ -68,6 +79,12 @@ function errorOf(outcome: Outcome): { name: string; message: string; stack: stri
  * really was escaped by the handler. For API Gateway style results, `body` and header fields get their own labels.
  */
 export function responseHaystack(outcome: Outcome): Haystack {
+  let haystack = responseCache.get(outcome);
+  if (haystack === undefined) responseCache.set(outcome, (haystack = buildResponseHaystack(outcome)));
+  return haystack;
+}
+
+function buildResponseHaystack(outcome: Outcome): Haystack {
   if (outcome.kind !== 'returned') return { where: 'response', text: '', segments: [] };
   const budget: Budget = { nodes: MAX_NODES, chars: MAX_CHARS, seen: new WeakSet() };
   const body: string[] = [];

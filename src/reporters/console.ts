@@ -33,6 +33,13 @@ export function createConsoleReporter(out: ConsoleOutput): CampaignListener & { 
         out.stderr(`${text}\n`);
       }
     },
+    onBaseline(baseline) {
+      if (baseline.problems.length === 0) return;
+      clearLine();
+      out.stderr(`eventfuzz: warning: the handler already fails on ${baseline.events === 1 ? 'an unmodified event' : `unmodified events (${baseline.events})`}, before any payload:\n`);
+      for (const problem of baseline.problems) out.stderr(`  ${problem.oracle}: ${problem.title}\n${indentLines(problem.evidence)}\n`);
+      out.stderr('  These are left out of the findings below; fix them first, or give --sample events your handler accepts.\n');
+    },
     onFinding(finding, stage) {
       clearLine();
       out.stderr(stage === 'found' ? `  found  ${describe(finding)}\n` : `  shrunk ${finding.oracle} at ${finding.case.injection?.target ?? '(no payload)'}\n`);
@@ -42,6 +49,10 @@ export function createConsoleReporter(out: ConsoleOutput): CampaignListener & { 
       out.stdout(summary(report));
     },
   };
+}
+
+function indentLines(text: string): string {
+  return text.split('\n').slice(0, 6).map((line) => `    ${line}`).join('\n');
 }
 
 function progressLine(p: CampaignProgress): string {
@@ -61,6 +72,9 @@ export function summary(report: FuzzReport): string {
     `eventfuzz ${report.tool.version}: ${report.target.ref} (${report.source}), seed ${report.seed}`,
     `${stats.runs} runs, ${stats.invocations} invocations in ${(stats.durationMs / 1000).toFixed(1)}s (${stats.execsPerSecond.toFixed(0)} execs/s)${report.interrupted ? ', interrupted' : ''}`,
   ];
+  if (report.baseline.problems.length > 0) {
+    lines.push(`Baseline: the handler already fails on unmodified events (${report.baseline.problems.map((p) => p.oracle).join(', ')}); left out of the findings.`);
+  }
   if (report.findings.length === 0) {
     lines.push('No findings.', '');
     return lines.join('\n');

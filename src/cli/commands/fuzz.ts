@@ -85,6 +85,6 @@ export function makeFuzzCommand(io: CliIo, setExit: (code: number) => void): Com
       writeReports(reports, report);
       console.finish(report);
       for (const file of reports) io.stderr(`eventfuzz: report written to ${file}\n`);
-      setExit(report.findings.length > 0 ? ExitCode.Findings : ExitCode.Ok);
+      setExit(report.findings.length > 0 || report.baseline.problems.length > 0 ? ExitCode.Findings : ExitCode.Ok);
     });
 }

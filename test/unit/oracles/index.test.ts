@@ -12,6 +12,9 @@ describe('oracle registry', () => {
   it('lists the built-in oracles in order, with unique stable ids', () => {
     expect(oracleIds.slice(0, 4)).toEqual(['crash', 'timeout', 'secret-leak', 'command-injection']);
     expect(new Set(oracleIds).size).toBe(oracleIds.length);
+    // Every id is one of the stable ids of the public contract (DESIGN.md).
+    const contract = ['crash', 'timeout', 'secret-leak', 'command-injection', 'code-injection', 'path-traversal', 'prototype-pollution', 'ssrf', 'state-leak', 'error-disclosure'];
+    for (const id of oracleIds) expect(contract).toContain(id);
     for (const oracle of builtinOracles) expect(oracle.description.length).toBeGreaterThan(0);
   });
 

@@ -1,0 +1,33 @@
+import { describe, expect, it } from 'vitest';
+import { stateLeak } from '../../../src/oracles/state-leak.js';
+import { observation, oracleContext, returned } from '../../helpers/observation.js';
+
+const OWN = 'efzcanary00001';
+const EARLIER = 'efzearlier00001';
+const OLDER = 'efzearlier00002';
+
+describe('oracle: state-leak', () => {
+  const context = (earlierCanaries?: readonly string[]) => ({ ...oracleContext({ case: { canary: OWN } }), earlierCanaries });
+
+  it('fires when an earlier invocation canary comes back in the response body', () => {
+    const obs = observation({ outcome: returned({ statusCode: 200, body: JSON.stringify({ lastUser: `user-${OLDER}` }) }) });
+    const [finding, ...rest] = stateLeak.check(obs, context([EARLIER, OLDER]));
+    expect(rest).toEqual([]);
+    expect(finding).toMatchObject({ oracle: 'state-leak', confidence: 'confirmed', severity: 'high', signature: 'response:response body' });
+    expect(finding?.evidence).toContain('2 before this one');
+  });
+
+  it('fires on logs too, at lower severity', () => {
+    const obs = observation({ logs: [`serving cached profile ${EARLIER}`] });
+    expect(stateLeak.check(obs, context([EARLIER]))).toMatchObject([{ severity: 'medium', signature: 'logs:logs' }]);
+  });
+
+  it.each([
+    ['its own canary reflected back', returned({ body: `hello ${OWN}` }), [EARLIER]],
+    ['a canary never seen on this instance', returned({ body: 'hello efzunrelated001' }), [EARLIER]],
+    ['no earlier invocations', returned({ body: `hello ${EARLIER}` }), undefined],
+    ['a clean response', returned({ statusCode: 200, body: 'ok' }), [EARLIER, OLDER]],
+  ] as const)('stays silent on %s', (_label, outcome, earlier) => {
+    expect(stateLeak.check(observation({ outcome }), context(earlier))).toEqual([]);
+  });
+});

@@ -41,6 +41,11 @@ export interface FileEffect {
   readonly resolved: string;
   readonly blocked: boolean;
   readonly callSite: CallSite;
+  /**
+   * True when `resolved` lies outside the roots a handler may use (its task root, os.tmpdir() and /tmp). Decided by
+   * the probe, which knows the task root; absent when the recorder could not tell (older corpora, custom probes).
+   */
+  readonly outsideRoots?: boolean;
 }
 
 /** An outbound connection attempt. */

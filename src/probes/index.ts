@@ -1,7 +1,12 @@
 import type { Effect } from '../core/index.js';
 import { createCallSiteFinder } from './call-site.js';
 import { createCanaryProgram } from './canary-program.js';
+import { installCanaryFunction } from './canary-function.js';
 import { installChildProcessProbe } from './child-process.js';
+import { installCodeEvalProbe } from './code-eval.js';
+import { installFsProbe } from './fs.js';
+import { installNetworkProbe } from './network.js';
+import { installPrototypeProbe } from './prototypes.js';
 import { createRecorder } from './recorder.js';
 
 /** How probes behave in this realm. */
@@ -40,16 +45,29 @@ export function installProbes(options: ProbeOptions): Probes {
     record: recorder.record,
     callSite: createCallSiteFinder(options.taskRoot),
   });
+  installNetworkProbe({ allowExec: options.allowExec, record: recorder.record, callSite: createCallSiteFinder(options.taskRoot) });
+  installFsProbe({
+    allowExec: options.allowExec,
+    taskRoot: options.taskRoot,
+    record: recorder.record,
+    callSite: createCallSiteFinder(options.taskRoot),
+  });
+  installCodeEvalProbe({ record: recorder.record, callSite: createCallSiteFinder(options.taskRoot) });
+  installCanaryFunction({ record: recorder.record, callSite: createCallSiteFinder(options.taskRoot) });
+  // Keep last: its snapshot must already include the probes' own patches (Function.prototype.constructor).
+  const prototypes = installPrototypeProbe(recorder.record);
 
   const probes: Probes = {
     begin() {
       canary?.ensureOnPath();
       canary?.skipToEnd();
+      prototypes.begin();
       recorder.begin();
     },
     end() {
       // Canary lines go through the recorder too, so they share its cap and its begin/end window.
       if (canary !== undefined) for (const effect of canary.drain()) recorder.record(effect);
+      prototypes.end(); // records what the invocation did to built-in prototypes, then undoes it
       return recorder.end();
     },
   };

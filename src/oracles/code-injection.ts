@@ -1,0 +1,98 @@
+import type { CanaryEffect, CodeEvalEffect, Effect, Finding, Observation } from '../core/index.js';
+import type { OracleContext } from './types.js';
+import { redact } from './redact.js';
+import { logsHaystack, responseHaystack, segmentAt } from './response-text.js';
+import { defineOracle } from './types.js';
+
+const MAX_CODE_IN_EVIDENCE = 2_000;
+/** The payload family whose arithmetic marker this oracle reads; others (a shell's `$((6*7))`) prove other bugs. */
+const CODE_FAMILY = 'code-injection';
+
+/**
+ * Code injection (CWE-94, CWE-502): text from this case's payload ran as JavaScript.
+ * - `confirmed` (critical): the canary function `efzcanary` was called with this case's canary, or this case's
+ *   evaluated marker `<canary>42` came back in the response or logs of a `code-injection` payload whose own text
+ *   does not contain it (so `'<canary>'+6*7` was computed, not echoed);
+ * - `tainted` (high): the canary reached a code-evaluation sink (`Function`, `vm.*`) without proof that it ran,
+ *   e.g. inside a string literal of the evaluated code.
+ *
+ * Reflection of payload text is never execution. One finding per sink call site; proof without a probed sink
+ * (code that reached `eval`, which is deliberately not hooked) gets the signature `canary-function` or
+ * `evaluated-marker`.
+ */
+export const codeInjection = defineOracle({
+  id: 'code-injection',
+  description: "This case's payload ran as JavaScript (the canary function was called, or <canary>42 was computed), or its canary reached eval-like sinks.",
+  check(observation, context) {
+    const token = context.case.canary;
+    const effects: readonly Effect[] = observation.effects ?? [];
+    const called = effects.find((e): e is CanaryEffect => e.kind === 'canary' && e.via === 'function' && e.token === token);
+    const marker = called === undefined ? evaluatedMarker(observation, context) : undefined;
+    const proof = called !== undefined ? `the canary function ran: ${called.detail}` : marker;
+    const bySite = new Map<string, Finding>();
+    for (const effect of effects) {
+      if (effect.kind !== 'code-eval' || !effect.code.includes(token)) continue;
+      const signature = effect.callSite.split(token).join('<canary>');
+      if (!bySite.has(signature)) bySite.set(signature, sinkFinding(effect, signature, proof, context));
+    }
+    if (bySite.size > 0) return [...bySite.values()];
+    if (proof === undefined) return [];
+    return [
+      {
+        oracle: 'code-injection',
+        confidence: 'confirmed',
+        severity: 'critical',
+        title: called !== undefined ? 'Code injection: the payload called the canary function' : 'Code injection: the payload was evaluated',
+        evidence: redact(`This case's payload ran as JavaScript: ${proof}.${payloadLine(context)}`, context.secrets),
+        signature: called !== undefined ? 'canary-function' : 'evaluated-marker',
+      },
+    ];
+  },
+});
+
+function sinkFinding(effect: CodeEvalEffect, signature: string, proof: string | undefined, context: OracleContext): Finding {
+  const token = context.case.canary;
+  const lines = [
+    `${effect.api} was handed code carrying this case's canary ${token}.`,
+    `code: ${clipAround(effect.code, token)}`,
+    proof === undefined ? 'No proof that it ran (the canary may sit inside a string literal of the code).' : `It ran: ${proof}.`,
+    `call site: ${effect.callSite}`,
+  ];
+  return {
+    oracle: 'code-injection',
+    confidence: proof === undefined ? 'tainted' : 'confirmed',
+    severity: proof === undefined ? 'high' : 'critical',
+    title: proof === undefined ? `Payload reaches ${effect.api} as code` : `Code injection via ${effect.api}`,
+    evidence: redact(lines.join('\n'), context.secrets),
+    signature,
+  };
+}
+
+/**
+ * Where `<canary>42` appears in the response or logs, when the rendered payload itself does not contain it:
+ * only evaluation can have produced it. Limited to `code-injection` payloads, the ones built to compute it.
+ */
+function evaluatedMarker(observation: Observation, context: OracleContext): string | undefined {
+  const injection = context.case.injection;
+  if (injection === null || injection.family !== CODE_FAMILY) return undefined;
+  const marker = `${context.case.canary}42`;
+  if (injection.payload.includes(marker)) return undefined; // the text already says it: reflection proves nothing
+  for (const haystack of [responseHaystack(observation.outcome), logsHaystack(observation)]) {
+    const index = haystack.text.indexOf(marker);
+    if (index !== -1) return `the evaluated marker ${marker} (the payload computes '${context.case.canary}'+6*7) appears in the ${segmentAt(haystack, index).label}`;
+  }
+  return undefined;
+}
+
+function payloadLine(context: OracleContext): string {
+  const injection = context.case.injection;
+  return injection === null ? '' : `\npayload (${injection.payloadId}) at ${injection.target}: ${injection.payload}`;
+}
+
+/** Long code is cut to a window that keeps the canary visible. */
+function clipAround(text: string, token: string): string {
+  if (text.length <= MAX_CODE_IN_EVIDENCE) return text;
+  const from = Math.max(0, text.indexOf(token) - MAX_CODE_IN_EVIDENCE / 2);
+  const to = Math.min(text.length, from + MAX_CODE_IN_EVIDENCE);
+  return `${from > 0 ? '…' : ''}${text.slice(from, to)}${to < text.length ? '…' : ''}`;
+}

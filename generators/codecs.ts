@@ -2,6 +2,9 @@
  * Field encodings that a payload must be written *through*, so the handler decodes exactly the payload.
  * A codec turns a raw field value into what the handler works with, and back.
  */
+import { RecentResults } from './primitives/recent.js';
+import { formatSnsJson } from './primitives/sns-envelope.js';
+
 export const NO_MATCH: unique symbol = Symbol('no-match');
 
 export interface Codec {
@@ -14,28 +17,57 @@ export interface Codec {
 const BASE64 = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/;
 
 /**
- * Building one case resolves, reads and rewrites the same JSON body (once per codec step), so the last few parses
- * are kept. Decoded values are shared: nothing may mutate them (`writeAt` copies what it changes).
+ * Building one case resolves and rewrites the same JSON bodies (once per codec step, and again for each point it
+ * passes over), so the last few parses are kept. Decoded values are shared: nothing may mutate them (`writeAt`
+ * copies what it changes).
  */
-const recentJson = new Map<string, unknown>();
-const RECENT_JSON_MAX = 16;
+const recentJson = new RecentResults<string, unknown>(16);
 
 const json: Codec = {
   decode(raw) {
     const known = recentJson.get(raw);
     if (known !== undefined) return known;
-    let decoded: unknown;
-    try {
-      decoded = JSON.parse(raw) as unknown;
-    } catch {
-      decoded = NO_MATCH;
+    let decoded: unknown = NO_MATCH;
+    if (mayBeJson(raw)) {
+      try {
+        decoded = JSON.parse(raw) as unknown;
+      } catch {
+        // not JSON after all: NO_MATCH, remembered like a parse
+      }
     }
-    if (recentJson.size >= RECENT_JSON_MAX) recentJson.clear();
     recentJson.set(raw, decoded);
     return decoded;
   },
-  encode: (decoded) => JSON.stringify(decoded),
+  encode: (decoded, _root, raw) =>
+    isRecord(decoded) && decoded['Type'] === 'Notification' && SNS_LAYOUT.test(raw) ? formatSnsJson(decoded) : JSON.stringify(decoded),
 };
+
+/** The start of a body in SNS's own JSON layout (`sqsEnvelopeBody`, `formatSnsJson`); compact JSON stays compact. */
+const SNS_LAYOUT = /^\{\n {2}"Type" : "Notification",\n/;
+
+const isRecord = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
+
+/**
+ * Whether `raw` can be JSON at all, judged by its first and last non-blank characters. A failed `JSON.parse`
+ * throws, and building the SyntaxError costs several times a successful parse; plain-text bodies ("Test
+ * message.") and payloads appended to JSON (`{…}<script>…`) are common here, so most of them stop at this check.
+ */
+function mayBeJson(raw: string): boolean {
+  let first = 0;
+  while (first < raw.length && isJsonBlank(raw.charCodeAt(first))) first++;
+  let last = raw.length - 1;
+  while (last > first && isJsonBlank(raw.charCodeAt(last))) last--;
+  if (first > last) return false;
+  const a = raw.charCodeAt(first);
+  const z = raw.charCodeAt(last);
+  // A value starts with { [ " - a digit or t/f/n (true, false, null), and ends with } ] " a digit, e (true,
+  // false) or l (null).
+  const startsRight = a === 0x7b || a === 0x5b || a === 0x22 || a === 0x2d || (a >= 0x30 && a <= 0x39) || a === 0x74 || a === 0x66 || a === 0x6e;
+  const endsRight = z === 0x7d || z === 0x5d || z === 0x22 || (z >= 0x30 && z <= 0x39) || z === 0x65 || z === 0x6c;
+  return startsRight && endsRight;
+}
+
+const isJsonBlank = (c: number): boolean => c === 0x20 || c === 0x0a || c === 0x0d || c === 0x09;
 
 const base64: Codec = {
   decode: (raw) => (BASE64.test(raw) ? Buffer.from(raw, 'base64').toString('utf8') : NO_MATCH),

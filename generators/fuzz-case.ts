@@ -1,10 +1,9 @@
 import fc from 'fast-check';
 import type { FuzzCase, Placement } from '../src/core/index.js';
 import type { Payload } from '../src/payloads/types.js';
-import { renderPayload } from '../src/payloads/types.js';
 import { canaryArbitrary } from './canary.js';
-import { formatPath, place, readAt, resolvePaths, writeAt } from './inject.js';
-import type { ConcretePath, Path } from './inject.js';
+import { formatPath, place, resolveFields, writeAt } from './inject.js';
+import type { Path, ResolvedField } from './inject.js';
 
 /** A field pattern the case generator may target, with what may arrive there. */
 export interface TargetPattern {
@@ -79,7 +78,7 @@ export function buildCase(space: CaseSpace, payloads: readonly Payload[], picks:
   const targets = space.targetsFor(picks.event);
   for (let t = 0; t < targets.length; t++) {
     const target = targets[(picks.pointPick + t) % targets.length]!;
-    const fields = resolvePaths(picks.event, target.path);
+    const fields = resolveFields(picks.event, target.path);
     if (fields.length === 0) continue;
     const field = fields[picks.fieldPick % fields.length]!;
     const injected = injectPayload(space, payloads, picks, target, field);
@@ -88,9 +87,8 @@ export function buildCase(space: CaseSpace, payloads: readonly Payload[], picks:
   return { source: space.sourceId, event: picks.event, canary: picks.canary, injection: null, mutators: [] };
 }
 
-function injectPayload(space: CaseSpace, payloads: readonly Payload[], picks: Picks, target: TargetPattern, field: ConcretePath): FuzzCase | undefined {
-  const original = readAt(picks.event, field);
-  if (typeof original !== 'string') return undefined;
+function injectPayload(space: CaseSpace, payloads: readonly Payload[], picks: Picks, target: TargetPattern, resolved: ResolvedField): FuzzCase | undefined {
+  const { path: field, value: original } = resolved;
   const insideJson = field.some((segment) => typeof segment === 'object' && segment.codec === 'json') || space.sourceId === 'custom';
   let rejected: Payload | undefined;
   for (let p = 0; p < payloads.length; p++) {
@@ -98,7 +96,7 @@ function injectPayload(space: CaseSpace, payloads: readonly Payload[], picks: Pi
     if (payload === rejected) continue; // weighted draws repeat a payload: judge it once
     rejected = payload;
     if (payload.json === true && !insideJson) continue;
-    const rendered = renderPayload(payload.template, picks.canary);
+    const rendered = render(payload, picks.canary);
     // A JSON payload ({"$ne": null}) replaces the value itself; text is placed into the existing value.
     const placement: Placement = payload.json === true ? 'replace' : picks.placement;
     const value: unknown = payload.json === true ? (JSON.parse(rendered) as unknown) : place(original, rendered, placement);
@@ -112,6 +110,21 @@ function injectPayload(space: CaseSpace, payloads: readonly Payload[], picks: Pi
     };
   }
   return undefined;
+}
+
+/** Where `renderPayload` puts the canary. */
+const TOKEN = '{{token}}';
+const templateParts = new WeakMap<Payload, readonly string[]>();
+
+/**
+ * `renderPayload(payload.template, canary)`, with each template split at its tokens once. A case whose field
+ * rejects payloads renders each one it passes over; a template without a token (the 64-256 KiB boundary values)
+ * is then returned as is instead of being scanned in full every time.
+ */
+export function render(payload: Payload, canary: string): string {
+  let parts = templateParts.get(payload);
+  if (parts === undefined) templateParts.set(payload, (parts = payload.template.split(TOKEN)));
+  return parts.length === 1 ? payload.template : parts.join(canary);
 }
 
 /** Turns declared patterns into targets once, so the hot loop does not format paths. */

@@ -28,26 +28,43 @@ export function formatPath(path: Path): string {
   return out;
 }
 
+/** A field that a pattern named: its concrete path and its (decoded) string value. */
+export interface ResolvedField {
+  readonly path: ConcretePath;
+  readonly value: string;
+}
+
 /**
  * Every concrete field of `event` that `pattern` names and that holds a string, decoding through codecs on the
  * way. A codec whose field is not in that encoding (a body that is not JSON) matches nothing.
  */
 export function resolvePaths(event: unknown, pattern: Path): ConcretePath[] {
-  const found: ConcretePath[] = [];
+  return resolveFields(event, pattern).map((field) => field.path);
+}
+
+/** As `resolvePaths`, with each field's value: the case builder then need not walk (and decode) again to read it. */
+export function resolveFields(event: unknown, pattern: Path): ResolvedField[] {
+  const found: ResolvedField[] = [];
   walk(event, event, pattern, 0, [], found);
   return found;
 }
 
-function walk(root: unknown, value: unknown, pattern: Path, at: number, prefix: ConcretePath, found: ConcretePath[]): void {
+type Step = ConcretePath[number];
+
+/**
+ * `prefix` is one stack shared by the whole walk (pushed and popped around each step) and copied only for a match:
+ * a `**` over a JSON body visits dozens of containers, and copying the path at each was most of the walk's cost.
+ */
+function walk(root: unknown, value: unknown, pattern: Path, at: number, prefix: Step[], found: ResolvedField[]): void {
   if (at === pattern.length) {
-    if (typeof value === 'string') found.push(prefix);
+    if (typeof value === 'string') found.push({ path: prefix.slice(), value });
     return;
   }
   const segment = pattern[at]!;
   if (typeof segment === 'object') {
     if (typeof value !== 'string') return;
     const decoded = codecs[segment.codec].decode(value, root);
-    if (decoded !== NO_MATCH) walk(root, decoded, pattern, at + 1, [...prefix, segment], found);
+    if (decoded !== NO_MATCH) step(root, decoded, pattern, at, prefix, segment, found);
     return;
   }
   if (segment === '**') {
@@ -56,21 +73,35 @@ function walk(root: unknown, value: unknown, pattern: Path, at: number, prefix: 
   }
   if (typeof value !== 'object' || value === null) return;
   if (segment === '*') {
-    for (const key of childKeys(value)) walk(root, (value as Record<string | number, unknown>)[key], pattern, at + 1, [...prefix, key], found);
+    if (Array.isArray(value)) for (let i = 0; i < value.length; i++) step(root, value[i], pattern, at, prefix, i, found);
+    else for (const key of Object.keys(value)) step(root, (value as Record<string, unknown>)[key], pattern, at, prefix, key, found);
     return;
   }
-  if (Object.hasOwn(value, segment)) walk(root, (value as Record<string | number, unknown>)[segment], pattern, at + 1, [...prefix, segment], found);
+  if (Object.hasOwn(value, segment)) step(root, (value as Record<string | number, unknown>)[segment], pattern, at, prefix, segment, found);
 }
 
-function collectLeaves(value: unknown, prefix: ConcretePath, found: ConcretePath[]): void {
-  if (typeof value === 'string') found.push(prefix);
-  else if (typeof value === 'object' && value !== null) {
-    for (const key of childKeys(value)) collectLeaves((value as Record<string | number, unknown>)[key], [...prefix, key], found);
+/** Walks on from `pattern[at + 1]` into `child`, reached by `key`. */
+function step(root: unknown, child: unknown, pattern: Path, at: number, prefix: Step[], key: Step, found: ResolvedField[]): void {
+  prefix.push(key);
+  walk(root, child, pattern, at + 1, prefix, found);
+  prefix.pop();
+}
+
+function collectLeaves(value: unknown, prefix: Step[], found: ResolvedField[]): void {
+  if (typeof value === 'string') found.push({ path: prefix.slice(), value });
+  else if (Array.isArray(value)) {
+    for (let i = 0; i < value.length; i++) {
+      prefix.push(i);
+      collectLeaves(value[i], prefix, found);
+      prefix.pop();
+    }
+  } else if (typeof value === 'object' && value !== null) {
+    for (const key of Object.keys(value)) {
+      prefix.push(key);
+      collectLeaves((value as Record<string, unknown>)[key], prefix, found);
+      prefix.pop();
+    }
   }
-}
-
-function childKeys(value: object): (string | number)[] {
-  return Array.isArray(value) ? value.map((_, index) => index) : Object.keys(value);
 }
 
 /** Reads the (decoded) value at a concrete path, or `undefined` when it is not there. */

@@ -16,8 +16,34 @@ export const region = (e: Entropy): string => e.pick(REGIONS);
 export const accountId = (e: Entropy): string => `${e.int(1, 9)}${e.digits(11)}`;
 export const epochMs = (e: Entropy): number => e.int(EPOCH_MS_MIN, EPOCH_MS_MAX);
 
-/** `2024-06-17T14:48:14.262Z` */
-export const isoMs = (epoch: number): string => new Date(epoch).toISOString();
+/**
+ * `2024-06-17T14:48:14.262Z`, as `Date#toISOString` writes it. Formatted by hand for the years 1970-9999 (all
+ * that is generated): an event carries several timestamps, and a `Date` plus `toISOString` costs ~0.4 µs each.
+ */
+export function isoMs(epoch: number): string {
+  if (!(epoch >= 0 && epoch <= MAX_FOUR_DIGIT_YEAR_MS) || !Number.isInteger(epoch)) return new Date(epoch).toISOString();
+  const seconds = Math.floor(epoch / 1000);
+  const days = Math.floor(seconds / 86_400);
+  const secondOfDay = seconds - days * 86_400;
+  // Days since 1970-01-01 to a proleptic Gregorian date (H. Hinnant's civil_from_days, for days >= 0).
+  const z = days + 719_468;
+  const era = Math.floor(z / 146_097);
+  const dayOfEra = z - era * 146_097;
+  const yearOfEra = Math.floor((dayOfEra - Math.floor(dayOfEra / 1460) + Math.floor(dayOfEra / 36_524) - Math.floor(dayOfEra / 146_096)) / 365);
+  const dayOfYear = dayOfEra - (365 * yearOfEra + Math.floor(yearOfEra / 4) - Math.floor(yearOfEra / 100));
+  const shiftedMonth = Math.floor((5 * dayOfYear + 2) / 153); // 0 = March
+  const day = dayOfYear - Math.floor((153 * shiftedMonth + 2) / 5) + 1;
+  const month = shiftedMonth < 10 ? shiftedMonth + 3 : shiftedMonth - 9;
+  const year = yearOfEra + era * 400 + (month <= 2 ? 1 : 0);
+  const hour = Math.floor(secondOfDay / 3600);
+  const minute = Math.floor((secondOfDay % 3600) / 60);
+  return `${year}-${pad2(month)}-${pad2(day)}T${pad2(hour)}:${pad2(minute)}:${pad2(secondOfDay % 60)}.${String(epoch % 1000).padStart(3, '0')}Z`;
+}
+
+/** 9999-12-31T23:59:59.999Z: beyond it `toISOString` writes six-digit years. */
+const MAX_FOUR_DIGIT_YEAR_MS = 253_402_300_799_999;
+const pad2 = (n: number): string => (n < 10 ? `0${n}` : String(n));
+
 /** `2017-12-22T18:43:48Z` (EventBridge: no milliseconds) */
 export const isoSeconds = (epoch: number): string => `${new Date(epoch).toISOString().slice(0, 19)}Z`;
 

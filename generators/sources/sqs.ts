@@ -7,6 +7,7 @@ import { isDeliverableJsonLeaf, isDeliverableText, isFifoId, isS3Key, isSnsSubje
 import { formatSnsJson } from '../primitives/sns-envelope.js';
 import { sqsBatch } from '../primitives/sqs-batch.js';
 import { md5OfBody, md5OfMessageAttributes } from '../primitives/sqs-md5.js';
+import { RecentResults } from '../primitives/recent.js';
 
 export type { SqsBodyKind } from '../primitives/sqs-batch.js';
 
@@ -58,21 +59,25 @@ export function sqsEvent(constraints: SqsEventConstraints = {}): fc.Arbitrary<SQ
     .map(([records, fifo, bodyKind, attributes, seed]) => {
       const batch = sqsBatch(new Entropy(seed), { records, fifo, bodyKind, attributes });
       for (const record of batch) {
-        consistent.add(record);
+        consistent.set(record, true);
         attributesMd5s.set(record.messageAttributes, record.md5OfMessageAttributes ?? null);
       }
       return { Records: batch };
     });
 }
 
+/** A few batches' worth: a FIFO batch holds up to 10 records, the fuzzing default up to 3. */
+const RECENT_RECORDS = 32;
+
 /**
- * Records whose derived fields are known to match their content: generated ones and those `syncSqsEvent`
+ * Recent records whose derived fields are known to match their content: generated ones and those `syncSqsEvent`
  * returned. Events are immutable data here (`writeAt` copies what it changes, mutators clone), so a record that is
- * still the same object needs no re-hashing; the fuzzing loop then hashes only the record it wrote into.
+ * still the same object needs no re-hashing; the fuzzing loop then hashes only the record it wrote into. Only the
+ * last few are remembered (the loop syncs an event right after generating it); an older record is checked again.
  */
-const consistent = new WeakSet<SQSRecord>();
+const consistent = new RecentResults<SQSRecord, true>(RECENT_RECORDS);
 /** The same for attribute maps: a write into the body keeps the map object, and its md5 with it. */
-const attributesMd5s = new WeakMap<SQSMessageAttributes, string | null>();
+const attributesMd5s = new RecentResults<SQSMessageAttributes, string | null>(RECENT_RECORDS);
 
 const SNS_SQS_BODY = /^\{"Type":"Notification",/;
 const SQS_NUMBER = /^[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?$/;
@@ -80,8 +85,9 @@ const SQS_NUMBER = /^[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?$/;
 /**
  * Restores what SQS derives from the sender's input after a field was written: `md5OfBody`,
  * `md5OfMessageAttributes`, a `Number` attribute that no longer holds a number (the sender would have had to
- * declare it `String`), and SNS's own JSON layout of an envelope the json codec re-encoded compactly. Pure;
- * treats events as immutable (records it generated or returned are not re-checked), so write with `writeAt`.
+ * declare it `String`), and SNS's own JSON layout of an envelope written compactly (the json codec keeps the
+ * layout itself; a mutator or another writer may not). Pure; treats events as
+ * immutable (records it recently generated or returned are not re-checked), so write with `writeAt`.
  */
 export function syncSqsEvent(event: SQSEvent): SQSEvent {
   let records: SQSRecord[] | undefined;
@@ -93,18 +99,18 @@ export function syncSqsEvent(event: SQSEvent): SQSEvent {
 }
 
 function syncRecord(record: SQSRecord): SQSRecord {
-  if (consistent.has(record)) return record;
+  if (consistent.get(record) === true) return record;
   const body = SNS_SQS_BODY.test(record.body) ? reformatEnvelope(record.body) : record.body;
   const messageAttributes = retypeNumbers(record.messageAttributes);
   const bodyMd5 = md5OfBody(body);
   let attributesMd5 = attributesMd5s.get(messageAttributes);
   if (attributesMd5 === undefined) attributesMd5s.set(messageAttributes, (attributesMd5 = md5OfMessageAttributes(messageAttributes)));
   if (body === record.body && messageAttributes === record.messageAttributes && bodyMd5 === record.md5OfBody && attributesMd5 === (record.md5OfMessageAttributes ?? null)) {
-    consistent.add(record);
+    consistent.set(record, true);
     return record;
   }
   const synced = { ...record, body, messageAttributes, md5OfBody: bodyMd5, md5OfMessageAttributes: attributesMd5 as string };
-  consistent.add(synced);
+  consistent.set(synced, true);
   return synced;
 }
 

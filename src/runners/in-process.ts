@@ -13,7 +13,7 @@ import { installCrashGuard } from './crash-guard.js';
 import { createInvoker } from './invoke.js';
 import { loadHandler } from './load-handler.js';
 import { installLogCapture } from './log-capture.js';
-import { loadProbeHooks } from './probe-hooks.js';
+import { probeHooks } from './probe-hooks.js';
 
 /** In-process runner options: the local ones, plus probes to use instead of `src/probes` (tests inject fakes). */
 export type InProcessRunnerOptions = LocalRunnerOptions & { readonly probes?: ProbeHooks };
@@ -60,7 +60,7 @@ export function createInProcessRunner(options: InProcessRunnerOptions): Runner {
           savedEnv.set(name, process.env[name]);
           process.env[name] = value;
         }
-        const hooks = options.probes ?? (await loadProbeHooks());
+        const hooks = options.probes ?? probeHooks;
         const probes = hooks.installProbes({ allowExec: options.allowExec, taskRoot: options.env['LAMBDA_TASK_ROOT'] ?? dirname(options.file) });
         const handler = await loadHandler(options.file, options.exportName);
         logs = installLogCapture();

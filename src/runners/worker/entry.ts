@@ -9,7 +9,7 @@ import { installCrashGuard } from '../crash-guard.js';
 import { createInvoker, plainValue } from '../invoke.js';
 import { loadHandler } from '../load-handler.js';
 import { installLogCapture } from '../log-capture.js';
-import { loadProbeHooks } from '../probe-hooks.js';
+import { probeHooks } from '../probe-hooks.js';
 
 const port = parentPort;
 if (port === null) throw new Error('eventfuzz: worker/entry.ts runs only inside a worker thread');
@@ -21,7 +21,7 @@ const nativeImport = (url: string): Promise<unknown> => import(url);
 
 async function loadInstance(): Promise<((event: unknown) => Promise<InvocationRecord>) | undefined> {
   try {
-    const hooks = await loadProbeHooks();
+    const hooks = probeHooks;
     const probes = hooks.installProbes({ allowExec: setup.allowExec, taskRoot: setup.taskRoot });
     const handler = await loadHandler(setup.file, setup.exportName, nativeImport);
     return createInvoker({

@@ -45,6 +45,8 @@ export const ssrf = defineOracle({
   id: 'ssrf',
   description: "The handler connected to a destination this case's payload chose: a canary host, the payload's URL, or a cloud metadata address.",
   check(observation, context) {
+    // Most invocations connect nowhere: parse the payload as a URL only when there is a connection to judge.
+    if (!(observation.effects ?? []).some((effect) => effect.kind === 'network')) return [];
     const token = context.case.canary;
     const injection = context.case.injection;
     const payloadUrl = injection === null ? undefined : parseDestination(injection.payload);

@@ -15,6 +15,8 @@ export interface FsProbeOptions {
   readonly allowExec: boolean;
   /** The handler's root directory: with os.tmpdir() and /tmp, where payload-named writes may land. */
   readonly taskRoot: string;
+  /** Replaces the default writable roots (task root, os.tmpdir(), /tmp) when given. */
+  readonly writableRoots?: readonly string[] | undefined;
   readonly record: (effect: Effect) => void;
   readonly callSite: CallSiteFinder;
 }
@@ -58,7 +60,7 @@ export function installFsProbe(options: FsProbeOptions): void {
   const require = createRequire(import.meta.url);
   const fs = require('node:fs') as Record<string, unknown>;
   const fsp = require('node:fs/promises') as Record<string, unknown>;
-  const roots = allowedRoots(options.taskRoot);
+  const roots = allowedRoots(options.writableRoots ?? [options.taskRoot, tmpdir(), '/tmp']);
   // >0 while an original runs synchronously: anything it calls through the exports object is part of that call.
   let depth = 0;
   // Token paths of streams being constructed: their deferred fs.open is the stream's own, already judged.
@@ -195,10 +197,10 @@ function takeStreamOpen(pending: Map<string, number>, path: string | undefined):
   return true;
 }
 
-/** The task root, os.tmpdir() and /tmp, each with a trailing separator. */
-function allowedRoots(taskRoot: string): readonly string[] {
+/** The writable roots, each resolved and with a trailing separator. */
+function allowedRoots(dirs: readonly string[]): readonly string[] {
   const withSep = (dir: string): string => (dir.endsWith(sep) ? dir : dir + sep);
-  return [...new Set([withSep(resolve(taskRoot)), withSep(resolve(tmpdir())), '/tmp/'])];
+  return [...new Set(dirs.map((dir) => withSep(resolve(dir))))];
 }
 
 function isInside(resolved: string, roots: readonly string[]): boolean {

@@ -15,6 +15,11 @@ export interface ProbeOptions {
   readonly allowExec: boolean;
   /** The handler's root directory: call sites under it are reported relative to it. */
   readonly taskRoot: string;
+  /**
+   * Where payload-named file writes and deletes may land (default: the task root, os.tmpdir() and /tmp, the
+   * places a Lambda function can write to).
+   */
+  readonly writableRoots?: readonly string[] | undefined;
 }
 
 /** The recording window around one invocation. */
@@ -49,6 +54,7 @@ export function installProbes(options: ProbeOptions): Probes {
   installFsProbe({
     allowExec: options.allowExec,
     taskRoot: options.taskRoot,
+    writableRoots: options.writableRoots,
     record: recorder.record,
     callSite: createCallSiteFinder(options.taskRoot),
   });

@@ -8,7 +8,7 @@ import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 // The probes patch fs for the whole realm, so they run in a separate node process, never in the runner. Writes are
-// aimed at a sandbox under the repository: outside /tmp and outside the task root the scenarios configure.
+// aimed at a sandbox under the repository, outside the writable roots the scenarios configure (the task root and a temp dir; not /tmp itself, since the checkout may live there).
 const root = fileURLToPath(new URL('../../../', import.meta.url));
 const fixture = 'test/fixtures/probes/fs-scenarios.ts';
 const token = 'efzf5s7a2k9d3w1';

@@ -4,7 +4,7 @@ import type { Finding, Observation } from '../core/index.js';
 import { HarnessError } from '../core/index.js';
 import type { CorpusTarget } from '../corpus/entry.js';
 import { createCorpusStore } from '../corpus/store.js';
-import { runCampaign } from '../engine/campaign.js';
+import { runCampaign, safely } from '../engine/campaign.js';
 import type { CampaignListener } from '../engine/types.js';
 import { judge, selectOracles } from '../oracles/index.js';
 import type { OracleContext } from '../oracles/types.js';
@@ -67,6 +67,7 @@ const DEFAULTS = { runs: 1000, timeoutMs: 3000, memoryLimitMb: 512 } as const;
  * not reject the promise; a handler that cannot be loaded or bad options reject with a HarnessError.
  */
 export async function fuzz(options: FuzzOptions): Promise<FuzzReport> {
+  checkOptions(options);
   const cwd = options.cwd ?? process.cwd();
   const ref = options.handler instanceof URL ? handlerRefFromUrl(options.handler) : options.handler;
   const { file, exportName } = parseHandlerRef(ref, cwd);
@@ -107,7 +108,7 @@ export async function fuzz(options: FuzzOptions): Promise<FuzzReport> {
   try {
     const judgeAll = (observation: Observation, context: OracleContext): readonly Finding[] => judge(observation, oracles, context);
     const baseline = await runBaseline({ runner, space, samples, seed, judge: judgeAll, secrets, timeoutMs });
-    options.listener?.onBaseline?.(baseline);
+    safely(() => options.listener?.onBaseline?.(baseline));
     const result = await runCampaign({
       cases: fuzzCaseArbitrary({ space, payloads }),
       runner,
@@ -126,6 +127,25 @@ export async function fuzz(options: FuzzOptions): Promise<FuzzReport> {
   } finally {
     await runner.close();
   }
+}
+
+/** Library callers get the CLI's checks: a NaN budget must not mean "run forever". */
+function checkOptions(options: FuzzOptions): void {
+  const handler: unknown = options.handler;
+  if (!(handler instanceof URL) && (typeof handler !== 'string' || handler.trim() === '')) {
+    throw new HarnessError('EFZ_USAGE', 'fuzz() needs `handler`: a module path with an optional #export, or a file URL.');
+  }
+  const positiveInteger = (name: string, value: number | undefined): void => {
+    if (value !== undefined && !(Number.isSafeInteger(value) && value > 0)) throw new HarnessError('EFZ_USAGE', `\`${name}\` must be a whole number ≥ 1, got ${String(value)}.`);
+  };
+  positiveInteger('runs', options.runs);
+  positiveInteger('timeoutMs', options.timeoutMs);
+  positiveInteger('workers', options.workers);
+  positiveInteger('memoryLimitMb', options.memoryLimitMb);
+  if (options.durationMs !== undefined && !(Number.isFinite(options.durationMs) && options.durationMs > 0)) {
+    throw new HarnessError('EFZ_USAGE', `\`durationMs\` must be a number of milliseconds > 0, got ${String(options.durationMs)}.`);
+  }
+  if (options.seed !== undefined && !Number.isSafeInteger(options.seed)) throw new HarnessError('EFZ_USAGE', `\`seed\` must be an integer, got ${String(options.seed)}.`);
 }
 
 function pickPayloads(categories: readonly string[] | undefined): readonly Payload[] {

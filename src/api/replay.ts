@@ -1,10 +1,13 @@
-import { dedupeKey, HarnessError } from '../core/index.js';
+import type { FuzzCase } from '../core/index.js';
+import { HarnessError, isHarnessError } from '../core/index.js';
 import type { CorpusEntry } from '../corpus/entry.js';
 import { readCorpus } from '../corpus/store.js';
 import { judge, selectOracles } from '../oracles/index.js';
+import type { OracleContext } from '../oracles/types.js';
 import { createLambdaEnvironment } from '../runners/lambda-env.js';
 import { createLocalRunner, parseHandlerRef } from '../runners/index.js';
-import type { RunnerKind } from '../runners/types.js';
+import type { Runner, RunnerKind } from '../runners/types.js';
+import { canaryFromSeed } from '../../generators/canary.js';
 
 export interface ReplayOptions {
   /** Corpus files or directories. */
@@ -24,7 +27,7 @@ export interface ReplayOutcome {
   readonly file: string;
   readonly entry: CorpusEntry;
   readonly target: string;
-  /** True when the stored finding (same oracle, point and signature) shows again. */
+  /** True when the stored finding (same oracle, point and sink, wherever its line moved) shows again. */
   readonly reproduces: boolean;
   /** What the oracles said this time (titles), for context when it no longer reproduces. */
   readonly seen: readonly string[];
@@ -50,13 +53,55 @@ export async function replay(options: ReplayOptions): Promise<readonly ReplayOut
   const timeoutMs = options.timeoutMs ?? 3000;
   const outcomes: ReplayOutcome[] = [];
   for (const [ref, items] of byTarget) {
+    const runner = await startRunner(ref, items[0]!, options, cwd, timeoutMs);
+    try {
+      for (const { file, entry } of items) {
+        const { findings, context } = await replayEntry(runner.runner, entry, (observation, ctx) => judge(observation, oracles, ctx), runner.secrets, timeoutMs);
+        outcomes.push({
+          file,
+          entry,
+          target: ref,
+          reproduces: findings.some((f) => f.oracle === entry.finding.oracle && replayKey(f.oracle, pointOf(context.case, f.handlerWide), f.signature) === storedKey(entry)),
+          seen: findings.map((f) => f.title),
+        });
+      }
+    } finally {
+      await runner.runner.close();
+    }
+  }
+  return outcomes;
+}
+
+type Judge = (observation: Parameters<typeof judge>[0], context: OracleContext) => ReturnType<typeof judge>;
+
+/**
+ * One stored case, run as stored. A state leak needs two invocations on one warm instance: the stored event (the
+ * case whose data leaked) plants its canary, then the same event carrying a fresh canary must not get the first
+ * one back.
+ */
+async function replayEntry(runner: Runner, entry: CorpusEntry, judgeCase: Judge, secrets: OracleContext['secrets'], timeoutMs: number) {
+  const stored = entry.case;
+  const first = await runner.invoke({ caseId: entry.id, event: stored.event });
+  if (entry.finding.oracle !== 'state-leak') {
+    const context: OracleContext = { case: stored, secrets, timeoutMs };
+    return { findings: judgeCase(first, context), context };
+  }
+  const fresh = canaryFromSeed(entry.seed ^ 0x51a7e);
+  const probe: FuzzCase = { ...stored, canary: fresh, event: JSON.parse(JSON.stringify(stored.event).replaceAll(stored.canary, fresh)) as unknown };
+  const second = await runner.invoke({ caseId: `${entry.id}-probe`, event: probe.event });
+  const context: OracleContext = { case: probe, secrets, timeoutMs, earlierCanaries: [stored.canary] };
+  return { findings: judgeCase(second, context), context };
+}
+
+async function startRunner(ref: string, first: { file: string; entry: CorpusEntry }, options: ReplayOptions, cwd: string, timeoutMs: number) {
+  try {
     const { file, exportName } = parseHandlerRef(ref, cwd);
     const { env, secrets } = createLambdaEnvironment({
       functionName: 'eventfuzz-target',
       region: 'us-east-1',
       memoryLimitMb: 512,
       timeoutMs,
-      seed: items[0]!.entry.seed,
+      seed: first.entry.seed,
       handlerFile: file,
       exportName,
       extraEnv: options.env ?? {},
@@ -73,22 +118,32 @@ export async function replay(options: ReplayOptions): Promise<readonly ReplayOut
       workers: options.workers ?? 1,
     });
     await runner.start();
-    try {
-      for (const { file: entryFile, entry } of items) {
-        const observation = await runner.invoke({ caseId: entry.id, event: entry.case.event });
-        const findings = judge(observation, oracles, { case: entry.case, secrets, timeoutMs });
-        const point = entry.case.injection?.point ?? null;
-        outcomes.push({
-          file: entryFile,
-          entry,
-          target: ref,
-          reproduces: findings.some((f) => dedupeKey(f, point) === entry.finding.dedupeKey),
-          seen: findings.map((f) => f.title),
-        });
-      }
-    } finally {
-      await runner.close();
+    return { runner, secrets };
+  } catch (error) {
+    // Stored refs are relative to where fuzz ran: say which entry asked for it and how to point elsewhere.
+    if (isHarnessError(error) && options.handler === undefined && error.code === 'EFZ_HANDLER_NOT_FOUND') {
+      throw new HarnessError(error.code, `${error.message}\n(${first.file} was found on "${ref}", relative to the directory eventfuzz ran in; run replay from there, or pass --handler <file#export>.)`);
     }
+    throw error;
   }
-  return outcomes;
+}
+
+function pointOf(fuzzCase: FuzzCase, handlerWide: boolean | undefined): string {
+  return handlerWide === true ? '*' : (fuzzCase.injection?.point ?? '-');
+}
+
+/**
+ * What must match for a finding to count as the stored one: oracle, point and signature, with line and
+ * column numbers taken out, so adding a line above the bug does not make replay call it fixed.
+ */
+function replayKey(oracle: string, point: string, signature: string): string {
+  // Also by file name only: call sites are relative to the task root where eventfuzz could place the file,
+  // and absolute elsewhere (a handler replayed from another checkout).
+  const stable = signature.replace(/:\d+:\d+/g, '').replace(/:\d+\b/g, '').replace(/(?:[^\s|:()]*\/)+/g, '');
+  return `${oracle}|${point}|${stable}`;
+}
+
+function storedKey(entry: CorpusEntry): string {
+  const [oracle = '', point = '', ...signature] = entry.finding.dedupeKey.split('|');
+  return replayKey(oracle, point, signature.join('|'));
 }

@@ -30,6 +30,8 @@ export interface FuzzReport {
   readonly seed: number;
   readonly stats: { readonly runs: number; readonly invocations: number; readonly durationMs: number; readonly execsPerSecond: number };
   readonly interrupted: boolean;
+  /** Present when the run stopped early because the target could no longer be run (findings so far kept). */
+  readonly failure?: string;
   /** What unmodified events did; problems there are left out of `findings`. */
   readonly baseline: BaselineResult;
   readonly findings: readonly ReportFinding[];
@@ -49,6 +51,7 @@ export function buildReport(result: CampaignResult, target: CorpusTarget, source
     seed: result.seed,
     stats: { runs: result.stats.runs, invocations: result.stats.invocations, durationMs: result.stats.durationMs, execsPerSecond: result.stats.execsPerSecond },
     interrupted: result.interrupted,
+    ...(result.failure === undefined ? {} : { failure: result.failure }),
     baseline,
     findings: findings.map(toReportFinding),
   };

@@ -20,6 +20,11 @@ export interface Finding {
    * state leak shows whatever the current case carries): such findings are deduplicated without the point.
    */
   readonly handlerWide?: boolean;
+  /**
+   * The canary of an earlier case this finding is really about (a state leak shows that case's data): the
+   * campaign reports that case, which a single later invocation reproduces, instead of the observing one.
+   */
+  readonly earlierCanary?: string;
 }
 
 /** Findings are one bug when oracle, injection point (unless handler-wide) and signature agree. */

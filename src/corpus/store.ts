@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import type { Stats } from 'node:fs';
 import { mkdirSync, readdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
 import type { FuzzCase } from '../core/index.js';
@@ -62,38 +63,78 @@ export function createCorpusStore(dir: string, meta: CorpusMeta): { save(finding
   };
 }
 
-/** Reads corpus entries from files and directories (recursively, `*.json`), sorted by path for a stable order. */
+/**
+ * Reads corpus entries from files and directories (recursively, `*.json`), sorted by path for a stable order.
+ * A file named explicitly must be an entry; JSON files met while walking a directory that are not entries (a
+ * report saved beside the corpus) are skipped, as are dangling links.
+ */
 export function readCorpus(paths: readonly string[]): { readonly file: string; readonly entry: CorpusEntry }[] {
-  const files: string[] = [];
-  for (const path of paths) collect(resolve(path), path, files);
-  return files.sort().map((file) => ({ file, entry: parseEntry(file) }));
-}
-
-function collect(absolute: string, given: string, into: string[]): void {
-  let stats;
-  try {
-    stats = statSync(absolute);
-  } catch {
-    throw new HarnessError('EFZ_CORPUS_INVALID', `Corpus path "${given}" does not exist.`);
+  const named: string[] = [];
+  const walked: string[] = [];
+  for (const path of paths) {
+    const absolute = resolve(path);
+    const stats = statOrUndefined(absolute);
+    if (stats === undefined) throw new HarnessError('EFZ_CORPUS_INVALID', `Corpus path "${path}" does not exist.`);
+    if (stats.isDirectory()) collect(absolute, walked);
+    else named.push(absolute);
   }
-  if (stats.isFile()) into.push(absolute);
-  else for (const name of readdirSync(absolute)) if (name.endsWith('.json') || statSync(join(absolute, name)).isDirectory()) collect(join(absolute, name), join(given, name), into);
+  const entries = named.map((file) => ({ file, entry: parseEntry(file, true)! }));
+  for (const file of walked) {
+    const entry = parseEntry(file, false);
+    if (entry !== undefined) entries.push({ file, entry });
+  }
+  return entries.sort((a, b) => a.file.localeCompare(b.file));
 }
 
-function parseEntry(file: string): CorpusEntry {
+function statOrUndefined(path: string): Stats | undefined {
+  try {
+    return statSync(path);
+  } catch {
+    return undefined;
+  }
+}
+
+function collect(dir: string, into: string[]): void {
+  for (const name of readdirSync(dir)) {
+    const path = join(dir, name);
+    const stats = statOrUndefined(path); // undefined: a dangling link
+    if (stats?.isDirectory() === true) collect(path, into);
+    else if (stats?.isFile() === true && name.endsWith('.json')) into.push(path);
+  }
+}
+
+/** The entry in `file`; for a file met while walking, `undefined` when it is not an entry at all. */
+function parseEntry(file: string, named: boolean): CorpusEntry | undefined {
   const where = relative(process.cwd(), file) || file;
   let data: unknown;
   try {
     data = JSON.parse(readFileSync(file, 'utf8'));
   } catch (error) {
+    if (!named) return undefined;
     throw new HarnessError('EFZ_CORPUS_INVALID', `${where}: not valid JSON (${(error as Error).message}).`);
   }
-  const entry = data as Partial<CorpusEntry>;
-  const fuzzCase = entry.case as Partial<FuzzCase> | undefined;
-  if (entry.version !== 1 || typeof fuzzCase !== 'object' || fuzzCase === null || typeof fuzzCase.source !== 'string' || !('event' in fuzzCase) || typeof fuzzCase.canary !== 'string' || !CANARY_PATTERN.test(fuzzCase.canary)) {
-    throw new HarnessError('EFZ_CORPUS_INVALID', `${where}: not an eventfuzz corpus entry (expected version 1 with case.source, case.event and case.canary).`);
-  }
-  return entry as CorpusEntry;
+  const problem = entryProblem(data);
+  if (problem === undefined) return data as CorpusEntry;
+  if (!named && (typeof data !== 'object' || data === null || (data as { version?: unknown }).version === undefined)) return undefined;
+  throw new HarnessError('EFZ_CORPUS_INVALID', `${where}: not a valid eventfuzz corpus entry: ${problem}.`);
+}
+
+const CANARY = new RegExp(`^${CANARY_PATTERN.source}$`);
+
+/** What is wrong with `data` as a version-1 entry, or `undefined` when nothing is. */
+function entryProblem(data: unknown): string | undefined {
+  if (typeof data !== 'object' || data === null) return 'expected a JSON object';
+  const entry = data as Record<string, unknown>;
+  if (entry['version'] !== 1) return 'expected "version": 1';
+  if (typeof entry['seed'] !== 'number') return 'missing "seed"';
+  const target = entry['target'] as Record<string, unknown> | null | undefined;
+  if (typeof target !== 'object' || target === null || typeof target['kind'] !== 'string' || typeof target['ref'] !== 'string') return 'missing "target.kind" or "target.ref"';
+  const finding = entry['finding'] as Record<string, unknown> | null | undefined;
+  if (typeof finding !== 'object' || finding === null || typeof finding['oracle'] !== 'string' || typeof finding['dedupeKey'] !== 'string') return 'missing "finding.oracle" or "finding.dedupeKey"';
+  const fuzzCase = entry['case'] as Record<string, unknown> | null | undefined;
+  if (typeof fuzzCase !== 'object' || fuzzCase === null || typeof fuzzCase['source'] !== 'string' || !('event' in fuzzCase)) return 'missing "case.source" or "case.event"';
+  if (typeof fuzzCase['canary'] !== 'string' || !CANARY.test(fuzzCase['canary'])) return '"case.canary" is not an eventfuzz canary';
+  return undefined;
 }
 
 /** Relative to the working directory when inside it (short, portable in CI logs), absolute otherwise. */

@@ -40,6 +40,8 @@ class Campaign {
   #lastProgress = 0;
   #fatal: unknown = undefined;
   readonly #history = new Map<string, readonly string[]>();
+  /** Recent cases by canary, for findings about an earlier case (bounded like the history). */
+  readonly #recentCases = new Map<string, fc.Value<FuzzCase>>();
 
   constructor(options: CampaignOptions) {
     this.#options = options;
@@ -66,13 +68,16 @@ class Campaign {
       if (done.size === 0 && !this.#mayGenerate()) break;
       await this.#nextCompletion();
     }
-    if (this.#fatal !== undefined) throw this.#fatal;
     this.#progress('exploring', true);
+    // A runner that fails mid-run (a worker that can no longer load the handler) ends the run, but what was
+    // found so far is still reported: the caller decides what the failure means.
+    const failure = this.#fatal === undefined ? undefined : describeFailure(this.#fatal);
     return {
       seed,
       findings: [...this.#findings.values()],
       stats: this.#stats(),
-      interrupted: this.#options.signal?.aborted === true,
+      interrupted: this.#options.signal?.aborted === true || failure !== undefined,
+      ...(failure === undefined ? {} : { failure }),
     };
   }
 
@@ -133,13 +138,16 @@ class Campaign {
     const point = fuzzCase.injection?.point ?? null;
     const findings = this.#options.judge(observation, this.#context(fuzzCase, observation.instance));
     this.#remember(observation.instance, fuzzCase.canary);
+    this.#recentCases.set(fuzzCase.canary, value);
+    if (this.#recentCases.size > 64) this.#recentCases.delete(this.#recentCases.keys().next().value!);
     for (const finding of findings) {
       if (this.#options.ignore?.has(`${finding.oracle}|${finding.signature}`) === true) continue;
       const key = dedupeKey(finding, point);
       const known = this.#findings.get(key);
       // A confirmed hit on a sink first seen as tainted is stronger proof of the same bug: it replaces the
       // stored case (and is shrunk in turn) instead of being counted as one more hit.
-      if (known === undefined || strength(finding) > strength(known)) await this.#newFinding(key, finding, value, (known?.hits ?? 0) + 1);
+      const subject = (finding.earlierCanary === undefined ? undefined : this.#recentCases.get(finding.earlierCanary)) ?? value;
+      if (known === undefined || strength(finding) > strength(known)) await this.#newFinding(key, finding, subject, (known?.hits ?? 0) + 1);
       else this.#findings.set(key, { ...known, hits: known.hits + 1 });
     }
     this.#progress('exploring', false);
@@ -152,7 +160,10 @@ class Campaign {
     // Shrinking invokes the runner itself: let exploration settle first, so an in-process runner never has two
     // invocations (and two sets of captured logs) in flight.
     await this.#drain();
-    if (this.#options.signal?.aborted === true) return;
+    const limits = this.#shrinkLimits();
+    // A finding about an earlier case needs two invocations to show again; shrinking replays one at a time.
+    if (finding.earlierCanary !== undefined) return;
+    if (this.#options.signal?.aborted === true || this.#fatal !== undefined || limits.maxMs <= 0) return;
     this.#progress('shrinking', true);
     const smaller = await shrinkFinding({
       start: value,
@@ -168,8 +179,9 @@ class Campaign {
         this.#remember(observation.instance, candidate.canary);
         return this.#options.judge(observation, context).map((f) => ({ key: dedupeKey(f, candidate.injection?.point ?? null), finding: f }));
       },
-      limits: this.#options.shrink ?? DEFAULT_SHRINK,
+      limits,
       signal: this.#options.signal,
+      shouldStop: () => this.#fatal !== undefined,
     });
     if (smaller === undefined) return;
     reported = await this.#record(toReported(key, smaller.finding, smaller.fuzzCase, this.#findings.get(key)?.hits ?? hits));
@@ -181,6 +193,14 @@ class Campaign {
     const reported = { ...finding, corpusFile };
     this.#findings.set(finding.dedupeKey, reported);
     return reported;
+  }
+
+  /** Shrinking counts against `durationMs` too: never shrink past the end of the run's time budget. */
+  #shrinkLimits(): { readonly maxInvocations: number; readonly maxMs: number } {
+    const limits = this.#options.shrink ?? DEFAULT_SHRINK;
+    const { durationMs } = this.#options;
+    if (durationMs === undefined) return limits;
+    return { ...limits, maxMs: Math.min(limits.maxMs, durationMs - (performance.now() - this.#started)) };
   }
 
   #stats(): CampaignResult['stats'] {
@@ -222,8 +242,12 @@ function toReported(key: string, finding: Finding, fuzzCase: FuzzCase, hits: num
   };
 }
 
+function describeFailure(error: unknown): string {
+  return typeof error === 'object' && error !== null && typeof (error as { message?: unknown }).message === 'string' ? (error as { message: string }).message : String(error);
+}
+
 /** Reporters must not be able to break a campaign (fast-check's rule for hooks). */
-function safely(call: () => void): void {
+export function safely(call: () => void): void {
   try {
     call();
   } catch {

@@ -14,6 +14,8 @@ export interface ShrinkRequest {
   readonly evaluate: (candidate: FuzzCase) => Promise<readonly { readonly key: string; readonly finding: Finding }[]>;
   readonly limits: { readonly maxInvocations: number; readonly maxMs: number };
   readonly signal?: AbortSignal | undefined;
+  /** Checked before each candidate: true once the run cannot go on (the runner failed). */
+  readonly shouldStop?: (() => boolean) | undefined;
 }
 
 export interface ShrinkResult {
@@ -36,7 +38,7 @@ export async function shrinkFinding(request: ShrinkRequest): Promise<ShrinkResul
   let steps = 0;
   descend: for (;;) {
     for (const candidate of arbitrary.shrink(current.value_, current.context)) {
-      if (invocations >= limits.maxInvocations || performance.now() > deadline || signal?.aborted === true) break descend;
+      if (invocations >= limits.maxInvocations || performance.now() > deadline || signal?.aborted === true || request.shouldStop?.() === true) break descend;
       invocations++;
       const match = (await evaluate(candidate.value)).find((hit) => hit.key === key && strength(hit.finding) >= minimumStrength);
       if (match !== undefined) {

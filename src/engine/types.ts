@@ -79,6 +79,8 @@ export interface CampaignResult {
   readonly seed: number;
   readonly findings: readonly ReportedFinding[];
   readonly stats: CampaignStats;
-  /** True when the run was stopped early (Ctrl-C, abort). */
+  /** True when the run was stopped early (Ctrl-C, abort, or a runner failure). */
   readonly interrupted: boolean;
+  /** Why the run could not go on, when the runner failed mid-run (findings so far are still reported). */
+  readonly failure?: string;
 }

@@ -38,6 +38,7 @@ export const stateLeak = defineOracle({
         ].join('\n'),
         signature: `${haystack.where}:${segment.label}`,
         handlerWide: true,
+        earlierCanary: hit.token,
       });
     }
     return findings;

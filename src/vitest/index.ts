@@ -28,8 +28,9 @@ export function fuzzTest(name: string, options: FuzzTestOptions): void {
 
 /** One line per finding: what is asserted empty, so a failure shows each bug in the diff. */
 export function describeFindings(report: FuzzReport): string[] {
+  const failure = report.failure === undefined ? [] : [`the run stopped early: ${report.failure}`];
   const baseline = report.baseline.problems.map((p) => `${p.severity} ${p.oracle} on an unmodified event: ${p.title}`);
-  return [...baseline, ...report.findings.map((f) => `${f.severity} ${f.oracle} at ${f.field ?? f.injectionPoint ?? '-'}${f.payloadId === null ? '' : ` (${f.payloadId})`}: ${f.title}`)];
+  return [...failure, ...baseline, ...report.findings.map((f) => `${f.severity} ${f.oracle} at ${f.field ?? f.injectionPoint ?? '-'}${f.payloadId === null ? '' : ` (${f.payloadId})`}: ${f.title}`)];
 }
 
 function seedFromEnv(): number | undefined {

@@ -9,6 +9,8 @@ export interface CliIo {
   readonly cwd: string;
   /** Aborted on Ctrl-C: a campaign stops, finishes in-flight work and still writes its reports. */
   readonly signal?: AbortSignal | undefined;
+  /** True once whoever reads stdout has gone away (`eventfuzz generate | head`): commands stop producing output. */
+  readonly stdoutClosed?: (() => boolean) | undefined;
 }
 
 export function processIo(signal?: AbortSignal): CliIo {
@@ -16,11 +18,21 @@ export function processIo(signal?: AbortSignal): CliIo {
   // runs, and eventfuzz's own progress and findings must never end up in the handler's logs.
   const writeOut = process.stdout.write.bind(process.stdout);
   const writeErr = process.stderr.write.bind(process.stderr);
+  // A closed pipe is the reader saying "enough", not a failure: without a listener Node would throw EPIPE as an
+  // uncaught error with a stack. Any other write error still is one.
+  let stdoutClosed = false;
+  process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+    if (error.code !== 'EPIPE') throw error;
+    stdoutClosed = true;
+  });
   return {
-    stdout: (text) => writeOut(text),
+    stdout: (text) => {
+      if (!stdoutClosed) writeOut(text);
+    },
     stderr: (text) => writeErr(text),
     interactive: process.stderr.isTTY === true && process.env['CI'] === undefined,
     cwd: process.cwd(),
     signal,
+    stdoutClosed: () => stdoutClosed,
   };
 }

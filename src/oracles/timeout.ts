@@ -27,7 +27,8 @@ export const timeout = defineOracle({
         confidence: 'confirmed',
         severity: redos ? 'high' : 'medium',
         title: redos ? 'Handler timed out on a regex payload: possible ReDoS' : 'Handler timed out',
-        evidence: `no result within ${outcome.limitMs} ms (stopped after ${observation.durationMs} ms)${payload}`,
+        // Whole milliseconds: the measured duration is a float (performance.now), and "4522.325192 ms" is noise.
+        evidence: `no result within ${outcome.limitMs} ms (stopped after ${Math.round(observation.durationMs)} ms)${payload}`,
         signature: redos ? `timeout:${REDOS_FAMILY}` : 'timeout',
       },
     ];

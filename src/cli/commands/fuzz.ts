@@ -2,12 +2,14 @@ import { availableParallelism } from 'node:os';
 import { Command, Option } from 'commander';
 import { sourceIds } from '../../../generators/index.js';
 import type { SourceId } from '../../../generators/index.js';
+import { loadSamples } from '../../../generators/sample/index.js';
 import { fuzz } from '../../api/fuzz.js';
 import { HarnessError } from '../../core/index.js';
 import { createConsoleReporter } from '../../reporters/console.js';
-import { checkReportPaths, writeReports } from '../../reporters/write-reports.js';
+import { checkReportPaths, ensureWritableDirectory, writeReports } from '../../reporters/write-reports.js';
 import { ExitCode } from '../exit-codes.js';
 import type { CliIo } from '../io.js';
+import { plural, sourceMismatchWarnings } from '../messages.js';
 import { collect, envPair, positiveInt, seconds, seedValue } from '../parse.js';
 
 interface FuzzFlags {
@@ -43,7 +45,7 @@ export function makeFuzzCommand(io: CliIo, setExit: (code: number) => void): Com
     .addOption(new Option('--sample <file>', 'a real event (or array) to inject into; repeatable').argParser(collect))
     .addOption(new Option('--env <NAME=VALUE>', 'environment variable for the handler; repeatable').argParser(envPair))
     .addOption(new Option('--secret <NAME>', 'an environment variable whose value must never leak; repeatable').argParser(collect))
-    .addOption(new Option('--workers <n>', 'worker threads for the isolated runner (default: cores)').argParser(positiveInt))
+    .addOption(new Option('--workers <n>', 'worker threads for the isolated runner (default: the number of cores, at most 4)').argParser(positiveInt))
     .addOption(new Option('--in-process', 'run the handler in this process: fastest, but cannot stop a synchronous infinite loop'))
     .addOption(new Option('--corpus <dir>', 'where findings are saved the moment they are found').default('.eventfuzz/corpus'))
     .addOption(new Option('--report <file>', 'write a report (.json); repeatable').argParser(collect))
@@ -57,10 +59,16 @@ export function makeFuzzCommand(io: CliIo, setExit: (code: number) => void): Com
       if (handler === undefined) throw new HarnessError('EFZ_USAGE', 'Missing the handler to fuzz, e.g. eventfuzz fuzz src/handler.ts#handler --source sqs');
       if (flags.source === undefined && (flags.sample ?? []).length === 0) throw new HarnessError('EFZ_USAGE', `Missing --source. Choose one of: ${sourceIds.join(', ')}.`);
       const reports = flags.report ?? [];
+      // Everything that would fail only after the campaign is checked before it starts.
       checkReportPaths(reports);
+      // Checked, not created: the corpus directory appears with the first finding, as before.
+      const corpusProblem = ensureWritableDirectory(flags.corpus, { create: false });
+      if (corpusProblem !== undefined) throw new HarnessError('EFZ_USAGE', `Cannot use --corpus "${flags.corpus}": ${corpusProblem}.`);
+      const samples = (flags.sample ?? []).map((file) => ({ file, events: loadSamples(file) }));
+      for (const warning of sourceMismatchWarnings(flags.source, samples)) io.stderr(warning);
       const seed = flags.seed ?? (Math.random() * 0x7fffffff) | 0;
       const workers = flags.workers ?? Math.min(availableParallelism(), 4);
-      io.stderr(`eventfuzz: fuzzing ${handler} with seed ${seed} (${flags.inProcess === true ? 'in-process' : `isolated, ${workers} workers`})\n`);
+      io.stderr(`eventfuzz: fuzzing ${handler} with seed ${seed} (${flags.inProcess === true ? 'in-process' : `isolated, ${plural(workers, 'worker')}`})\n`);
       const console = createConsoleReporter(io);
       const report = await fuzz({
         handler,
@@ -82,9 +90,14 @@ export function makeFuzzCommand(io: CliIo, setExit: (code: number) => void): Com
         signal: io.signal,
         cwd: io.cwd,
       });
-      writeReports(reports, report);
+      // The summary first: a report that cannot be written must not cost the user what the run found.
       console.finish(report);
+      writeReports(reports, report);
       for (const file of reports) io.stderr(`eventfuzz: report written to ${file}\n`);
-      setExit(report.findings.length > 0 || report.baseline.problems.length > 0 ? ExitCode.Findings : ExitCode.Ok);
+      const found = report.findings.length > 0 || report.baseline.problems.length > 0;
+      // The target stopped being runnable mid-run: what was found still decides exit 1; otherwise it is a
+      // target-load error (2), never a clean 0.
+      if (report.failure !== undefined) io.stderr(`eventfuzz: the run stopped early: ${report.failure}\n`);
+      setExit(found ? ExitCode.Findings : report.failure !== undefined ? ExitCode.UsageOrConfig : ExitCode.Ok);
     });
 }

@@ -1,13 +1,19 @@
 import { Command, Option } from 'commander';
-import fc from 'fast-check';
+import type fc from 'fast-check';
 import type { EventSource } from '../../../generators/index.js';
 import { caseSpaceForSamples, caseSpaceForSource, fuzzCaseArbitrary, getEventSource, sourceIds } from '../../../generators/index.js';
 import { structuralCases } from '../../../generators/mutators/index.js';
 import { detectSource, loadSamples } from '../../../generators/sample/index.js';
 import { HarnessError } from '../../core/index.js';
-import { loadPayloads, selectPayloads } from '../../payloads/index.js';
+import { loadPayloads } from '../../payloads/index.js';
+import { selectCategory } from '../categories.js';
 import type { CliIo } from '../io.js';
+import { sourceMismatchWarnings } from '../messages.js';
 import { collect, positiveInt, randomSeed, seedValue } from '../parse.js';
+import { sampleValues } from '../sample-stream.js';
+
+/** Events generated and printed per write: output starts at once and memory stays flat for any --count. */
+const CHUNK = 256;
 
 interface GenerateFlags {
   readonly source?: string;
@@ -26,18 +32,22 @@ export function makeGenerateCommand(io: CliIo): Command {
     .addOption(new Option('--seed <n>', 'seed for reproducible output (random when omitted; printed on stderr)').argParser(seedValue))
     .addOption(new Option('--inject [category]', 'seed an attacker-controlled field with a payload (optionally only from this category)'))
     .addOption(new Option('--sample <file>', 'a real event (or array of events) to build on; repeatable').argParser(collect))
-    .action((flags: GenerateFlags) => {
-      const samples = (flags.sample ?? []).flatMap((file) => loadSamples(file));
+    .action(async (flags: GenerateFlags) => {
+      const files = (flags.sample ?? []).map((file) => ({ file, events: loadSamples(file) }));
+      const samples = files.flatMap((f) => f.events);
       const source = resolveSource(flags.source, samples);
+      for (const warning of sourceMismatchWarnings(flags.source, files)) io.stderr(warning);
       const seed = flags.seed ?? randomSeed();
       if (flags.seed === undefined) io.stderr(`eventfuzz: seed ${seed} (pass --seed ${seed} to repeat)\n`);
-      const events = fc.sample(generationArbitrary(source, samples, flags.inject), { seed, numRuns: flags.count });
-      const lines: string[] = [];
-      for (const event of events) {
-        lines.push(JSON.stringify(event));
-        if (lines.length === 256) io.stdout(`${lines.splice(0).join('\n')}\n`);
+      // One generator stream for the whole output, so chunking does not change a byte of it (see sampleValues).
+      const events = sampleValues(generationArbitrary(source, samples, flags.inject), seed);
+      for (let left = flags.count; left > 0 && io.stdoutClosed?.() !== true; left -= CHUNK) {
+        const lines: string[] = [];
+        for (let i = Math.min(left, CHUNK); i > 0; i--) lines.push(JSON.stringify(events.next().value));
+        io.stdout(`${lines.join('\n')}\n`);
+        // Give a closed pipe (`generate | head`) the chance to report EPIPE before generating more.
+        await new Promise<void>((resolve) => setImmediate(resolve));
       }
-      if (lines.length > 0) io.stdout(`${lines.join('\n')}\n`);
     });
 }
 
@@ -52,6 +62,6 @@ export function resolveSource(sourceId: string | undefined, samples: readonly un
 function generationArbitrary(source: EventSource<unknown> | undefined, samples: readonly unknown[], inject: string | true | undefined): fc.Arbitrary<unknown> {
   const space = samples.length > 0 ? caseSpaceForSamples(samples, source) : caseSpaceForSource(source!);
   if (inject === undefined) return samples.length > 0 ? structuralCases(space).map((c) => c.event) : space.base;
-  const payloads = selectPayloads(loadPayloads(), inject === true ? {} : { family: inject });
+  const payloads = selectCategory(loadPayloads(), inject === true ? undefined : inject);
   return fuzzCaseArbitrary({ space, payloads }).map((c) => c.event);
 }

@@ -1,5 +1,6 @@
 import { Command, Option } from 'commander';
-import { loadPayloads, selectPayloads } from '../../payloads/index.js';
+import { loadPayloads } from '../../payloads/index.js';
+import { selectCategory } from '../categories.js';
 import type { CliIo } from '../io.js';
 
 /** `eventfuzz payloads`: what the corpus holds, by category, with what each payload proves. */
@@ -9,7 +10,7 @@ export function makePayloadsCommand(io: CliIo): Command {
     .addOption(new Option('-c, --category <category>', 'only this category (family)'))
     .addOption(new Option('--json', 'print NDJSON instead of a table'))
     .action((flags: { category?: string; json?: boolean }) => {
-      const payloads = selectPayloads(loadPayloads(), flags.category === undefined ? {} : { family: flags.category });
+      const payloads = selectCategory(loadPayloads(), flags.category);
       if (flags.json === true) {
         io.stdout(payloads.map((p) => JSON.stringify(p)).join('\n') + '\n');
         return;

@@ -3,6 +3,7 @@ import { Command, Option } from 'commander';
 import { replay } from '../../api/replay.js';
 import { ExitCode } from '../exit-codes.js';
 import type { CliIo } from '../io.js';
+import { replaySummary } from '../messages.js';
 import { collect, envPair, positiveInt } from '../parse.js';
 
 interface ReplayFlags {
@@ -42,7 +43,7 @@ export function makeReplayCommand(io: CliIo, setExit: (code: number) => void): C
         io.stdout(`${outcome.reproduces ? 'REPRODUCES' : 'fixed     '}  ${finding.oracle} at ${finding.injectionPoint ?? '(no payload)'}  ${where}\n`);
       }
       const still = outcomes.filter((o) => o.reproduces).length;
-      io.stdout(`\n${still} of ${outcomes.length} stored finding${outcomes.length === 1 ? '' : 's'} still reproduce${still === 1 ? 's' : ''}.\n`);
+      io.stdout(`\n${replaySummary(still, outcomes.length)}\n`);
       setExit(still > 0 ? ExitCode.Findings : ExitCode.Ok);
     });
 }

@@ -1,24 +1,9 @@
+import type { UrlDestination } from '../core/destinations.js';
 import type { Finding, NetworkEffect } from '../core/index.js';
+import { classifyHost, urlDestination } from '../core/destinations.js';
 import type { OracleContext } from './types.js';
 import { redact } from './redact.js';
 import { defineOracle } from './types.js';
-
-/**
- * Cloud metadata and credential endpoints, in the normalised spelling the network probe records (`host` of a
- * `NetworkEffect`: dotted IPv4, RFC 5952 IPv6, IPv4-mapped forms as IPv4). Kept equal to the probe's
- * `METADATA_ADDRESSES` by a unit test: oracles import only `src/core`.
- * @internal
- */
-export const METADATA_HOSTS: readonly string[] = [
-  '169.254.169.254',
-  '169.254.170.2',
-  '169.254.170.23',
-  'fd00:ec2::254',
-  'fd00:ec2::23',
-  '100.100.100.200',
-  '192.0.0.192',
-];
-const METADATA_NAMES = ['metadata', 'metadata.google.internal', 'instance-data', 'instance-data.ec2.internal'];
 
 type Reason = 'host-token' | 'payload-url' | 'metadata';
 
@@ -49,7 +34,7 @@ export const ssrf = defineOracle({
     if (!(observation.effects ?? []).some((effect) => effect.kind === 'network')) return [];
     const token = context.case.canary;
     const injection = context.case.injection;
-    const payloadUrl = injection === null ? undefined : parseDestination(injection.payload);
+    const payloadUrl = injection === null ? undefined : urlDestination(injection.payload);
     const ssrfCase = injection !== null && (injection.family === 'ssrf' || (payloadUrl !== undefined && isMetadata(payloadUrl.host)));
     const bySignature = new Map<string, Finding>();
     for (const effect of observation.effects ?? []) {
@@ -64,15 +49,9 @@ export const ssrf = defineOracle({
   },
 });
 
-interface Destination {
-  readonly host: string;
-  readonly port: number;
-  /** Path and query. */
-  readonly target: string;
-}
 
-function reasonFor(effect: NetworkEffect, token: string, payloadUrl: Destination | undefined, ssrfCase: boolean): Reason | undefined {
-  const requested = effect.url === null ? undefined : parseDestination(effect.url);
+function reasonFor(effect: NetworkEffect, token: string, payloadUrl: UrlDestination | undefined, ssrfCase: boolean): Reason | undefined {
+  const requested = effect.url === null ? undefined : urlDestination(effect.url);
   if (effect.host.includes(token) || (requested !== undefined && requested.host.includes(token))) return 'host-token';
   if (isMetadata(effect.host) && (ssrfCase || (effect.url ?? '').includes(token))) return 'metadata';
   if (payloadUrl === undefined || requested === undefined || !(effect.url ?? '').includes(token)) return undefined;
@@ -106,33 +85,7 @@ function toFinding(effect: NetworkEffect, reason: Reason, context: OracleContext
   };
 }
 
-const DEFAULT_PORTS: Readonly<Record<string, number>> = { 'http:': 80, 'https:': 443 };
-
-/**
- * Host, port and target of a URL as an HTTP client would send it; a scheme-relative `//host/…` is read as http.
- * WHATWG parsing already turns `2852039166`, `0xa9fea9fe` or `127.1` into dotted IPv4; brackets are dropped and
- * the IPv4-mapped IPv6 form becomes its IPv4 address, matching what the probe records.
- */
-function parseDestination(text: string): Destination | undefined {
-  const trimmed = text.trim();
-  let url: URL;
-  try {
-    url = new URL(trimmed.startsWith('//') ? `http:${trimmed}` : trimmed);
-  } catch {
-    return undefined;
-  }
-  if (url.hostname === '') return undefined;
-  let host = url.hostname.toLowerCase().replace(/^\[(.*)\]$/, '$1').replace(/\.+$/, '');
-  const mapped = /^::ffff:([0-9a-f]{1,4}):([0-9a-f]{1,4})$/.exec(host);
-  if (mapped !== null) {
-    const high = parseInt(mapped[1] ?? '0', 16);
-    const low = parseInt(mapped[2] ?? '0', 16);
-    host = [high >> 8, high & 255, low >> 8, low & 255].join('.');
-  }
-  const port = url.port === '' ? (DEFAULT_PORTS[url.protocol] ?? 0) : Number(url.port);
-  return { host, port, target: url.pathname + url.search };
-}
-
+/** The probe records hosts normalised, so one classification serves both. */
 function isMetadata(host: string): boolean {
-  return METADATA_HOSTS.includes(host) || METADATA_NAMES.includes(host) || host.startsWith('169.254.');
+  return classifyHost(host) === 'metadata';
 }

@@ -4,7 +4,7 @@ import type { ClientRequest } from 'node:http';
 import type { Socket as DgramSocket } from 'node:dgram';
 import type { Socket } from 'node:net';
 import { createRequire, syncBuiltinESMExports } from 'node:module';
-import { blockReason, normalizeHost } from './destinations.js';
+import { blockReason, normalizeHost } from '../core/destinations.js';
 import {
   describeConnectArgs,
   describeDgramArgs,

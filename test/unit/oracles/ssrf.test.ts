@@ -1,7 +1,7 @@
 import type { Effect, NetworkEffect } from '../../../src/core/index.js';
 import { describe, expect, it } from 'vitest';
-import { METADATA_HOSTS, ssrf } from '../../../src/oracles/ssrf.js';
-import { METADATA_ADDRESSES } from '../../../src/probes/destinations.js';
+import { ssrf } from '../../../src/oracles/ssrf.js';
+import { METADATA_ADDRESSES } from '../../../src/core/destinations.js';
 import { fuzzCase, observation, oracleContext } from '../../helpers/observation.js';
 
 const canary = 'efzcanary00001';
@@ -142,7 +142,9 @@ describe('oracle: ssrf', () => {
     expect(findings.every((f) => !f.signature.includes(canary))).toBe(true);
   });
 
-  it('knows every metadata address the probe blocks', () => {
-    expect([...METADATA_HOSTS].sort()).toEqual([...METADATA_ADDRESSES].sort());
+  it.each(METADATA_ADDRESSES)('judges %s, an address the probe blocks, as the metadata service', (host) => {
+    const effect = net({ host, url: `http://${host.includes(':') ? `[${host}]` : host}/latest/meta-data/?${canary}` });
+    const findings = ssrf.check(observation({ effects: [effect] }), ssrfCase(`http://169.254.169.254/latest/meta-data/?${canary}`));
+    expect(findings).toMatchObject([{ severity: 'critical', title: 'SSRF to the cloud metadata service via fetch' }]);
   });
 });

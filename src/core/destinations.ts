@@ -1,4 +1,4 @@
-import { CANARY_PATTERN } from '../core/index.js';
+import { CANARY_PATTERN } from './case.js';
 
 /*
  * Pure: where an outbound connection really goes, and whether eventfuzz may let it. Hosts are normalised the way

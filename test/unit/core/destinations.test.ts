@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { blockReason, carriesToken, classifyHost, normalizeHost, urlDestination } from '../../../src/probes/destinations.js';
+import { blockReason, carriesToken, classifyHost, normalizeHost, urlDestination } from '../../../src/core/destinations.js';
 
 const token = 'efzq7k2m9x4b1c8';
 

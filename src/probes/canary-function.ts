@@ -1,15 +1,11 @@
-import type { CanaryEffect } from '../core/index.js';
-import type { CallSiteFinder } from './call-site.js';
+import type { ProbeContext } from './recorder.js';
 import { CANARY_PATTERN } from '../core/index.js';
 
 /** @internal The global payloads call (`typeof efzcanary=='function'&&efzcanary('{{token}}')`). */
 export const CANARY_FUNCTION_NAME = 'efzcanary';
 
 /** @internal What the canary function needs from its installer. */
-export interface CanaryFunctionOptions {
-  readonly record: (effect: CanaryEffect) => void;
-  readonly callSite: CallSiteFinder;
-}
+export type CanaryFunctionOptions = ProbeContext;
 
 // Captured at load, before the handler can patch them (STYLE practice 11).
 const apply = Reflect.apply;

@@ -1,6 +1,6 @@
+import type { ProbeContext } from './recorder.js';
 import type { ChildProcess } from 'node:child_process';
-import type { Effect, ProcessEffect } from '../core/index.js';
-import type { CallSiteFinder } from './call-site.js';
+import type { ProcessEffect } from '../core/index.js';
 import { createRequire, syncBuiltinESMExports } from 'node:module';
 import { promisify } from 'node:util';
 import { CANARY_PATTERN } from '../core/index.js';
@@ -8,11 +8,9 @@ import { blockedChild, blockedPromise, blockedSpawnSyncResult, blockedSyncError,
 import { describeSpawnCall, SPAWNERS, type SpawnCall, type SpawnerName } from './spawn-call.js';
 
 /** @internal What the child_process probe needs from its installer. */
-export interface ChildProcessProbeOptions {
+export interface ChildProcessProbeOptions extends ProbeContext {
   /** When false (the default on a developer machine), calls that carry a payload token are recorded and refused. */
   readonly allowExec: boolean;
-  readonly record: (effect: Effect) => void;
-  readonly callSite: CallSiteFinder;
 }
 
 type AnyFunction = (...args: unknown[]) => unknown;

@@ -1,13 +1,9 @@
-import type { CodeEvalEffect } from '../core/index.js';
-import type { CallSiteFinder } from './call-site.js';
+import type { ProbeContext } from './recorder.js';
 import { createRequire, syncBuiltinESMExports } from 'node:module';
 import { CANARY_PATTERN } from '../core/index.js';
 
 /** @internal What the code-eval probe needs from its installer. */
-export interface CodeEvalProbeOptions {
-  readonly record: (effect: CodeEvalEffect) => void;
-  readonly callSite: CallSiteFinder;
-}
+export type CodeEvalProbeOptions = ProbeContext;
 
 type AnyFunction = (...args: unknown[]) => unknown;
 type AnyConstructor = new (...args: unknown[]) => unknown;

@@ -1,5 +1,5 @@
-import type { Effect, FileEffect } from '../core/index.js';
-import type { CallSiteFinder } from './call-site.js';
+import type { ProbeContext } from './recorder.js';
+import type { FileEffect } from '../core/index.js';
 import type { FsFamily, PathRole } from './fs-calls.js';
 import { constants } from 'node:fs';
 import { createRequire, syncBuiltinESMExports } from 'node:module';
@@ -10,15 +10,13 @@ import { failingStreamFs, fsError, refusal } from './fs-blocked.js';
 import { decodePath, flagsWrite, FS_FAMILIES } from './fs-calls.js';
 
 /** @internal What the fs probe needs from its installer. */
-export interface FsProbeOptions {
+export interface FsProbeOptions extends ProbeContext {
   /** When false (the default), writes and deletes that carry a payload token and leave the allowed roots are refused. */
   readonly allowExec: boolean;
   /** The handler's root directory: with os.tmpdir() and /tmp, where payload-named writes may land. */
   readonly taskRoot: string;
   /** Replaces the default writable roots (task root, os.tmpdir(), /tmp) when given. */
   readonly writableRoots?: readonly string[] | undefined;
-  readonly record: (effect: Effect) => void;
-  readonly callSite: CallSiteFinder;
 }
 
 type AnyFunction = (...args: unknown[]) => unknown;

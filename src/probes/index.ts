@@ -45,21 +45,12 @@ export function installProbes(options: ProbeOptions): Probes {
   const recorder = createRecorder();
   const canary = options.allowExec ? createCanaryProgram() : undefined;
   canary?.ensureOnPath();
-  installChildProcessProbe({
-    allowExec: options.allowExec,
-    record: recorder.record,
-    callSite: createCallSiteFinder(options.taskRoot),
-  });
-  installNetworkProbe({ allowExec: options.allowExec, record: recorder.record, callSite: createCallSiteFinder(options.taskRoot) });
-  installFsProbe({
-    allowExec: options.allowExec,
-    taskRoot: options.taskRoot,
-    writableRoots: options.writableRoots,
-    record: recorder.record,
-    callSite: createCallSiteFinder(options.taskRoot),
-  });
-  installCodeEvalProbe({ record: recorder.record, callSite: createCallSiteFinder(options.taskRoot) });
-  installCanaryFunction({ record: recorder.record, callSite: createCallSiteFinder(options.taskRoot) });
+  const context = { record: recorder.record, callSite: createCallSiteFinder(options.taskRoot) };
+  installChildProcessProbe({ ...context, allowExec: options.allowExec });
+  installNetworkProbe({ ...context, allowExec: options.allowExec });
+  installFsProbe({ ...context, allowExec: options.allowExec, taskRoot: options.taskRoot, writableRoots: options.writableRoots });
+  installCodeEvalProbe(context);
+  installCanaryFunction(context);
   // Keep last: its snapshot must already include the probes' own patches (Function.prototype.constructor).
   const prototypes = installPrototypeProbe(recorder.record);
 

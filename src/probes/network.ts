@@ -1,5 +1,5 @@
-import type { Effect, NetworkEffect } from '../core/index.js';
-import type { CallSiteFinder } from './call-site.js';
+import type { ProbeContext } from './recorder.js';
+import type { NetworkEffect } from '../core/index.js';
 import type { ClientRequest } from 'node:http';
 import type { Socket as DgramSocket } from 'node:dgram';
 import type { Socket } from 'node:net';
@@ -18,11 +18,9 @@ import {
 } from './network-calls.js';
 
 /** @internal What the network probe needs from its installer. */
-export interface NetworkProbeOptions {
+export interface NetworkProbeOptions extends ProbeContext {
   /** Lets a token in the path or query of a non-metadata destination through (`--allow-exec`). */
   readonly allowExec: boolean;
-  readonly record: (effect: Effect) => void;
-  readonly callSite: CallSiteFinder;
 }
 
 type AnyFunction = (...args: unknown[]) => unknown;

@@ -1,4 +1,11 @@
 import type { Effect } from '../core/index.js';
+import type { CallSiteFinder } from './call-site.js';
+
+/** @internal What every probe gets from its installer: where to record, and how to name the handler's call site. */
+export interface ProbeContext {
+  readonly record: (effect: Effect) => void;
+  readonly callSite: CallSiteFinder;
+}
 
 /** @internal Collects the effects of one invocation. Probes append; the runner reads them at the end. */
 export interface Recorder {

@@ -9,10 +9,7 @@ import type { Invocation, LocalRunnerOptions, Runner } from './types.js';
 import { dirname } from 'node:path';
 import { HarnessError } from '../core/errors.js';
 import { cloneData } from '../core/clone-data.js';
-import { installCrashGuard } from './crash-guard.js';
-import { createInvoker } from './invoke.js';
-import { loadHandler } from './load-handler.js';
-import { installLogCapture } from './log-capture.js';
+import { startInstance } from './instance.js';
 import { probeHooks } from './probe-hooks.js';
 
 /** In-process runner options: the local ones, plus probes to use instead of `src/probes` (tests inject fakes). */
@@ -60,23 +57,18 @@ export function createInProcessRunner(options: InProcessRunnerOptions): Runner {
           savedEnv.set(name, process.env[name]);
           process.env[name] = value;
         }
-        const hooks = options.probes ?? probeHooks;
-        const probes = hooks.installProbes({ allowExec: options.allowExec, taskRoot: options.env['LAMBDA_TASK_ROOT'] ?? dirname(options.file) });
-        const handler = await loadHandler(options.file, options.exportName);
-        logs = installLogCapture();
-        crashes = installCrashGuard({ interceptExit: true });
-        invoke = createInvoker({
-          handler,
+        ({ invoke, logs, crashes } = await startInstance({
+          file: options.file,
+          exportName: options.exportName,
           timeoutMs: options.timeoutMs,
           functionName: options.functionName,
           memoryLimitMb: options.memoryLimitMb,
-          region: options.env['AWS_REGION'],
-          logStreamName: options.env['AWS_LAMBDA_LOG_STREAM_NAME'],
-          probes,
-          logs,
-          crashes,
+          allowExec: options.allowExec,
+          taskRoot: options.env['LAMBDA_TASK_ROOT'] ?? dirname(options.file),
+          probes: options.probes ?? probeHooks,
+          interceptExit: true,
           cloneResult: true,
-        });
+        }));
       } catch (error) {
         restore();
         throw error;

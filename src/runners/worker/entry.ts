@@ -5,10 +5,8 @@ import type { InvokeMessage, LoadFailedMessage, ReadyMessage, ResultMessage, Wor
 import { parentPort, workerData } from 'node:worker_threads';
 import { isHarnessError } from '../../core/errors.js';
 import { serializeError } from '../../core/serialize-error.js';
-import { installCrashGuard } from '../crash-guard.js';
-import { createInvoker, plainValue } from '../invoke.js';
-import { loadHandler } from '../load-handler.js';
-import { installLogCapture } from '../log-capture.js';
+import { startInstance } from '../instance.js';
+import { plainValue } from '../invoke.js';
 import { probeHooks } from '../probe-hooks.js';
 
 const port = parentPort;
@@ -21,21 +19,20 @@ const nativeImport = (url: string): Promise<unknown> => import(url);
 
 async function loadInstance(): Promise<((event: unknown) => Promise<InvocationRecord>) | undefined> {
   try {
-    const hooks = probeHooks;
-    const probes = hooks.installProbes({ allowExec: setup.allowExec, taskRoot: setup.taskRoot });
-    const handler = await loadHandler(setup.file, setup.exportName, nativeImport);
-    return createInvoker({
-      handler,
+    const instance = await startInstance({
+      file: setup.file,
+      exportName: setup.exportName,
       timeoutMs: setup.timeoutMs,
       functionName: setup.functionName,
       memoryLimitMb: setup.memoryLimitMb,
-      region: process.env['AWS_REGION'],
-      logStreamName: process.env['AWS_LAMBDA_LOG_STREAM_NAME'],
-      probes,
-      logs: installLogCapture(),
-      crashes: installCrashGuard({ interceptExit: false }),
+      allowExec: setup.allowExec,
+      taskRoot: setup.taskRoot,
+      probes: probeHooks,
+      importer: nativeImport,
+      interceptExit: false,
       cloneResult: false,
     });
+    return instance.invoke;
   } catch (error) {
     const failure: LoadFailedMessage = isHarnessError(error)
       ? { type: 'load-failed', code: error.code, message: error.message }

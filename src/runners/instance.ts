@@ -1,0 +1,59 @@
+import type { CrashGuard } from './crash-guard.js';
+import type { InvocationRecord } from './invoke.js';
+import type { ModuleImporter } from './load-handler.js';
+import type { LogCapture } from './log-capture.js';
+import type { ProbeHooks } from './probe-hooks.js';
+import { installCrashGuard } from './crash-guard.js';
+import { createInvoker } from './invoke.js';
+import { loadHandler } from './load-handler.js';
+import { installLogCapture } from './log-capture.js';
+
+/** What turns the current realm into a warm Lambda instance. */
+export interface InstanceOptions {
+  readonly file: string;
+  readonly exportName: string;
+  readonly timeoutMs: number;
+  readonly functionName: string;
+  readonly memoryLimitMb: number;
+  readonly allowExec: boolean;
+  readonly taskRoot: string;
+  readonly probes: ProbeHooks;
+  /** How the handler module is imported (tsx in the main realm, a plain import in a worker started with tsx). */
+  readonly importer?: ModuleImporter | undefined;
+  /** Turn `process.exit` into a crash outcome (in-process); a worker simply dies and is replaced. */
+  readonly interceptExit: boolean;
+  /** Reduce results to plain data here (in-process); a worker's postMessage clones anyway. */
+  readonly cloneResult: boolean;
+}
+
+/** A warm instance: its invoke function, and what must be restored when it is torn down. */
+export interface Instance {
+  readonly invoke: (event: unknown) => Promise<InvocationRecord>;
+  readonly logs: LogCapture;
+  readonly crashes: CrashGuard;
+}
+
+/**
+ * Probes first (so the handler's module sees the hooked built-ins), then the handler, then log capture and
+ * crash attribution around every invocation. The in-process runner and the worker entry both start this way,
+ * so they observe a handler identically. The Lambda environment must already be in `process.env`.
+ */
+export async function startInstance(options: InstanceOptions): Promise<Instance> {
+  const probes = options.probes.installProbes({ allowExec: options.allowExec, taskRoot: options.taskRoot });
+  const handler = await loadHandler(options.file, options.exportName, options.importer);
+  const logs = installLogCapture();
+  const crashes = installCrashGuard({ interceptExit: options.interceptExit });
+  const invoke = createInvoker({
+    handler,
+    timeoutMs: options.timeoutMs,
+    functionName: options.functionName,
+    memoryLimitMb: options.memoryLimitMb,
+    region: process.env['AWS_REGION'],
+    logStreamName: process.env['AWS_LAMBDA_LOG_STREAM_NAME'],
+    probes,
+    logs,
+    crashes,
+    cloneResult: options.cloneResult,
+  });
+  return { invoke, logs, crashes };
+}

@@ -10,10 +10,10 @@ import { judge, selectOracles } from '../oracles/index.js';
 import type { OracleContext } from '../oracles/types.js';
 import { loadPayloads } from '../payloads/index.js';
 import type { Payload } from '../payloads/types.js';
-import { createLambdaEnvironment } from '../runners/lambda-env.js';
-import { createLocalRunner, parseHandlerRef } from '../runners/index.js';
-import type { Runner, RunnerKind } from '../runners/types.js';
+import { parseHandlerRef } from '../runners/index.js';
+import type { RunnerKind } from '../runners/types.js';
 import { VERSION } from '../version.js';
+import { startLocalTarget } from './local-target.js';
 import { caseSpaceForSamples, caseSpaceForSource, fuzzCaseArbitrary, getEventSource, sourceIds } from '../../generators/index.js';
 import type { SourceId } from '../../generators/index.js';
 import { detectSource, loadSamples } from '../../generators/sample/index.js';
@@ -82,29 +82,20 @@ export async function fuzz(options: FuzzOptions): Promise<FuzzReport> {
   const space = samples.length > 0 ? caseSpaceForSamples(samples, source) : caseSpaceForSource(source!);
   const functionName = options.functionName ?? 'eventfuzz-target';
   const memoryLimitMb = options.memoryLimitMb ?? DEFAULTS.memoryLimitMb;
-  const { env, secrets } = createLambdaEnvironment({
-    functionName,
-    region: 'us-east-1',
-    memoryLimitMb,
-    timeoutMs,
-    seed,
-    handlerFile: file,
-    exportName,
-    extraEnv: options.env ?? {},
-    secretNames: options.secrets ?? [],
-  });
   const target: CorpusTarget = { kind: 'local', ref: `${relativeRef(file, cwd)}#${exportName}` };
-  const runner: Runner = createLocalRunner(options.runner ?? 'in-process', {
+  const { runner, secrets } = await startLocalTarget({
     file,
     exportName,
+    seed,
     timeoutMs,
-    env,
-    allowExec: options.allowExec ?? false,
-    functionName,
     memoryLimitMb,
-    ...(options.workers === undefined ? {} : { workers: options.workers }),
+    functionName,
+    env: options.env,
+    secrets: options.secrets,
+    allowExec: options.allowExec ?? false,
+    runner: options.runner ?? 'in-process',
+    workers: options.workers,
   });
-  await runner.start();
   try {
     const judgeAll = (observation: Observation, context: OracleContext): readonly Finding[] => judge(observation, oracles, context);
     const baseline = await runBaseline({ runner, space, samples, seed, judge: judgeAll, secrets, timeoutMs });

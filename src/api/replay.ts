@@ -4,10 +4,10 @@ import type { CorpusEntry } from '../corpus/entry.js';
 import { readCorpus } from '../corpus/store.js';
 import { judge, selectOracles } from '../oracles/index.js';
 import type { OracleContext } from '../oracles/types.js';
-import { createLambdaEnvironment } from '../runners/lambda-env.js';
-import { createLocalRunner, parseHandlerRef } from '../runners/index.js';
+import { parseHandlerRef } from '../runners/index.js';
 import type { Runner, RunnerKind } from '../runners/types.js';
 import { canaryFromSeed } from '../../generators/canary.js';
+import { startLocalTarget } from './local-target.js';
 
 export interface ReplayOptions {
   /** Corpus files or directories. */
@@ -96,29 +96,19 @@ async function replayEntry(runner: Runner, entry: CorpusEntry, judgeCase: Judge,
 async function startRunner(ref: string, first: { file: string; entry: CorpusEntry }, options: ReplayOptions, cwd: string, timeoutMs: number) {
   try {
     const { file, exportName } = parseHandlerRef(ref, cwd);
-    const { env, secrets } = createLambdaEnvironment({
-      functionName: 'eventfuzz-target',
-      region: 'us-east-1',
-      memoryLimitMb: 512,
-      timeoutMs,
-      seed: first.entry.seed,
-      handlerFile: file,
-      exportName,
-      extraEnv: options.env ?? {},
-      secretNames: options.secrets ?? [],
-    });
-    const runner = createLocalRunner(options.runner ?? 'isolated', {
+    return await startLocalTarget({
       file,
       exportName,
+      seed: first.entry.seed,
       timeoutMs,
-      env,
-      allowExec: options.allowExec ?? false,
-      functionName: 'eventfuzz-target',
       memoryLimitMb: 512,
+      functionName: 'eventfuzz-target',
+      env: options.env,
+      secrets: options.secrets,
+      allowExec: options.allowExec ?? false,
+      runner: options.runner ?? 'isolated',
       workers: options.workers ?? 1,
     });
-    await runner.start();
-    return { runner, secrets };
   } catch (error) {
     // Stored refs are relative to where fuzz ran: say which entry asked for it and how to point elsewhere.
     if (isHarnessError(error) && options.handler === undefined && error.code === 'EFZ_HANDLER_NOT_FOUND') {

@@ -8,7 +8,8 @@ export type { ReplayOptions, ReplayOutcome } from './api/replay.js';
 export type { FuzzReport, ReportFinding } from './api/report.js';
 export { HarnessError, isHarnessError } from './core/index.js';
 export type { Finding, FuzzCase, Injection, Observation, Outcome, Effect, Severity, Confidence } from './core/index.js';
-export type { Oracle, OracleContext, WatchedSecret } from './oracles/types.js';
+export type { Oracle, OracleContext } from './oracles/types.js';
+export type { WatchedSecret } from './core/index.js';
 export { defineOracle } from './oracles/types.js';
 export type { CampaignListener, CampaignProgress } from './engine/types.js';
 // The generators' arbitraries, for users' own fast-check properties (also at 'eventfuzz/generators').

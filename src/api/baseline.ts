@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import type { Finding, FuzzCase, Observation } from '../core/index.js';
-import type { OracleContext, WatchedSecret } from '../oracles/types.js';
+import type { WatchedSecret } from '../core/index.js';
+import type { OracleContext } from '../oracles/types.js';
 import type { Runner } from '../runners/types.js';
 import { canaryFromSeed } from '../../generators/canary.js';
 import type { CaseSpace } from '../../generators/index.js';

@@ -1,4 +1,4 @@
-import type { WatchedSecret } from '../oracles/types.js';
+import type { WatchedSecret } from '../core/index.js';
 import type { Runner, RunnerKind } from '../runners/types.js';
 import { createLambdaEnvironment } from '../runners/lambda-env.js';
 import { createLocalRunner } from '../runners/index.js';

@@ -19,3 +19,4 @@ export { HarnessError, isHarnessError } from './errors.js';
 export type { SerializedError } from './serialize-error.js';
 export { serializeError } from './serialize-error.js';
 export { cloneData } from './clone-data.js';
+export type { WatchedSecret } from './secret.js';

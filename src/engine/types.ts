@@ -1,6 +1,7 @@
 import type fc from 'fast-check';
 import type { Finding, FuzzCase, Observation } from '../core/index.js';
-import type { OracleContext, WatchedSecret } from '../oracles/types.js';
+import type { WatchedSecret } from '../core/index.js';
+import type { OracleContext } from '../oracles/types.js';
 import type { Runner } from '../runners/types.js';
 
 /** A finding as the campaign reports it: the oracle's verdict plus the minimal case that shows it. */

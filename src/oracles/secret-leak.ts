@@ -1,5 +1,5 @@
-import type { Finding, Observation, Severity } from '../core/index.js';
-import type { OracleContext, WatchedSecret } from './types.js';
+import type { Finding, Observation, Severity, WatchedSecret } from '../core/index.js';
+import type { OracleContext } from './types.js';
 import type { SecretEncoding, SecretNeedle } from './redact.js';
 import type { Haystack, Segment } from './response-text.js';
 import { Buffer } from 'node:buffer';

@@ -1,12 +1,4 @@
-import type { Finding, FuzzCase, Observation } from '../core/index.js';
-
-/** A value the handler must never reveal: a canary credential planted in its environment, or a user's secret. */
-export interface WatchedSecret {
-  /** The environment variable that holds it (`AWS_SECRET_ACCESS_KEY`, `DB_PASSWORD`). */
-  readonly name: string;
-  readonly value: string;
-  readonly kind: 'canary-credential' | 'user-secret';
-}
+import type { Finding, FuzzCase, Observation, WatchedSecret } from '../core/index.js';
 
 /** What an oracle may know besides the observation. Oracles are pure: no I/O, no clock, no global state. */
 export interface OracleContext {

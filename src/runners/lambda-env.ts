@@ -1,4 +1,4 @@
-import type { WatchedSecret } from '../oracles/types.js';
+import type { WatchedSecret } from '../core/index.js';
 import { createHash } from 'node:crypto';
 import { basename, dirname, extname } from 'node:path';
 import { HarnessError } from '../core/errors.js';

@@ -1,5 +1,5 @@
-import type { Effect, FuzzCase, Observation, Outcome, ProcessEffect, SerializedError } from '../../src/core/index.js';
-import type { OracleContext, WatchedSecret } from '../../src/oracles/types.js';
+import type { Effect, FuzzCase, Observation, Outcome, ProcessEffect, SerializedError, WatchedSecret } from '../../src/core/index.js';
+import type { OracleContext } from '../../src/oracles/types.js';
 
 /** An observation with sensible defaults: the handler returned `{ statusCode: 200 }` quickly, nothing logged. */
 export function observation(overrides: Partial<Observation> = {}): Observation {

@@ -1,5 +1,4 @@
-import type { Finding } from '../../../src/core/index.js';
-import type { WatchedSecret } from '../../../src/oracles/types.js';
+import type { Finding, WatchedSecret } from '../../../src/core/index.js';
 import { Buffer } from 'node:buffer';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';

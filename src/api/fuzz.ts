@@ -14,7 +14,7 @@ import { parseHandlerRef } from '../runners/index.js';
 import type { RunnerKind } from '../runners/types.js';
 import { VERSION } from '../version.js';
 import { startLocalTarget } from './local-target.js';
-import { caseSpaceForSamples, caseSpaceForSource, fuzzCaseArbitrary, getEventSource, sourceIds } from '../../generators/index.js';
+import { caseSpaceForSamples, caseSpaceForSource, fuzzCaseArbitrary, getEventSource, payloadFreeCase, sourceIds } from '../../generators/index.js';
 import type { SourceId } from '../../generators/index.js';
 import { detectSource, loadSamples } from '../../generators/sample/index.js';
 import { baselineSignatures, runBaseline } from './baseline.js';
@@ -105,6 +105,7 @@ export async function fuzz(options: FuzzOptions): Promise<FuzzReport> {
       runner,
       judge: judgeAll,
       ignore: baselineSignatures(baseline),
+      withoutPayload: payloadFreeCase,
       secrets,
       timeoutMs,
       seed,

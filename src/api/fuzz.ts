@@ -98,7 +98,8 @@ export async function fuzz(options: FuzzOptions): Promise<FuzzReport> {
   });
   try {
     const judgeAll = (observation: Observation, context: OracleContext): readonly Finding[] => judge(observation, oracles, context);
-    const baseline = await runBaseline({ runner, space, samples, seed, judge: judgeAll, secrets, timeoutMs });
+    const sink = options.corpusDir === undefined ? undefined : createCorpusStore(options.corpusDir, { target, seed, toolVersion: VERSION });
+    const baseline = await runBaseline({ runner, sourceId: space.sourceId, samples, plain: source?.plain, seed, judge: judgeAll, secrets, timeoutMs, sink });
     safely(() => options.listener?.onBaseline?.(baseline));
     const result = await runCampaign({
       cases: fuzzCaseArbitrary({ space, payloads }),
@@ -111,7 +112,7 @@ export async function fuzz(options: FuzzOptions): Promise<FuzzReport> {
       seed,
       runs: options.runs ?? (options.durationMs === undefined ? DEFAULTS.runs : Number.POSITIVE_INFINITY),
       durationMs: options.durationMs,
-      sink: options.corpusDir === undefined ? undefined : createCorpusStore(options.corpusDir, { target, seed, toolVersion: VERSION }),
+      sink,
       listener: options.listener,
       signal: options.signal,
     });

@@ -318,7 +318,8 @@ export function strength(finding: Pick<Finding, 'confidence' | 'severity'>): num
   return CONFIDENCE_RANK[finding.confidence] * 10 + SEVERITY_RANK[finding.severity];
 }
 
-function toReported(key: string, finding: Finding, fuzzCase: FuzzCase, hits: number): Omit<ReportedFinding, 'corpusFile'> {
+/** A finding as reported and stored: its id is a hash of the dedupe key, so one bug keeps one corpus file. */
+export function toReported(key: string, finding: Finding, fuzzCase: FuzzCase, hits: number): Omit<ReportedFinding, 'corpusFile'> {
   return {
     ...finding,
     id: createHash('sha256').update(key).digest('hex').slice(0, 12),

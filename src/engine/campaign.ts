@@ -228,6 +228,9 @@ class Campaign {
       strength,
       arbitrary: this.#options.cases,
       evaluate: async (candidate) => {
+        // Findings are deduplicated across fields, so any field showing the bug would do; but shrinking simplifies
+        // the event and the payload, it must not move the finding to whichever field comes first in the list.
+        if (candidate.injection?.point !== value.value.injection?.point) return [];
         this.#shrinkInvocations++;
         return this.#evaluate(candidate);
       },

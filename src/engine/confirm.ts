@@ -44,7 +44,9 @@ export function needsReproduction(finding: Pick<Finding, 'oracle'>): boolean {
  * the event it was written into?) and for confirming timeouts. With `reproduce`, the case runs again first and
  * must show the finding; then its payload-free twin runs: the finding belongs to the payload's field only when
  * the twin does not show it. A finding whose twin shows it is about the event itself (a crash on the generated
- * message's shape), whichever field the payload happened to be in.
+ * message's shape), whichever field the payload happened to be in. A timeout has no site to compare, and its
+ * signature says which payload family was in the case (`timeout:redos`), which the twin has none of: any timeout
+ * of the twin counts as showing it.
  */
 export async function runControl(request: ControlRequest): Promise<ControlVerdict> {
   const { fuzzCase, key, evaluate } = request;
@@ -56,7 +58,7 @@ export async function runControl(request: ControlRequest): Promise<ControlVerdic
   }
   const control = request.withoutPayload(fuzzCase);
   if (control === undefined) return { kind: 'no-control' };
-  const shown = (await evaluate(control)).find((hit) => hit.key === key);
+  const shown = (await evaluate(control)).find((hit) => hit.key === key || (needsReproduction(finding) && hit.finding.oracle === finding.oracle));
   return shown === undefined ? { kind: 'payload', finding } : { kind: 'event', control, finding: shown.finding };
 }
 

@@ -61,6 +61,27 @@ describe('a crash the payload causes is one finding, at the field that carried i
   });
 });
 
+describe('a bug many fields reach is one finding, kept at the field it was found at', () => {
+  it('a REST sanitiser that throws on suspicious input in any field', async () => {
+    const seen: { stage: string; point: string | null }[] = [];
+    const report = await fuzz({
+      ...base,
+      seed: 5, // first found at a header, far down the list of fields
+      handler: fixture('rest-rejects-canary-anywhere.mjs'),
+      source: 'apigw-rest',
+      listener: { onFinding: (finding, stage) => seen.push({ stage, point: finding.injectionPoint }) },
+    });
+    const crashes = report.findings.filter((f) => f.oracle === 'crash');
+    expect(crashes).toHaveLength(1);
+    expect(crashes[0]!.hits).toBeGreaterThan(10); // reached from many fields, counted as one
+    // Shrinking simplifies the event and the payload; it does not move the finding to the first field listed.
+    const found = seen.find((s) => s.stage === 'found')!.point;
+    expect(found).not.toBe('path');
+    expect(crashes[0]!.injectionPoint).toBe(found);
+    expect(seen.some((s) => s.stage === 'shrunk')).toBe(true);
+  });
+});
+
 describe('one environment dump is one secret-leak finding listing every leaked secret', () => {
   it.each([
     ['a REST error path returning the SDK configuration', 'rest-sdk-config-leak.mjs', 'apigw-rest', /response body/],

@@ -3,6 +3,7 @@ import type { FuzzCase, Placement } from '../src/core/index.js';
 import type { Payload } from '../src/payloads/types.js';
 import { canaryArbitrary } from './canary.js';
 import { formatPath, place, resolveFields, writeAt } from './inject.js';
+import { withPayloadFreeBase } from './payload-free.js';
 import type { Path, ResolvedField } from './inject.js';
 
 /** A field pattern the case generator may target, with what may arrive there. */
@@ -101,13 +102,14 @@ function injectPayload(space: CaseSpace, payloads: readonly Payload[], picks: Pi
     const placement: Placement = payload.json === true ? 'replace' : picks.placement;
     const value: unknown = payload.json === true ? (JSON.parse(rendered) as unknown) : place(original, rendered, placement);
     if (typeof value === 'string' && target.accepts !== undefined && !target.accepts(value)) continue;
-    return {
+    const fuzzCase: FuzzCase = {
       source: space.sourceId,
       event: space.sync(writeAt(picks.event, field, () => value)),
       canary: picks.canary,
       injection: { point: target.point, target: formatPath(field), payloadId: payload.id, family: payload.family, placement, payload: rendered },
       mutators: [],
     };
+    return withPayloadFreeBase(fuzzCase, picks.event);
   }
   return undefined;
 }

@@ -40,3 +40,4 @@ export { canaryArbitrary } from './canary.js';
 export { buildCase, fuzzCaseArbitrary, toTargets } from './fuzz-case.js';
 export type { CaseSpace, FuzzCaseConstraints, TargetPattern } from './fuzz-case.js';
 export { caseSpaceForSource, caseSpaceForSamples } from './case-space.js';
+export { payloadFreeCase } from './payload-free.js';

@@ -25,6 +25,11 @@ export interface EventSource<E = unknown> {
   readonly id: SourceId;
   readonly title: string;
   readonly arbitrary: () => fc.Arbitrary<E>;
+  /**
+   * The most ordinary valid event of this source (see `plainEvent`): what a baseline invocation sends when the
+   * user gave no samples. Deterministic, and valid under the Powertools schema of the source.
+   */
+  readonly plain: () => E;
   readonly injectionPoints: readonly InjectionPoint[];
   /** Pure: returns an event whose derived fields agree with its attacker-controlled ones. Never mutates. */
   readonly sync: (event: E) => E;

@@ -18,12 +18,12 @@ describe('REST API handler that returns process.env on a bad body', () => {
   it('reports the leaked canary credentials and the named secret, without repeating them', async () => {
     const report = await fuzz({ handler: new URL('./handler.mjs', import.meta.url), source: 'apigw-rest', seed: 1, runs: 300, ...secretOptions });
 
+    // One environment dump is one bug: one finding that lists every secret it revealed.
     const leaks = report.findings.filter((f) => f.oracle === 'secret-leak');
-    const titles = leaks.map((f) => f.title);
-    expect(titles).toContainEqual(expect.stringMatching(/^Canary credential AWS_SECRET_ACCESS_KEY leaked in response/));
-    expect(titles).toContainEqual(expect.stringMatching(/^Canary credential AWS_ACCESS_KEY_ID leaked in response/));
-    expect(titles).toContainEqual(expect.stringMatching(/^Secret DB_PASSWORD leaked in response/));
-    const canary = leaks.find((f) => f.title.includes('AWS_SECRET_ACCESS_KEY'))!;
+    expect(leaks).toHaveLength(1);
+    const canary = leaks[0]!;
+    expect(canary.title).toMatch(/secrets leaked in response/);
+    for (const name of ['AWS_ACCESS_KEY_ID', 'AWS_SECRET_ACCESS_KEY', 'DB_PASSWORD']) expect(canary.title).toContain(name);
     // A payload that breaks the JSON body is what reaches the error path.
     expect(canary).toMatchObject({ confidence: 'confirmed', severity: 'critical', injectionPoint: 'body<http-body>' });
 

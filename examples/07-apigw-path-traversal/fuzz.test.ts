@@ -4,7 +4,8 @@
 //        not exist, so nothing is read) and the path-traversal oracle confirms it. The twin that resolves the name
 //        and checks containment is not reported by any oracle.
 // Try:   npx vitest run --config test/vitest.config.ts examples/07-apigw-path-traversal
-//        npx eventfuzz fuzz examples/07-apigw-path-traversal/handler.mjs --sample examples/07-apigw-path-traversal/event.json --seed 1 --runs 300
+//        npx eventfuzz fuzz examples/07-apigw-path-traversal/handler.mjs --sample examples/07-apigw-path-traversal/event.json --seed 1 --runs 300 \
+//          --category path-traversal
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { fuzz } from 'eventfuzz';
@@ -51,6 +52,9 @@ describe('SQS consumer that reads join(templates, JSON.parse(body).document.name
     });
 
     const confirmed = report.findings.filter((f) => f.oracle === 'path-traversal' && f.confidence === 'confirmed');
-    expect(confirmed.map((f) => f.injectionPoint)).toContain('Records[0].body<json>.document.name');
+    // One bug, one finding, at a field of the message body whose payload causes it (the control run without
+    // the payload shows nothing).
+    expect(confirmed).toHaveLength(1);
+    expect(confirmed[0]!.injectionPoint).toMatch(/^Records\[0\]\.body/);
   });
 });

@@ -4,7 +4,8 @@
 //        key <token>, restores it, and the prototype-pollution oracle confirms it. The twin that skips __proto__,
 //        constructor and prototype is not reported by any oracle.
 // Try:   npx vitest run --config test/vitest.config.ts examples/10-sqs-prototype-pollution
-//        npx eventfuzz fuzz examples/10-sqs-prototype-pollution/handler.mjs --sample examples/10-sqs-prototype-pollution/event.json --seed 1 --runs 300
+//        npx eventfuzz fuzz examples/10-sqs-prototype-pollution/handler.mjs --sample examples/10-sqs-prototype-pollution/event.json --seed 1 --runs 300 \
+//          --category prototype-pollution
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { fuzz } from 'eventfuzz';

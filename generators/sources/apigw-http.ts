@@ -2,6 +2,7 @@ import type { APIGatewayEventRequestContextV2, APIGatewayProxyEventV2 } from 'aw
 import fc from 'fast-check';
 import type { InjectionPoint } from '../types.js';
 import { defineEventSource } from '../types.js';
+import { plainEvent } from '../plain.js';
 import { accountId, clfTime, publicIpv4, region, STAGES, traceRoot } from '../primitives/aws.js';
 import { Entropy, entropySeed } from '../primitives/entropy.js';
 import { cognitoClaims, iamCaller, sigV4Headers } from '../primitives/http-auth.js';
@@ -211,6 +212,8 @@ export const apigwHttp = defineEventSource<APIGatewayProxyEventV2>({
   id: 'apigw-http',
   title: 'API Gateway HTTP API (payload 2.0)',
   arbitrary: () => apigwHttpEvent(),
+  // `GET /orders` on a method route: no query string, no body, no authorizer.
+  plain: () => plainEvent(apigwHttpEvent({ methods: ['GET'], maxQueryParams: 0, bodyKinds: ['none'], routeKinds: ['method'], authorizers: ['none'], routes: ['/orders'] }), [], syncHttpEvent),
   injectionPoints: [
     { path: ['rawPath'], kind: 'path', accepts: acceptsDecodedPath },
     { path: ['pathParameters', '*'], kind: 'path', accepts: acceptsDecodedSegment },

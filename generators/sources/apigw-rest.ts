@@ -2,6 +2,7 @@ import type { APIGatewayEventIdentity, APIGatewayEventRequestContext, APIGateway
 import fc from 'fast-check';
 import type { InjectionPoint } from '../types.js';
 import { defineEventSource } from '../types.js';
+import { plainEvent } from '../plain.js';
 import { accountId, clfTime, publicIpv4, region, STAGES, traceRoot } from '../primitives/aws.js';
 import { edgeHeaders } from '../primitives/cloudfront.js';
 import { Entropy, entropySeed } from '../primitives/entropy.js';
@@ -259,6 +260,8 @@ export const apigwRest = defineEventSource<APIGatewayProxyEvent>({
   id: 'apigw-rest',
   title: 'API Gateway REST API (Lambda proxy, payload 1.0)',
   arbitrary: () => apigwRestEvent(),
+  // `GET /orders` on a regional endpoint: no query string, no body, no authorizer.
+  plain: () => plainEvent(apigwRestEvent({ methods: ['GET'], maxQueryParams: 0, bodyKinds: ['none'], endpoints: ['regional'], authorizers: ['none'], resources: ['/orders'] }), [], syncRestEvent),
   injectionPoints: [
     { path: ['path'], kind: 'path', accepts: acceptsRawPath },
     { path: ['pathParameters', '*'], kind: 'path', accepts: acceptsRawSegment },

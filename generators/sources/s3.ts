@@ -2,6 +2,7 @@ import type { S3Event } from 'aws-lambda';
 import fc from 'fast-check';
 import type { S3EventName } from '../primitives/s3-record.js';
 import { defineEventSource } from '../types.js';
+import { plainEvent } from '../plain.js';
 import { Entropy, entropySeed } from '../primitives/entropy.js';
 import { isS3Key } from '../primitives/limits.js';
 import { s3Record, S3_EVENT_NAMES } from '../primitives/s3-record.js';
@@ -44,6 +45,8 @@ export const s3 = defineEventSource<S3Event>({
   id: 's3',
   title: 'Amazon S3 event notifications',
   arbitrary: () => s3Event(),
+  // A Put of an unversioned object under a plain folder/name.ext key.
+  plain: () => plainEvent(s3Event({ eventNames: ['ObjectCreated:Put'], versioned: false }), [[['Records', 0, 's3', 'object', 'key', { codec: 's3-key' }], 'uploads/report.csv']], (event) => event),
   injectionPoints: [{ path: ['Records', '*', 's3', 'object', 'key', { codec: 's3-key' }], kind: 'object-key', accepts: isS3Key }],
   // The s3-key codec already re-encodes the key, and nothing else in the record derives from it.
   sync: (event) => event,

@@ -1,6 +1,7 @@
 import type { SNSEvent, SNSMessageAttributes } from 'aws-lambda';
 import fc from 'fast-check';
 import { defineEventSource } from '../types.js';
+import { plainEvent, PLAIN_JSON_MESSAGE } from '../plain.js';
 import { Entropy, entropySeed } from '../primitives/entropy.js';
 import { isDeliverableJsonLeaf, isDeliverableText, isS3Key, isSnsSubject } from '../primitives/limits.js';
 import { attributeMakers, jsonMessage, textMessage } from '../primitives/messages.js';
@@ -92,6 +93,16 @@ export const sns = defineEventSource<SNSEvent>({
   id: 'sns',
   title: 'Amazon SNS notifications',
   arbitrary: () => snsEvent(),
+  // One JSON notification with a plain subject and no message attributes.
+  plain: () =>
+    plainEvent(
+      snsEvent({ messageKinds: ['json'], maxMessageAttributes: 0 }),
+      [
+        [['Records', 0, 'Sns', 'Message'], PLAIN_JSON_MESSAGE],
+        [['Records', 0, 'Sns', 'Subject'], 'Order created'],
+      ],
+      syncSnsEvent,
+    ),
   injectionPoints: [
     { path: MESSAGE, kind: 'message', accepts: isDeliverableText },
     { path: [...MESSAGE, { codec: 'json' }, '**'], kind: 'message', accepts: isDeliverableJsonLeaf },

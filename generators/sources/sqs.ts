@@ -2,6 +2,7 @@ import type { SQSEvent, SQSMessageAttributes, SQSRecord } from 'aws-lambda';
 import fc from 'fast-check';
 import type { SqsBodyKind } from '../primitives/sqs-batch.js';
 import { defineEventSource } from '../types.js';
+import { plainEvent, PLAIN_JSON_MESSAGE } from '../plain.js';
 import { Entropy, entropySeed } from '../primitives/entropy.js';
 import { isDeliverableJsonLeaf, isDeliverableText, isFifoId, isS3Key, isSnsSubject } from '../primitives/limits.js';
 import { formatSnsJson } from '../primitives/sns-envelope.js';
@@ -140,6 +141,8 @@ export const sqs = defineEventSource<SQSEvent>({
   id: 'sqs',
   title: 'Amazon SQS (standard and FIFO queues)',
   arbitrary: () => sqsEvent(),
+  // One JSON message on a standard queue, without message attributes.
+  plain: () => plainEvent(sqsEvent({ maxRecords: 1, fifo: false, bodyKinds: ['json'], maxMessageAttributes: 0 }), [[['Records', 0, 'body'], PLAIN_JSON_MESSAGE]], syncSqsEvent),
   injectionPoints: [
     { path: BODY, kind: 'body', accepts: isDeliverableText },
     { path: [...BODY, { codec: 'json' }, '**'], kind: 'body', accepts: isDeliverableJsonLeaf },

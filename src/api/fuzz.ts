@@ -14,7 +14,7 @@ import { parseHandlerRef } from '../runners/index.js';
 import type { RunnerKind } from '../runners/types.js';
 import { VERSION } from '../version.js';
 import { startLocalTarget } from './local-target.js';
-import { caseSpaceForSamples, caseSpaceForSource, fuzzCaseArbitrary, getEventSource, sourceIds } from '../../generators/index.js';
+import { caseSpaceForSamples, caseSpaceForSource, fuzzCaseArbitrary, getEventSource, payloadFreeCase, sourceIds } from '../../generators/index.js';
 import type { SourceId } from '../../generators/index.js';
 import { detectSource, loadSamples } from '../../generators/sample/index.js';
 import { baselineSignatures, runBaseline } from './baseline.js';
@@ -98,19 +98,21 @@ export async function fuzz(options: FuzzOptions): Promise<FuzzReport> {
   });
   try {
     const judgeAll = (observation: Observation, context: OracleContext): readonly Finding[] => judge(observation, oracles, context);
-    const baseline = await runBaseline({ runner, space, samples, seed, judge: judgeAll, secrets, timeoutMs });
+    const sink = options.corpusDir === undefined ? undefined : createCorpusStore(options.corpusDir, { target, seed, toolVersion: VERSION });
+    const baseline = await runBaseline({ runner, sourceId: space.sourceId, samples, plain: source?.plain, seed, judge: judgeAll, secrets, timeoutMs, sink });
     safely(() => options.listener?.onBaseline?.(baseline));
     const result = await runCampaign({
       cases: fuzzCaseArbitrary({ space, payloads }),
       runner,
       judge: judgeAll,
       ignore: baselineSignatures(baseline),
+      withoutPayload: payloadFreeCase,
       secrets,
       timeoutMs,
       seed,
       runs: options.runs ?? (options.durationMs === undefined ? DEFAULTS.runs : Number.POSITIVE_INFINITY),
       durationMs: options.durationMs,
-      sink: options.corpusDir === undefined ? undefined : createCorpusStore(options.corpusDir, { target, seed, toolVersion: VERSION }),
+      sink,
       listener: options.listener,
       signal: options.signal,
     });

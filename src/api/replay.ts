@@ -56,12 +56,12 @@ export async function replay(options: ReplayOptions): Promise<readonly ReplayOut
     const runner = await startRunner(ref, items[0]!, options, cwd, timeoutMs);
     try {
       for (const { file, entry } of items) {
-        const { findings, context } = await replayEntry(runner.runner, entry, (observation, ctx) => judge(observation, oracles, ctx), runner.secrets, timeoutMs);
+        const { findings } = await replayEntry(runner.runner, entry, (observation, ctx) => judge(observation, oracles, ctx), runner.secrets, timeoutMs);
         outcomes.push({
           file,
           entry,
           target: ref,
-          reproduces: findings.some((f) => f.oracle === entry.finding.oracle && replayKey(f.oracle, pointOf(context.case, f.handlerWide), f.signature) === storedKey(entry)),
+          reproduces: findings.some((f) => f.oracle === entry.finding.oracle && replayKey(f.oracle, f.signature) === storedKey(entry)),
           seen: findings.map((f) => f.title),
         });
       }
@@ -84,13 +84,13 @@ async function replayEntry(runner: Runner, entry: CorpusEntry, judgeCase: Judge,
   const first = await runner.invoke({ caseId: entry.id, event: stored.event });
   if (entry.finding.oracle !== 'state-leak') {
     const context: OracleContext = { case: stored, secrets, timeoutMs };
-    return { findings: judgeCase(first, context), context };
+    return { findings: judgeCase(first, context) };
   }
   const fresh = canaryFromSeed(entry.seed ^ 0x51a7e);
   const probe: FuzzCase = { ...stored, canary: fresh, event: JSON.parse(JSON.stringify(stored.event).replaceAll(stored.canary, fresh)) as unknown };
   const second = await runner.invoke({ caseId: `${entry.id}-probe`, event: probe.event });
   const context: OracleContext = { case: probe, secrets, timeoutMs, earlierCanaries: [stored.canary] };
-  return { findings: judgeCase(second, context), context };
+  return { findings: judgeCase(second, context) };
 }
 
 async function startRunner(ref: string, first: { file: string; entry: CorpusEntry }, options: ReplayOptions, cwd: string, timeoutMs: number) {
@@ -118,22 +118,24 @@ async function startRunner(ref: string, first: { file: string; entry: CorpusEntr
   }
 }
 
-function pointOf(fuzzCase: FuzzCase, handlerWide: boolean | undefined): string {
-  return handlerWide === true ? '*' : (fuzzCase.injection?.point ?? '-');
-}
-
 /**
- * What must match for a finding to count as the stored one: oracle, point and signature, with line and
- * column numbers taken out, so adding a line above the bug does not make replay call it fixed.
+ * What must match for a finding to count as the stored one: oracle and signature (what the bug is; the field
+ * it was found through does not matter), with line and column numbers taken out, so adding a line above the
+ * bug does not make replay call it fixed.
  */
-function replayKey(oracle: string, point: string, signature: string): string {
+function replayKey(oracle: string, signature: string): string {
   // Also by file name only: call sites are relative to the task root where eventfuzz could place the file,
   // and absolute elsewhere (a handler replayed from another checkout).
   const stable = signature.replace(/:\d+:\d+/g, '').replace(/:\d+\b/g, '').replace(/(?:[^\s|:()]*\/)+/g, '');
-  return `${oracle}|${point}|${stable}`;
+  return `${oracle}|${stable}`;
 }
 
+/**
+ * The stored key without its oracle: `oracle|signature`, or, in entries written before findings were
+ * deduplicated across fields, `oracle|<point, * or ->|signature`, whose middle part is dropped.
+ */
 function storedKey(entry: CorpusEntry): string {
-  const [oracle = '', point = '', ...signature] = entry.finding.dedupeKey.split('|');
-  return replayKey(oracle, point, signature.join('|'));
+  const [oracle = '', ...rest] = entry.finding.dedupeKey.split('|');
+  const legacyPoint = rest.length > 1 && (rest[0] === '*' || rest[0] === '-' || rest[0] === entry.finding.injectionPoint);
+  return replayKey(oracle, (legacyPoint ? rest.slice(1) : rest).join('|'));
 }

@@ -11,13 +11,14 @@ export interface Finding {
   /** Human-readable proof. Secret values must already be masked. */
   readonly evidence: string;
   /**
-   * What makes this bug distinct within its oracle and injection point: the sink's call site, or the error type
-   * and top frames for a crash. Must not contain the canary, or every case would look new.
+   * What makes this bug distinct within its oracle: the sink's call site, or the error type and top frames for a
+   * crash. Must not contain the canary, or every case would look new, nor the injection point: one bug reached
+   * from several fields is still one bug.
    */
   readonly signature: string;
   /**
    * True when the bug belongs to the handler as a whole rather than to the field this case injected into (a
-   * state leak shows whatever the current case carries): such findings are deduplicated without the point.
+   * state leak shows whatever the current case carries): the engine then never attributes it to a field.
    */
   readonly handlerWide?: boolean;
   /**
@@ -27,7 +28,11 @@ export interface Finding {
   readonly earlierCanary?: string;
 }
 
-/** Findings are one bug when oracle, injection point (unless handler-wide) and signature agree. */
-export function dedupeKey(finding: Finding, point: string | null): string {
-  return `${finding.oracle}|${finding.handlerWide === true ? '*' : (point ?? '-')}|${finding.signature}`;
+/**
+ * Findings are one bug when oracle and signature agree: what the bug is (the sink call site, the crash site and
+ * error type), never where the payload was injected. Which field a finding belongs to is decided separately, by
+ * re-running the case without its payload (src/engine/confirm.ts).
+ */
+export function dedupeKey(finding: Pick<Finding, 'oracle' | 'signature'>): string {
+  return `${finding.oracle}|${finding.signature}`;
 }

@@ -4,11 +4,16 @@ import { xoroshiro128plus } from 'pure-rand/generator/xoroshiro128plus';
 import type { Finding, FuzzCase, Observation } from '../core/index.js';
 import { dedupeKey } from '../core/index.js';
 import type { OracleContext } from '../oracles/types.js';
+import { eventFinding, needsReproduction, runControl } from './confirm.js';
+import type { ControlVerdict, KeyedFinding } from './confirm.js';
 import { shrinkFinding } from './shrink.js';
+import type { ShrinkResult } from './shrink.js';
 import type { CampaignOptions, CampaignProgress, CampaignResult, ReportedFinding } from './types.js';
 
 const PROGRESS_EVERY_MS = 250;
 const DEFAULT_SHRINK = { maxInvocations: 300, maxMs: 15_000 } as const;
+/** After this many timeouts of one signature that did not reproduce, stop spending re-runs on that signature. */
+const MAX_UNREPRODUCED = 3;
 /** How many earlier canaries per warm instance `state-leak` looks for. */
 const HISTORY_PER_INSTANCE = 16;
 
@@ -20,8 +25,11 @@ interface Completed {
 /**
  * Explores cases from `options.cases` against the runner, keeps `runner.parallelism` invocations in flight, and
  * judges results *in generation order*, so the same seed, target and options give the same findings however the
- * invocations interleave. Every distinct finding (oracle + injection point + signature) is saved the moment it
- * is first seen, then shrunk with fast-check's own shrink trees to the smallest case that still shows it.
+ * invocations interleave. Every distinct finding (oracle + signature: what the bug is, not where the payload was)
+ * is saved the moment it is first seen, then shrunk with fast-check's own shrink trees to the smallest case that
+ * still shows it, then run once without its payload (`runControl`): a finding the payload-free event shows too is
+ * reported about the event, without an injection point. A timeout is confirmed by the same control run before
+ * it is saved at all: one slow invocation is not yet a finding.
  */
 export async function runCampaign(options: CampaignOptions): Promise<CampaignResult> {
   return new Campaign(options).run();
@@ -34,6 +42,9 @@ class Campaign {
   #runs = 0;
   #invocations = 0;
   #shrinkInvocations = 0;
+  #controlInvocations = 0;
+  /** Timeouts that did not show again when re-run, by dedupe key. */
+  readonly #unreproduced = new Map<string, number>();
   #inflight = 0;
   #ready = false;
   #wake: (() => void) | undefined;
@@ -135,14 +146,14 @@ class Campaign {
   async #commit({ value, observation }: Completed): Promise<void> {
     if (observation === undefined) return; // the runner failed; #fatal ends the run
     const fuzzCase = value.value;
-    const point = fuzzCase.injection?.point ?? null;
     const findings = this.#options.judge(observation, this.#context(fuzzCase, observation.instance));
     this.#remember(observation.instance, fuzzCase.canary);
     this.#recentCases.set(fuzzCase.canary, value);
     if (this.#recentCases.size > 64) this.#recentCases.delete(this.#recentCases.keys().next().value!);
     for (const finding of findings) {
       if (this.#options.ignore?.has(`${finding.oracle}|${finding.signature}`) === true) continue;
-      const key = dedupeKey(finding, point);
+      const key = dedupeKey(finding);
+      if ((this.#unreproduced.get(key) ?? 0) >= MAX_UNREPRODUCED && !this.#findings.has(key)) continue;
       const known = this.#findings.get(key);
       // A confirmed hit on a sink first seen as tainted is stronger proof of the same bug: it replaces the
       // stored case (and is shrunk in turn) instead of being counted as one more hit.
@@ -155,37 +166,117 @@ class Campaign {
 
   async #newFinding(key: string, finding: Finding, value: fc.Value<FuzzCase>, hits: number): Promise<void> {
     const { listener } = this.#options;
-    let reported = await this.#record(toReported(key, finding, value.value, hits));
-    safely(() => listener?.onFinding?.(reported, 'found'));
-    // Shrinking invokes the runner itself: let exploration settle first, so an in-process runner never has two
-    // invocations (and two sets of captured logs) in flight.
+    const reproduce = needsReproduction(finding);
+    // Saved at once (nothing lost), except a timeout: one slow invocation is not a finding until it shows again.
+    if (!reproduce) {
+      const found = await this.#record(toReported(key, finding, value.value, hits));
+      safely(() => listener?.onFinding?.(found, 'found'));
+    }
+    // Shrinking and control runs invoke the runner themselves: let exploration settle first, so an in-process
+    // runner never has two invocations (and two sets of captured logs) in flight.
     await this.#drain();
-    const limits = this.#shrinkLimits();
     // A finding about an earlier case needs two invocations to show again; shrinking replays one at a time.
     if (finding.earlierCanary !== undefined) return;
-    if (this.#options.signal?.aborted === true || this.#fatal !== undefined || limits.maxMs <= 0) return;
+    if (this.#stopped()) {
+      if (reproduce) await this.#unconfirmedAtStop(key, finding, value.value, hits);
+      return;
+    }
+    if (reproduce) {
+      const verdict = await this.#control(value.value, key, finding, true);
+      if (verdict.kind === 'unreproduced') {
+        this.#unreproduced.set(key, (this.#unreproduced.get(key) ?? 0) + 1);
+        return;
+      }
+      const confirmed = await this.#recordVerdict(key, verdict, value.value, finding, hits);
+      safely(() => listener?.onFinding?.(confirmed, 'found'));
+      // Shrinking a timeout the payload-free event shows too would only shrink the event: nothing to gain.
+      if (verdict.kind === 'event') return;
+    }
+    const limits = this.#shrinkLimits();
+    const smaller = limits.maxMs <= 0 ? undefined : await this.#shrink(key, finding, value, limits);
+    if (this.#stopped()) {
+      if (smaller !== undefined && !reproduce) await this.#recordShrunk(key, { kind: 'no-control' }, smaller.fuzzCase, smaller.finding, hits);
+      return;
+    }
+    // A timeout's found case was confirmed above; without a smaller case there is nothing more to judge.
+    if (reproduce && smaller === undefined) return;
+    const subject = smaller ?? { fuzzCase: value.value, finding };
+    const verdict = await this.#control(subject.fuzzCase, key, subject.finding, reproduce);
+    // A shrunk timeout that no longer confirms keeps the confirmed case it came from.
+    if (reproduce && (verdict.kind === 'unreproduced' || verdict.kind === 'event')) return;
+    // Found, not shrunk, and the payload is what triggers it: the saved entry already says so.
+    if (smaller === undefined && verdict.kind !== 'event') return;
+    await this.#recordShrunk(key, verdict, subject.fuzzCase, subject.finding, hits);
+  }
+
+  async #recordShrunk(key: string, verdict: ControlVerdict, fuzzCase: FuzzCase, finding: Finding, hits: number): Promise<void> {
+    const reported = await this.#recordVerdict(key, verdict, fuzzCase, finding, this.#findings.get(key)?.hits ?? hits);
+    safely(() => this.#options.listener?.onFinding?.(reported, 'shrunk'));
+  }
+
+  #stopped(): boolean {
+    return this.#options.signal?.aborted === true || this.#fatal !== undefined;
+  }
+
+  /** Runs the shrinker on a finding; `undefined` when nothing smaller shows it. */
+  async #shrink(key: string, finding: Finding, value: fc.Value<FuzzCase>, limits: { readonly maxInvocations: number; readonly maxMs: number }): Promise<ShrinkResult | undefined> {
     this.#progress('shrinking', true);
-    const smaller = await shrinkFinding({
+    return shrinkFinding({
       start: value,
       key,
       minimumStrength: strength(finding),
       strength,
       arbitrary: this.#options.cases,
       evaluate: async (candidate) => {
+        // Findings are deduplicated across fields, so any field showing the bug would do; but shrinking simplifies
+        // the event and the payload, it must not move the finding to whichever field comes first in the list.
+        if (candidate.injection?.point !== value.value.injection?.point) return [];
         this.#shrinkInvocations++;
-        const observation = await this.#launch(candidate);
-        if (observation === undefined) return [];
-        const context = this.#context(candidate, observation.instance);
-        this.#remember(observation.instance, candidate.canary);
-        return this.#options.judge(observation, context).map((f) => ({ key: dedupeKey(f, candidate.injection?.point ?? null), finding: f }));
+        return this.#evaluate(candidate);
       },
       limits,
       signal: this.#options.signal,
       shouldStop: () => this.#fatal !== undefined,
     });
-    if (smaller === undefined) return;
-    reported = await this.#record(toReported(key, smaller.finding, smaller.fuzzCase, this.#findings.get(key)?.hits ?? hits));
-    safely(() => listener?.onFinding?.(reported, 'shrunk'));
+  }
+
+  /** Runs one case outside exploration and judges it. */
+  async #evaluate(candidate: FuzzCase): Promise<readonly KeyedFinding[]> {
+    const observation = await this.#launch(candidate);
+    if (observation === undefined) return [];
+    const context = this.#context(candidate, observation.instance);
+    this.#remember(observation.instance, candidate.canary);
+    return this.#options.judge(observation, context).map((f) => ({ key: dedupeKey(f), finding: f }));
+  }
+
+  #control(fuzzCase: FuzzCase, key: string, finding: Finding, reproduce: boolean): Promise<ControlVerdict> {
+    // A handler-wide finding (a state leak) shows whatever the current case carries: no field to attribute.
+    if (finding.handlerWide === true) return Promise.resolve({ kind: 'no-control' });
+    return runControl({
+      fuzzCase,
+      finding,
+      key,
+      reproduce,
+      withoutPayload: this.#options.withoutPayload ?? (() => undefined),
+      evaluate: (candidate) => {
+        this.#controlInvocations++;
+        return this.#evaluate(candidate);
+      },
+    });
+  }
+
+  /** Records a finding as its control verdict says: at the payload's field, or about the event itself. */
+  #recordVerdict(key: string, verdict: ControlVerdict, fuzzCase: FuzzCase, finding: Finding, hits: number): Promise<ReportedFinding> {
+    if (verdict.kind === 'event') return this.#record(toReported(key, eventFinding(verdict.finding), verdict.control, hits));
+    return this.#record(toReported(key, verdict.kind === 'payload' ? verdict.finding : finding, fuzzCase, hits));
+  }
+
+  /** The run stopped before a timeout could be re-run: keep it, but say it is unconfirmed. */
+  async #unconfirmedAtStop(key: string, finding: Finding, fuzzCase: FuzzCase, hits: number): Promise<void> {
+    const unconfirmed: Finding = { ...finding, confidence: 'tainted', evidence: `${finding.evidence}
+Not re-run (the run stopped first): unconfirmed.` };
+    const reported = await this.#record(toReported(key, unconfirmed, fuzzCase, hits));
+    safely(() => this.#options.listener?.onFinding?.(reported, 'found'));
   }
 
   async #record(finding: Omit<ReportedFinding, 'corpusFile'>): Promise<ReportedFinding> {
@@ -206,7 +297,7 @@ class Campaign {
   #stats(): CampaignResult['stats'] {
     const durationMs = Math.round(performance.now() - this.#started);
     const execsPerSecond = durationMs === 0 ? 0 : Math.round((this.#invocations / durationMs) * 10_000) / 10;
-    return { runs: this.#runs, invocations: this.#invocations, shrinkInvocations: this.#shrinkInvocations, durationMs, execsPerSecond };
+    return { runs: this.#runs, invocations: this.#invocations, shrinkInvocations: this.#shrinkInvocations, controlInvocations: this.#controlInvocations, durationMs, execsPerSecond };
   }
 
   #progress(phase: CampaignProgress['phase'], force: boolean): void {
@@ -230,7 +321,8 @@ export function strength(finding: Pick<Finding, 'confidence' | 'severity'>): num
   return CONFIDENCE_RANK[finding.confidence] * 10 + SEVERITY_RANK[finding.severity];
 }
 
-function toReported(key: string, finding: Finding, fuzzCase: FuzzCase, hits: number): Omit<ReportedFinding, 'corpusFile'> {
+/** A finding as reported and stored: its id is a hash of the dedupe key, so one bug keeps one corpus file. */
+export function toReported(key: string, finding: Finding, fuzzCase: FuzzCase, hits: number): Omit<ReportedFinding, 'corpusFile'> {
   return {
     ...finding,
     id: createHash('sha256').update(key).digest('hex').slice(0, 12),

@@ -9,7 +9,10 @@ export interface ReportedFinding extends Finding {
   /** Stable per distinct bug: a hash of the dedupe key. */
   readonly id: string;
   readonly dedupeKey: string;
-  /** Declared injection point (`Records[*].body`), or `null` for a case without a payload. */
+  /**
+   * Declared injection point (`Records[*].body`) whose payload causes this finding, or `null` when no payload
+   * does: a case without one, or a finding the same event without its payload shows too.
+   */
   readonly injectionPoint: string | null;
   readonly payloadId: string | null;
   /** The smallest case found that still shows this finding. */
@@ -63,6 +66,11 @@ export interface CampaignOptions {
    * findings are not buried under a failure that has nothing to do with them.
    */
   readonly ignore?: ReadonlySet<string> | undefined;
+  /**
+   * The same case without its payload (see `payloadFreeCase` in generators/): the control that decides whether a
+   * finding belongs to the payload's field or to the event. Without it, findings are attributed to the field.
+   */
+  readonly withoutPayload?: ((fuzzCase: FuzzCase) => FuzzCase | undefined) | undefined;
   readonly listener?: CampaignListener | undefined;
   /** Aborting stops generating new cases; in-flight ones finish and everything found is still reported. */
   readonly signal?: AbortSignal | undefined;
@@ -72,6 +80,8 @@ export interface CampaignStats {
   readonly runs: number;
   readonly invocations: number;
   readonly shrinkInvocations: number;
+  /** Re-runs of found cases and of their payload-free twins (attribution, timeout confirmation). */
+  readonly controlInvocations: number;
   readonly durationMs: number;
   readonly execsPerSecond: number;
 }

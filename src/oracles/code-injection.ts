@@ -17,8 +17,8 @@ const CODE_FAMILY = 'code-injection';
  *   e.g. inside a string literal of the evaluated code.
  *
  * Reflection of payload text is never execution. One finding per sink call site; proof without a probed sink
- * (code that reached `eval`, which is deliberately not hooked) gets the signature `canary-function` or
- * `evaluated-marker`.
+ * (code that reached `eval`, which is deliberately not hooked) gets the one signature `unprobed-sink`, whichever
+ * proof showed it: the canary function and the computed marker are two payloads proving the same bug.
  */
 export const codeInjection = defineOracle({
   id: 'code-injection',
@@ -44,7 +44,7 @@ export const codeInjection = defineOracle({
         severity: 'critical',
         title: called !== undefined ? 'Code injection: the payload called the canary function' : 'Code injection: the payload was evaluated',
         evidence: redact(`This case's payload ran as JavaScript: ${proof}.${payloadLine(context)}`, context.secrets),
-        signature: called !== undefined ? 'canary-function' : 'evaluated-marker',
+        signature: 'unprobed-sink',
       },
     ];
   },

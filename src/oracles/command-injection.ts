@@ -22,7 +22,9 @@ export const commandInjection = defineOracle({
   check(observation, context) {
     const token = context.case.canary;
     const effects: readonly Effect[] = observation.effects ?? [];
-    const ran = effects.find((e): e is CanaryEffect => e.kind === 'canary' && e.token === token);
+    // The canary *program* only: a call of the canary *function* is JavaScript running (code-injection's proof),
+    // and counting it here reported every code injection twice.
+    const ran = effects.find((e): e is CanaryEffect => e.kind === 'canary' && e.via === 'program' && e.token === token);
     const bySite = new Map<string, Finding>();
     for (const effect of effects) {
       if (effect.kind !== 'process' || effect.script === null || !effect.script.includes(token)) continue;

@@ -43,7 +43,8 @@ function prepare(secrets: readonly WatchedSecret[]): readonly PreparedSecret[] {
  *
  * A thrown or crashing error is searched with the logs: the runtime writes it there, API Gateway hides it from the
  * caller, and the `crash`/`error-disclosure` oracles own its disclosure. Evidence and titles never carry a secret
- * value: they give the name, length, encoding and a masked excerpt. Signature: `<where>:<secret name>:<encoding>`.
+ * value: they give the name, length, encoding and a masked excerpt. All watched secrets one destination reveals
+ * are one finding (signature `<where>:watched-secrets`); credential shapes are one finding per shape.
  */
 export const secretLeak = defineOracle({
   id: 'secret-leak',
@@ -60,14 +61,16 @@ export const secretLeak = defineOracle({
       const escaped = (safeStringify(value) as string).slice(1, -1);
       return safeIndexOf(eventText, value) >= 0 || safeIndexOf(eventText, escaped) >= 0;
     };
-    for (const { secret, needles } of prepared) {
-      for (const haystack of [response, logs]) {
-        if (haystack.text.length === 0) continue;
+    for (const haystack of [response, logs]) {
+      if (haystack.text.length === 0) continue;
+      const leaks: Leak[] = [];
+      for (const { secret, needles } of prepared) {
         const hit = firstHit(haystack.text, needles);
         // A value the request itself carried coming back is reflection, not a leak of the environment.
         if (hit === undefined || reflected(secret.value)) continue;
-        findings.push(secretFinding(secret, hit.needle.encoding, haystack, hit.index, hit.needle.text.length, context));
+        leaks.push(describeLeak(secret, hit.needle.encoding, haystack, hit.index, hit.needle.text.length, context));
       }
+      if (leaks.length > 0) findings.push(leakFinding(leaks, haystack));
     }
     findings.push(...genericFindings(response, context, reflected));
     return findings;
@@ -82,27 +85,40 @@ function firstHit(text: string, needles: readonly SecretNeedle[]): { needle: Sec
   return undefined;
 }
 
-function secretFinding(
-  secret: WatchedSecret,
-  encoding: SecretEncoding,
-  haystack: Haystack,
-  index: number,
-  length: number,
-  context: OracleContext,
-): Finding {
-  const segment = segmentAt(haystack, index);
-  const label = segment.label;
+/** One watched secret found in one destination, described without its value. */
+interface Leak {
+  readonly secret: WatchedSecret;
+  readonly label: string;
+  readonly evidence: string;
+}
+
+function describeLeak(secret: WatchedSecret, encoding: SecretEncoding, haystack: Haystack, index: number, length: number, context: OracleContext): Leak {
+  const label = segmentAt(haystack, index).label;
   const how = encoding === 'base64' || encoding === 'base64url' || encoding === 'hex' ? `${encoding}-encoded` : encoding;
-  const severity: Severity = secret.kind === 'canary-credential' ? 'critical' : 'high';
-  const kind = secret.kind === 'canary-credential' ? 'Canary credential' : 'Secret';
-  const shown = excerpt(haystack.text, segment, index, length, `«${secret.name}»`, context);
+  const shown = excerpt(haystack.text, segmentAt(haystack, index), index, length, `«${secret.name}»`, context);
+  return { secret, label, evidence: `${secret.name} (${secret.value.length} chars, ${how}) in ${label}: ${shown}` };
+}
+
+/**
+ * Every watched secret one destination revealed, as one finding: an environment dump that carries three
+ * credentials is one bug, not three. Critical when any of them is a canary credential. The signature is the
+ * destination only, so the same dump seen again with fewer or other secrets is still the same bug.
+ */
+function leakFinding(leaks: readonly Leak[], haystack: Haystack): Finding {
+  const canary = leaks.some((leak) => leak.secret.kind === 'canary-credential');
+  const severity: Severity = canary ? 'critical' : 'high';
+  const [first] = leaks as readonly [Leak, ...Leak[]];
+  const title =
+    leaks.length === 1
+      ? `${canary ? 'Canary credential' : 'Secret'} ${first.secret.name} leaked in ${first.label}`
+      : `${leaks.length} secrets leaked in ${first.label}: ${leaks.map((leak) => leak.secret.name).join(', ')}`;
   return {
     oracle: 'secret-leak',
     confidence: 'confirmed',
     severity,
-    title: `${kind} ${secret.name} leaked in ${label}`,
-    evidence: `${secret.name} (${secret.value.length} chars, ${how}) in ${label}: ${shown}`,
-    signature: `${haystack.where}:${secret.name}:${encoding}`,
+    title,
+    evidence: leaks.map((leak) => leak.evidence).join('\n'),
+    signature: `${haystack.where}:watched-secrets`,
   };
 }
 

@@ -73,17 +73,33 @@ export function summary(report: FuzzReport): string {
     `${stats.runs} runs, ${stats.invocations} invocations in ${(stats.durationMs / 1000).toFixed(1)}s (${stats.execsPerSecond.toFixed(0)} execs/s)${report.interrupted ? ', interrupted' : ''}`,
   ];
   if (report.failure !== undefined) lines.push(`The run stopped early: ${report.failure}`);
-  if (report.baseline.problems.length > 0) {
-    lines.push(`Baseline: the handler already fails on unmodified events (${report.baseline.problems.map((p) => p.oracle).join(', ')}); left out of the findings.`);
+  const { problems } = report.baseline;
+  if (problems.length > 0) {
+    lines.push(`Baseline: the handler already fails on ${report.baseline.events === 1 ? 'an unmodified event' : 'unmodified events'}, before any payload:`);
+    for (const problem of problems) lines.push(`  ${problem.oracle}: ${problem.title}${problem.corpusFile === undefined ? '' : ` (saved to ${problem.corpusFile})`}`);
+    lines.push('Payload findings with the same oracle and signature are left out; every other one is reported.');
   }
-  if (report.findings.length === 0) {
-    lines.push('No findings.', '');
-    return lines.join('\n');
+  if (report.findings.length > 0) {
+    lines.push(`${report.findings.length} finding${report.findings.length === 1 ? '' : 's'}:`, '');
+    report.findings.forEach((finding, index) => lines.push(...block(finding, index + 1), ''));
   }
-  lines.push(`${report.findings.length} finding${report.findings.length === 1 ? '' : 's'}:`, '');
-  report.findings.forEach((finding, index) => lines.push(...block(finding, index + 1), ''));
-  lines.push(`Repeat this run with --seed ${report.seed}.`, '');
+  lines.push(verdict(report), '');
   return lines.join('\n');
+}
+
+/**
+ * The summary's last line says what decided the exit code, so a run that fails only because the handler
+ * already fails on an unmodified event says that, instead of "No findings." above an exit 1.
+ */
+function verdict(report: FuzzReport): string {
+  const findings = report.findings.length;
+  const baseline = report.baseline.problems.length;
+  if (findings === 0 && baseline === 0) return 'No findings.';
+  const parts = [
+    ...(findings === 0 ? ['No payload findings'] : [`${findings} finding${findings === 1 ? '' : 's'}`]),
+    ...(baseline === 0 ? [] : [`${baseline} baseline failure${baseline === 1 ? '' : 's'} (${report.baseline.problems.map((p) => p.oracle).join(', ')} on an unmodified event)`]),
+  ];
+  return `${parts.join(findings === 0 ? ', but ' : ' and ')}: exit 1. Repeat this run with --seed ${report.seed}.`;
 }
 
 function block(finding: ReportFinding, number: number): string[] {

@@ -31,6 +31,18 @@ describe('replay', () => {
     expect(fixed.map((o) => o.reproduces)).toEqual(found.findings.map(() => false));
   });
 
+  it('replays entries written before findings were deduplicated across fields (oracle|point|signature)', async () => {
+    const corpus = tempDir();
+    const found = await fuzz({ handler: example('02-s3-command-injection/handler.mjs'), source: 's3', runs: 300, seed: 1, corpusDir: corpus, categories: ['command-injection'] });
+    const file = found.findings[0]!.corpusFile!;
+    const entry = JSON.parse(readFileSync(file, 'utf8')) as { finding: { dedupeKey: string; injectionPoint: string } };
+    const [oracle, ...signature] = entry.finding.dedupeKey.split('|');
+    entry.finding.dedupeKey = [oracle, entry.finding.injectionPoint, ...signature].join('|');
+    writeFileSync(file, JSON.stringify(entry));
+    const outcomes = await replay({ paths: [file], handler: `${example('02-s3-command-injection/handler.mjs')}#handler`, runner: 'in-process' });
+    expect(outcomes.map((o) => o.reproduces)).toEqual([true]);
+  });
+
   it('replays a state leak in two invocations on one warm instance', async () => {
     const corpus = tempDir();
     const found = await fuzz({ handler: example('11-apigw-http-state-leak/handler.mjs'), source: 'apigw-http', runs: 200, seed: 1, corpusDir: corpus });

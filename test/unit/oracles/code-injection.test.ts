@@ -33,8 +33,8 @@ describe('oracle: code-injection', () => {
       { statusCode: 200, body: `{"price":"${canary}42"}` },
       [{ confidence: 'confirmed', severity: 'critical', signature: '/task/pricing.js:12:9' }],
     ],
-    ['eval (not hooked) ran the payload: only the canary function saw it', [called()], { statusCode: 200 }, [{ confidence: 'confirmed', severity: 'critical', signature: 'canary-function' }]],
-    ['eval computed the marker, nothing else observed', [], { statusCode: 200, body: `total ${canary}42` }, [{ confidence: 'confirmed', severity: 'critical', signature: 'evaluated-marker' }]],
+    ['eval (not hooked) ran the payload: only the canary function saw it', [called()], { statusCode: 200 }, [{ confidence: 'confirmed', severity: 'critical', signature: 'unprobed-sink' }]],
+    ['eval computed the marker, nothing else observed', [], { statusCode: 200, body: `total ${canary}42` }, [{ confidence: 'confirmed', severity: 'critical', signature: 'unprobed-sink' }]],
     [
       'two sinks at two call sites',
       [evalEffect(`return '${canary}'`, 'Function', '/task/a.js:1:1'), evalEffect(`'${canary}'`, 'vm.Script', '/task/b.js:2:2')],

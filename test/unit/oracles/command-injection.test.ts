@@ -108,3 +108,14 @@ describe('oracle: command-injection', () => {
     expect(finding?.evidence).toContain(canary);
   });
 });
+
+describe('oracle: command-injection, one bug one finding', () => {
+  it('does not take a call of the canary function (JavaScript ran) for the canary program', () => {
+    const context = oracleContext({});
+    const token = context.case.canary;
+    const called = observation({ effects: [{ kind: 'canary', via: 'function', token, detail: `efzcanary('${token}') called` }] });
+    const ran = observation({ effects: [{ kind: 'canary', via: 'program', token, detail: `efzcanary ${token}` }] });
+    expect(commandInjection.check(called, context)).toEqual([]);
+    expect(commandInjection.check(ran, context).map((f) => f.confidence)).toEqual(['confirmed']);
+  });
+});

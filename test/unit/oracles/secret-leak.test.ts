@@ -20,6 +20,20 @@ const b64 = (text: string): string => Buffer.from(text, 'utf8').toString('base64
 /** Every field of every finding, so a test can assert a value appears nowhere. */
 const allText = (findings: readonly Finding[]): string => findings.map((f) => Object.values(f).join('\n')).join('\n');
 
+/**
+ * `<where>:<secret>:<encoding>` for every watched secret the findings list, read back from their evidence (one
+ * line per secret): watched secrets of one destination share one finding, so the signature alone no longer says.
+ */
+const leaks = (findings: readonly Finding[]): string[] =>
+  findings
+    .filter((f) => f.signature.endsWith(':watched-secrets'))
+    .flatMap((f) =>
+      f.evidence.split('\n').flatMap((line) => {
+        const match = /^(\S+) \(\d+ chars, ([\w-]+)\)/.exec(line);
+        return match === null ? [] : [`${f.signature.split(':')[0]}:${match[1]}:${match[2]!.replace(/^(base64url|base64|hex)-encoded$/, '$1')}`];
+      }),
+    );
+
 function expectMasked(findings: readonly Finding[], values: readonly string[] = secrets.map((s) => s.value)): void {
   const text = allText(findings);
   for (const value of values) expect(text).not.toContain(value);
@@ -37,7 +51,7 @@ describe('oracle: secret-leak', () => {
     // Act
     const findings = secretLeak.check(observation({ outcome }), ctx);
     // Assert
-    expect(findings.map((f) => f.signature)).toEqual([signature]);
+    expect(leaks(findings)).toEqual([signature]);
     expect(findings[0]?.title).toContain(where);
     expect(findings[0]?.confidence).toBe('confirmed');
     expectMasked(findings);
@@ -46,7 +60,7 @@ describe('oracle: secret-leak', () => {
   it.each([0, 1, 2, 3, 4, 5])('finds a secret inside a larger base64 blob with %i leading bytes', (lead) => {
     const blob = b64(`${'x'.repeat(lead)}{"k":"${SECRET_KEY}"}tail`);
     const findings = secretLeak.check(observation({ outcome: apigw(blob) }), ctx);
-    expect(findings.map((f) => f.signature)).toEqual(['response:AWS_SECRET_ACCESS_KEY:base64']);
+    expect(leaks(findings)).toEqual(['response:AWS_SECRET_ACCESS_KEY:base64']);
     expect(findings[0]?.evidence).toContain('base64-encoded');
     expectMasked(findings);
   });
@@ -54,18 +68,33 @@ describe('oracle: secret-leak', () => {
   it('finds a secret in the logs and in a thrown error', () => {
     const logged = secretLeak.check(observation({ logs: ['INFO', `config ${JSON.stringify({ k: SECRET_KEY })}`] }), ctx);
     const thrown = secretLeak.check(observation({ outcome: threw(serializedError({ message: `bad ${PASSWORD}` })) }), ctx);
-    expect(logged.map((f) => f.signature)).toEqual(['logs:AWS_SECRET_ACCESS_KEY:verbatim']);
-    expect(thrown.map((f) => f.signature)).toEqual(['logs:DB_PASSWORD:verbatim']);
+    expect(leaks(logged)).toEqual(['logs:AWS_SECRET_ACCESS_KEY:verbatim']);
+    expect(leaks(thrown)).toEqual(['logs:DB_PASSWORD:verbatim']);
     expect(thrown[0]?.title).toContain('thrown error');
     expectMasked([...logged, ...thrown]);
   });
 
   it('rates canary credentials critical and user secrets high', () => {
     const findings = secretLeak.check(observation({ outcome: apigw(`${KEY_ID} ${PASSWORD}`) }), ctx);
-    expect(findings.map((f) => [f.signature, f.severity])).toEqual([
-      ['response:AWS_ACCESS_KEY_ID:verbatim', 'critical'],
-      ['response:DB_PASSWORD:verbatim', 'high'],
-    ]);
+    const userOnly = secretLeak.check(observation({ outcome: apigw(`${PASSWORD}`) }), ctx);
+    expect(leaks(findings)).toEqual(['response:AWS_ACCESS_KEY_ID:verbatim', 'response:DB_PASSWORD:verbatim']);
+    expect(findings.map((f) => f.severity)).toEqual(['critical']);
+    expect(userOnly.map((f) => f.severity)).toEqual(['high']);
+  });
+
+  it('reports one environment dump as one finding listing every leaked secret, masked', () => {
+    const dump = JSON.stringify({ AWS_ACCESS_KEY_ID: KEY_ID, AWS_SECRET_ACCESS_KEY: SECRET_KEY, DB_PASSWORD: PASSWORD, PATH: '/usr/bin' });
+    const findings = secretLeak.check(observation({ outcome: apigw(dump) }), ctx);
+    expect(findings).toHaveLength(1);
+    expect(findings[0]).toMatchObject({ severity: 'critical', signature: 'response:watched-secrets', title: '3 secrets leaked in response body: AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY, DB_PASSWORD' });
+    expect(leaks(findings)).toEqual(['response:AWS_ACCESS_KEY_ID:verbatim', 'response:AWS_SECRET_ACCESS_KEY:verbatim', 'response:DB_PASSWORD:json-escaped']);
+    expectMasked(findings);
+  });
+
+  it('reports the same dump in the response and in the logs once per destination', () => {
+    const dump = `${KEY_ID} ${SECRET_KEY}`;
+    const findings = secretLeak.check(observation({ outcome: apigw(dump), logs: [dump] }), ctx);
+    expect(findings.map((f) => f.signature)).toEqual(['response:watched-secrets', 'logs:watched-secrets']);
   });
 
   it('masks evidence: name, length, encoding and an excerpt with the value replaced', () => {
@@ -77,7 +106,7 @@ describe('oracle: secret-leak', () => {
   it('masks other occurrences and secrets cut by the excerpt window', () => {
     const body = `${SECRET_KEY}${'.'.repeat(150)}${SECRET_KEY}${'.'.repeat(75)}${PASSWORD}${'.'.repeat(20)}${b64(SECRET_KEY)}`;
     const findings = secretLeak.check(observation({ outcome: apigw(body) }), ctx);
-    expect(findings).toHaveLength(2);
+    expect(leaks(findings)).toEqual(['response:AWS_SECRET_ACCESS_KEY:verbatim', 'response:DB_PASSWORD:verbatim']);
     expectMasked(findings);
     // no fragment of 8+ characters of any secret survives either
     for (const value of secrets.map((s) => s.value)) {
@@ -122,7 +151,7 @@ describe('oracle: secret-leak', () => {
 
     it('does not report the watched canary key id twice', () => {
       const findings = secretLeak.check(observation({ outcome: apigw(KEY_ID) }), ctx);
-      expect(findings.map((f) => f.signature)).toEqual(['response:AWS_ACCESS_KEY_ID:verbatim']);
+      expect(leaks(findings)).toEqual(['response:AWS_ACCESS_KEY_ID:verbatim']);
     });
   });
 
@@ -132,7 +161,7 @@ describe('oracle: secret-leak', () => {
     Object.defineProperty(cyclic, 'boom', { enumerable: true, get: () => { throw new Error('no'); } });
     cyclic['big'] = new Array(1_000_000).fill(SECRET_KEY);
     const findings = secretLeak.check(observation({ outcome: returned(cyclic) }), ctx);
-    expect(findings.map((f) => f.signature)).toEqual(['response:AWS_SECRET_ACCESS_KEY:verbatim']);
+    expect(leaks(findings)).toEqual(['response:AWS_SECRET_ACCESS_KEY:verbatim']);
   });
 
   it('always finds a secret base64-encoded inside random text, and never reveals it', () => {
@@ -141,7 +170,7 @@ describe('oracle: secret-leak', () => {
       fc.property(printable, fc.string({ maxLength: 40 }), fc.string({ maxLength: 40 }), (value, before, after) => {
         const context = oracleContext({ secrets: [{ name: 'API_TOKEN', value, kind: 'user-secret' }] });
         const findings = secretLeak.check(observation({ outcome: apigw(b64(`${before}${value}${after}`)) }), context);
-        expect(findings.some((f) => f.signature.startsWith('response:API_TOKEN:'))).toBe(true);
+        expect(leaks(findings).some((leak) => leak.startsWith('response:API_TOKEN:'))).toBe(true);
         expect(allText(findings)).not.toContain(value);
       }),
     );

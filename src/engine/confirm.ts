@@ -1,0 +1,83 @@
+import type { Finding, FuzzCase } from '../core/index.js';
+
+/** A finding an invocation showed, with its dedupe key. */
+export interface KeyedFinding {
+  readonly key: string;
+  readonly finding: Finding;
+}
+
+/** What re-running a case, and the same case without its payload, says about one finding. */
+export type ControlVerdict =
+  /** The payload is what triggers it: the case shows it and the payload-free control does not. */
+  | { readonly kind: 'payload'; readonly finding: Finding }
+  /** The payload-free control shows it too: it comes from the event's shape, not from the payload. */
+  | { readonly kind: 'event'; readonly control: FuzzCase; readonly finding: Finding }
+  /** Asked to reproduce, the case itself did not show it again (a slow moment, not a bug of this case). */
+  | { readonly kind: 'unreproduced' }
+  /** There is nothing to compare with (the case carries no payload, or its base event is unknown). */
+  | { readonly kind: 'no-control' };
+
+export interface ControlRequest {
+  readonly fuzzCase: FuzzCase;
+  /** The finding being judged, and its dedupe key. */
+  readonly finding: Finding;
+  readonly key: string;
+  /** Runs one case and returns what the oracles said, keyed. */
+  readonly evaluate: (candidate: FuzzCase) => Promise<readonly KeyedFinding[]>;
+  /** The same case without its payload, or `undefined` when there is none. */
+  readonly withoutPayload: (fuzzCase: FuzzCase) => FuzzCase | undefined;
+  /** Re-run the case itself first and require the finding again (see `needsReproduction`). */
+  readonly reproduce: boolean;
+}
+
+/**
+ * Oracles whose verdict a single invocation cannot carry: a timeout is as much the machine's state (a DNS stall
+ * under load, a slow local service, two other processes on the same cores) as the case's. Their findings are
+ * reported only once the case shows them again; everything else is proved by what one invocation did.
+ */
+export function needsReproduction(finding: Pick<Finding, 'oracle'>): boolean {
+  return finding.oracle === 'timeout';
+}
+
+/**
+ * The one control-run mechanism of the campaign, used for attribution (does the payload cause the finding, or
+ * the event it was written into?) and for confirming timeouts. With `reproduce`, the case runs again first and
+ * must show the finding; then its payload-free twin runs: the finding belongs to the payload's field only when
+ * the twin does not show it. A finding whose twin shows it is about the event itself (a crash on the generated
+ * message's shape), whichever field the payload happened to be in. A timeout has no site to compare, and its
+ * signature says which payload family was in the case (`timeout:redos`), which the twin has none of: any timeout
+ * of the twin counts as showing it.
+ */
+export async function runControl(request: ControlRequest): Promise<ControlVerdict> {
+  const { fuzzCase, key, evaluate } = request;
+  let finding = request.finding;
+  if (request.reproduce) {
+    const again = (await evaluate(fuzzCase)).find((hit) => hit.key === key);
+    if (again === undefined) return { kind: 'unreproduced' };
+    finding = again.finding;
+  }
+  const control = request.withoutPayload(fuzzCase);
+  if (control === undefined) return { kind: 'no-control' };
+  const shown = (await evaluate(control)).find((hit) => hit.key === key || (needsReproduction(finding) && hit.finding.oracle === finding.oracle));
+  return shown === undefined ? { kind: 'payload', finding } : { kind: 'event', control, finding: shown.finding };
+}
+
+/**
+ * How a finding that the payload-free event shows too is reported: at no injection point, on that event, with
+ * its evidence saying so. A timeout that happens with and without the payload is no payload finding and no
+ * proof of a hang either (slow infrastructure does exactly that): it stays, but only as a tainted, low note
+ * that the event's shape or the environment is slow, never as a confirmed timeout.
+ */
+export function eventFinding(finding: Finding): Finding {
+  const note = 'The same event without any payload shows this too: it comes from the event itself, not from a payload.';
+  if (needsReproduction(finding)) {
+    return {
+      ...finding,
+      confidence: 'tainted',
+      severity: 'low',
+      title: 'Handler timed out with and without the payload (slow dependency, or a hang on this event)',
+      evidence: `${finding.evidence}\nThe same event without any payload timed out too: not caused by a payload, and not proof of a hang.`,
+    };
+  }
+  return { ...finding, evidence: `${finding.evidence}\n${note}` };
+}

@@ -1,9 +1,7 @@
 import type { Runner } from '../../../src/runners/types.js';
 import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
-import { createInProcessRunner } from '../../../src/runners/in-process.js';
-import { createIsolatedRunner } from '../../../src/runners/worker/host.js';
-import { runnerOptions } from './helpers.js';
+import { startLocalTarget } from '../../../src/api/local-target.js';
 
 /**
  * Each row is a small real project under test/fixtures/layouts/: its own package.json (with or without "type"),
@@ -26,22 +24,30 @@ const layouts: ReadonlyArray<readonly [layout: string, handler: string]> = [
 const layoutFile = (layout: string, handler: string): string =>
   fileURLToPath(new URL(`../../fixtures/layouts/${layout}/${handler}`, import.meta.url));
 
-const runners = {
-  isolated: (file: string): Runner => createIsolatedRunner({ workers: 1, ...runnerOptions('echo.mjs', { file, timeoutMs: 2_000 }) }),
-  'in-process': (file: string): Runner => createInProcessRunner(runnerOptions('echo.mjs', { file, timeoutMs: 2_000 })),
-};
+const start = (runner: 'isolated' | 'in-process', file: string): Promise<{ runner: Runner }> =>
+  startLocalTarget({ file, exportName: 'handler', seed: 7, timeoutMs: 2_000, memoryLimitMb: 128, functionName: 'layout-fn', allowExec: false, runner, workers: 1 });
 
-describe.each(Object.entries(runners))('%s runner loads real project layouts', (_kind, create) => {
+describe.each(['isolated', 'in-process'] as const)('%s runner loads real project layouts', (kind) => {
   const open: Runner[] = [];
   afterEach(async () => {
     await Promise.all(open.splice(0).map((runner) => runner.close()));
   });
 
   it.each(layouts)('%s (%s)', async (layout, handler) => {
-    const runner = create(layoutFile(layout, handler));
+    const { runner } = await start(kind, layoutFile(layout, handler));
     open.push(runner);
-    await runner.start();
     const record = await runner.invoke({ caseId: 'case-1', event: { amounts: [4, 5, 6] } });
     expect(record.outcome).toEqual({ kind: 'returned', value: { layout, total: 15 } });
+  });
+
+  it('runs the handler with its cwd at the task root (its package root) and restores the cwd after', async () => {
+    const before = process.cwd();
+    const root = layoutFile('cwd-template', '');
+    const { runner } = await start(kind, layoutFile('cwd-template', 'src/index.ts'));
+    open.push(runner);
+    const record = await runner.invoke({ caseId: 'case-1', event: { amounts: [7, 8] } });
+    expect(record.outcome).toEqual({ kind: 'returned', value: { layout: 'cwd-template', total: 15, receipt: 'Total: 15\n', taskRoot: root.replace(/\/$/, '') } });
+    await runner.close();
+    expect(process.cwd()).toBe(before);
   });
 });

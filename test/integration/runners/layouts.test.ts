@@ -17,7 +17,7 @@ const layouts: ReadonlyArray<readonly [layout: string, handler: string]> = [
   ['dist-cjs', 'dist/index.js'],
   ['dist-esm', 'dist/index.js'],
   ['own-deps', 'src/index.ts'], // tiny-total exists only in the fixture's own node_modules
-  // Not yet: ['tsconfig-paths', 'src/index.ts'] — tsx reads tsconfig.json from process.cwd(), not the handler's project.
+  ['tsconfig-paths', 'src/index.ts'], // tsx reads tsconfig.json from the cwd: the task root
   ['top-level-await', 'src/index.ts'],
 ];
 

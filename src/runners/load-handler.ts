@@ -158,9 +158,33 @@ function userLocation(file: string, stack: string | undefined): string | undefin
   const href = pathToFileURL(file).href;
   for (const line of stack.split('\n')) {
     const trimmed = line.trim();
-    if (trimmed.includes(href) || trimmed.includes(file)) return cleanFrame(trimmed.replace(/^at /, ''));
+    const compiled = dataUrlSource(trimmed);
+    // tsx's in-process CommonJS path evaluates a data: URL; its line numbers are of the compiled code, so only
+    // the file is honest to print.
+    if (compiled !== undefined) {
+      if (compiled === file) return displayPath(file);
+      continue;
+    }
+    if (trimmed.includes(href) || trimmed.includes(file)) return relativeFrame(cleanFrame(trimmed.replace(/^at /, '')));
   }
   return undefined;
+}
+
+/** The source file a tsx `data:text/javascript,…?filePath=<file>` frame was compiled from. */
+function dataUrlSource(frame: string): string | undefined {
+  if (!frame.includes('data:text/javascript,')) return undefined;
+  const match = /[?&]filePath=([^:\s)]+)/.exec(frame);
+  if (match === null) return '';
+  try {
+    return decodeURIComponent(match[1]!).replace(/\?(?:tsx-)?namespace=[\w-]+$/, '');
+  } catch {
+    return '';
+  }
+}
+
+/** `fn (/abs/project/src/index.ts:4:32)` → `fn (src/index.ts:4)`: the user's view, as crash evidence prints it. */
+function relativeFrame(frame: string): string {
+  return frame.replace(/(\/[^\s():]+):(\d+)(?::\d+)?/g, (_all, path: string, line: string) => `${displayPath(path)}:${line}`);
 }
 
 /**

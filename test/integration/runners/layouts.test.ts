@@ -50,4 +50,16 @@ describe.each(['isolated', 'in-process'] as const)('%s runner loads real project
     await runner.close();
     expect(process.cwd()).toBe(before);
   });
+
+  it('prints a load failure of a TypeScript handler at its source file, relative, never as a data: URL', async () => {
+    const failure = await start(kind, layoutFile('load-throws', 'src/index.ts')).then(
+      () => undefined,
+      (error: unknown) => error as { code: string; message: string },
+    );
+    expect(failure?.code).toBe('EFZ_HANDLER_LOAD_FAILED');
+    expect(failure?.message).toMatch(/ENOENT/);
+    // The worker's frames are source-mapped (line 4); tsx's in-process CJS frames are not, so only the file.
+    expect(failure?.message).toMatch(kind === 'isolated' ? /\n {4}at .*\(src\/index\.ts:4\)$/ : /\n {4}at src\/index\.ts$/);
+    expect(failure?.message).not.toMatch(/data:|namespace=/);
+  });
 });

@@ -1,4 +1,4 @@
-import { isAbsolute, relative } from 'node:path';
+import { isAbsolute, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Finding, Observation } from '../core/index.js';
 import { HarnessError } from '../core/index.js';
@@ -58,6 +58,8 @@ export interface FuzzOptions {
   readonly listener?: CampaignListener | undefined;
   readonly signal?: AbortSignal | undefined;
   readonly cwd?: string | undefined;
+  /** The handler's working directory and `LAMBDA_TASK_ROOT`, relative to `cwd` (default: the handler's package root). */
+  readonly taskRoot?: string | undefined;
 }
 
 const DEFAULTS = { runs: 1000, timeoutMs: 3000, memoryLimitMb: 512 } as const;
@@ -95,10 +97,11 @@ export async function fuzz(options: FuzzOptions): Promise<FuzzReport> {
     allowExec: options.allowExec ?? false,
     runner: options.runner ?? 'in-process',
     workers: options.workers,
+    taskRoot: options.taskRoot === undefined ? undefined : resolve(cwd, options.taskRoot),
   });
   try {
     const judgeAll = (observation: Observation, context: OracleContext): readonly Finding[] => judge(observation, oracles, context);
-    const sink = options.corpusDir === undefined ? undefined : createCorpusStore(options.corpusDir, { target, seed, toolVersion: VERSION });
+    const sink = options.corpusDir === undefined ? undefined : createCorpusStore(resolve(cwd, options.corpusDir), { target, seed, toolVersion: VERSION });
     const baseline = await runBaseline({ runner, sourceId: space.sourceId, samples, plain: source?.plain, seed, judge: judgeAll, secrets, timeoutMs, sink });
     safely(() => options.listener?.onBaseline?.(baseline));
     const result = await runCampaign({

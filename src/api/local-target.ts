@@ -2,6 +2,8 @@ import type { WatchedSecret } from '../core/index.js';
 import type { Runner, RunnerKind } from '../runners/types.js';
 import { createLambdaEnvironment } from '../runners/lambda-env.js';
 import { createLocalRunner } from '../runners/index.js';
+import { HarnessError } from '../core/errors.js';
+import { statSync } from 'node:fs';
 
 /** A local handler to run: where it is, how to run it, and what its environment holds. */
 export interface LocalTargetOptions {
@@ -17,6 +19,8 @@ export interface LocalTargetOptions {
   readonly allowExec: boolean;
   readonly runner: RunnerKind;
   readonly workers?: number | undefined;
+  /** `--task-root DIR` (absolute); default: the handler's package root. */
+  readonly taskRoot?: string | undefined;
 }
 
 /**
@@ -25,6 +29,9 @@ export interface LocalTargetOptions {
  */
 export async function startLocalTarget(options: LocalTargetOptions): Promise<{ readonly runner: Runner; readonly secrets: readonly WatchedSecret[] }> {
   const { file, exportName, timeoutMs, memoryLimitMb, functionName } = options;
+  if (options.taskRoot !== undefined && !isDirectory(options.taskRoot)) {
+    throw new HarnessError('EFZ_USAGE', `--task-root ${options.taskRoot} is not a directory.`);
+  }
   const { env, secrets } = createLambdaEnvironment({
     functionName,
     region: 'us-east-1',
@@ -33,6 +40,7 @@ export async function startLocalTarget(options: LocalTargetOptions): Promise<{ r
     seed: options.seed,
     handlerFile: file,
     exportName,
+    taskRoot: options.taskRoot,
     extraEnv: options.env ?? {},
     secretNames: options.secrets ?? [],
   });
@@ -46,6 +54,42 @@ export async function startLocalTarget(options: LocalTargetOptions): Promise<{ r
     memoryLimitMb,
     ...(options.workers === undefined ? {} : { workers: options.workers }),
   });
-  await runner.start();
-  return { runner, secrets };
+  // Lambda starts the handler with its cwd at the task root. Worker threads cannot chdir (they share the
+  // process's cwd), so the process moves there while the target lives, for both runners alike, and moves back
+  // on close. eventfuzz resolves its own paths (corpus, samples) before this point.
+  const taskRoot = env['LAMBDA_TASK_ROOT'] ?? process.cwd();
+  const previousCwd = process.cwd();
+  process.chdir(taskRoot);
+  const restore = (): void => {
+    if (process.cwd() === taskRoot) process.chdir(previousCwd);
+  };
+  try {
+    await runner.start();
+  } catch (error) {
+    await runner.close().catch(() => undefined);
+    restore();
+    throw error;
+  }
+  const inTaskRoot: Runner = {
+    kind: runner.kind,
+    parallelism: runner.parallelism,
+    start: () => runner.start(),
+    invoke: (invocation) => runner.invoke(invocation),
+    close: async () => {
+      try {
+        await runner.close();
+      } finally {
+        restore();
+      }
+    },
+  };
+  return { runner: inTaskRoot, secrets };
+}
+
+function isDirectory(path: string): boolean {
+  try {
+    return statSync(path).isDirectory();
+  } catch {
+    return false;
+  }
 }

@@ -1,3 +1,4 @@
+import { resolve } from 'node:path';
 import type { FuzzCase } from '../core/index.js';
 import { HarnessError, isHarnessError } from '../core/index.js';
 import type { CorpusEntry } from '../corpus/entry.js';
@@ -21,6 +22,8 @@ export interface ReplayOptions {
   readonly secrets?: readonly string[] | undefined;
   readonly allowExec?: boolean | undefined;
   readonly cwd?: string | undefined;
+  /** The handler's working directory and `LAMBDA_TASK_ROOT`, relative to `cwd` (default: the handler's package root). */
+  readonly taskRoot?: string | undefined;
 }
 
 export interface ReplayOutcome {
@@ -108,6 +111,7 @@ async function startRunner(ref: string, first: { file: string; entry: CorpusEntr
       allowExec: options.allowExec ?? false,
       runner: options.runner ?? 'isolated',
       workers: options.workers ?? 1,
+      taskRoot: options.taskRoot === undefined ? undefined : resolve(cwd, options.taskRoot),
     });
   } catch (error) {
     // Stored refs are relative to where fuzz ran: say which entry asked for it and how to point elsewhere.

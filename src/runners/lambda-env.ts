@@ -1,6 +1,7 @@
 import type { WatchedSecret } from '../core/index.js';
 import { createHash } from 'node:crypto';
-import { basename, dirname, extname } from 'node:path';
+import { existsSync } from 'node:fs';
+import { dirname, extname, join, relative } from 'node:path';
 import { HarnessError } from '../core/errors.js';
 import { logGroupName } from './lambda-context.js';
 
@@ -17,8 +18,10 @@ export interface LambdaEnvironmentOptions {
   readonly extraEnv?: Readonly<Record<string, string>>;
   /** `--secret NAME`: variables whose values the handler must never reveal. Read from `extraEnv`, then `process.env`. */
   readonly secretNames?: readonly string[];
-  /** The handler module: sets `LAMBDA_TASK_ROOT` (its directory) and `_HANDLER`. Default task root: the cwd. */
+  /** The handler module: sets `LAMBDA_TASK_ROOT` (see {@link taskRootOf}) and `_HANDLER`. Default task root: the cwd. */
   readonly handlerFile?: string;
+  /** `--task-root DIR`: overrides the task root found from `handlerFile`. Absolute. */
+  readonly taskRoot?: string | undefined;
   /** With `handlerFile`, the export for `_HANDLER` (`index.handler`). Default `handler`. */
   readonly exportName?: string;
 }
@@ -34,6 +37,17 @@ const BASE64 = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/
 const CANARY_NAMES = ['AWS_ACCESS_KEY_ID', 'AWS_SECRET_ACCESS_KEY', 'AWS_SESSION_TOKEN'] as const;
 
 /**
+ * The directory Lambda would unpack this handler's deployment package into (`/var/task`): the handler's package
+ * root, the nearest directory above it with a package.json, or the handler's own directory when there is none.
+ */
+export function taskRootOf(handlerFile: string): string {
+  for (let dir = dirname(handlerFile); ; dir = dirname(dir)) {
+    if (existsSync(join(dir, 'package.json'))) return dir;
+    if (dirname(dir) === dir) return dirname(handlerFile);
+  }
+}
+
+/**
  * The variables the Node.js 20 Lambda runtime sets, plus canary credentials: fake but realistic STS keys that
  * exist only in this run, so seeing one in a response or log proves the handler leaked its environment.
  * Throws `EFZ_CONFIG_INVALID` when a `--secret` names a variable that has no value.
@@ -41,11 +55,12 @@ const CANARY_NAMES = ['AWS_ACCESS_KEY_ID', 'AWS_SECRET_ACCESS_KEY', 'AWS_SESSION
  */
 export function createLambdaEnvironment(options: LambdaEnvironmentOptions): LambdaEnvironment {
   const { functionName, region, seed } = options;
-  const taskRoot = options.handlerFile === undefined ? process.cwd() : dirname(options.handlerFile);
+  const taskRoot = options.taskRoot ?? (options.handlerFile === undefined ? process.cwd() : taskRootOf(options.handlerFile));
   const handlerName =
     options.handlerFile === undefined
       ? `index.${options.exportName ?? 'handler'}`
-      : `${basename(options.handlerFile, extname(options.handlerFile))}.${options.exportName ?? 'handler'}`;
+      : // As in a SAM template: the module path from the task root without its extension, then the export.
+        `${relative(taskRoot, options.handlerFile.slice(0, options.handlerFile.length - extname(options.handlerFile).length))}.${options.exportName ?? 'handler'}`;
   const canaries: Record<(typeof CANARY_NAMES)[number], string> = {
     AWS_ACCESS_KEY_ID: `ASIA${deterministicChars(seed, 'access-key-id', UPPER_ALNUM, 16)}`,
     AWS_SECRET_ACCESS_KEY: deterministicChars(seed, 'secret-access-key', BASE64, 40),

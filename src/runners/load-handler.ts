@@ -1,6 +1,7 @@
 import { spawnSync as nodeSpawnSync } from 'node:child_process';
+import { statSync } from 'node:fs';
 import { stat } from 'node:fs/promises';
-import { extname, isAbsolute, relative, resolve } from 'node:path';
+import { basename, dirname, extname, isAbsolute, join, relative, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { tsImport } from 'tsx/esm/api';
 import { HarnessError } from '../core/errors.js';
@@ -20,14 +21,56 @@ export type ModuleImporter = (url: string) => Promise<unknown>;
 const spawnSync = nodeSpawnSync;
 const JS_EXTENSIONS = new Set(['.js', '.mjs', '.cjs']);
 
-/** Parses `file[#export]` relative to `cwd`; the export defaults to `handler`, as in Lambda's `index.handler`. */
+/** The extensions Lambda's Node runtime tries for `module.export` (in its order), then TypeScript's, ours. */
+export const MODULE_EXTENSIONS = ['.js', '.mjs', '.cjs', '.ts', '.mts', '.cts'] as const;
+
+/**
+ * Parses a handler reference relative to `cwd`. Two notations, told apart without guessing:
+ * - `file[#export]`: a path ending in a module extension (`src/index.ts`, `dist/app.mjs#main`); the export
+ *   defaults to `handler`. Anything with `#` is this notation.
+ * - Lambda's `module.export` (`src/orders.handler`, as in SAM templates and serverless.yml): the last `.` of
+ *   the last path segment separates the export; the module gets the first of {@link MODULE_EXTENSIONS} that
+ *   exists, as Lambda tries `.js`, `.mjs`, `.cjs`. Nothing found is `EFZ_HANDLER_NOT_FOUND`, naming every file tried.
+ */
 export function parseHandlerRef(ref: string, cwd: string): HandlerRef {
   const hash = ref.lastIndexOf('#');
   const path = hash === -1 ? ref : ref.slice(0, hash);
   const exportName = hash === -1 ? 'handler' : ref.slice(hash + 1);
   if (path === '') throw new HarnessError('EFZ_USAGE', `"${ref}" names no file. Use <file>[#<export>], e.g. src/index.ts#handler.`);
   if (exportName === '') throw new HarnessError('EFZ_USAGE', `"${ref}" has an empty export name. Use <file>#<export> or omit "#".`);
-  return { file: isAbsolute(path) ? path : resolve(cwd, path), exportName };
+  const file = isAbsolute(path) ? path : resolve(cwd, path);
+  if (hash !== -1 || (MODULE_EXTENSIONS as readonly string[]).includes(extname(path))) return { file, exportName };
+  return lambdaNotation(ref, file);
+}
+
+function lambdaNotation(ref: string, target: string): HandlerRef {
+  const name = basename(target);
+  const dot = name.lastIndexOf('.');
+  if (dot <= 0 || dot === name.length - 1) {
+    throw new HarnessError(
+      'EFZ_USAGE',
+      `"${ref}" is neither <file>[#<export>] (a path ending in ${MODULE_EXTENSIONS.join(', ')}) nor Lambda's <module>.<export> (e.g. src/orders.handler).`,
+    );
+  }
+  const modulePath = join(dirname(target), name.slice(0, dot));
+  const exportName = name.slice(dot + 1);
+  const tried = MODULE_EXTENSIONS.map((extension) => modulePath + extension);
+  const file = tried.find((candidate) => isFileSync(candidate));
+  if (file === undefined) {
+    throw new HarnessError(
+      'EFZ_HANDLER_NOT_FOUND',
+      `Handler "${ref}" (Lambda notation: module ${displayPath(modulePath)}, export "${exportName}") matches no file. Tried: ${tried.map(displayPath).join(', ')}.`,
+    );
+  }
+  return { file, exportName };
+}
+
+function isFileSync(file: string): boolean {
+  try {
+    return statSync(file).isFile();
+  } catch {
+    return false;
+  }
 }
 
 /**
@@ -115,9 +158,33 @@ function userLocation(file: string, stack: string | undefined): string | undefin
   const href = pathToFileURL(file).href;
   for (const line of stack.split('\n')) {
     const trimmed = line.trim();
-    if (trimmed.includes(href) || trimmed.includes(file)) return cleanFrame(trimmed.replace(/^at /, ''));
+    const compiled = dataUrlSource(trimmed);
+    // tsx's in-process CommonJS path evaluates a data: URL; its line numbers are of the compiled code, so only
+    // the file is honest to print.
+    if (compiled !== undefined) {
+      if (compiled === file) return displayPath(file);
+      continue;
+    }
+    if (trimmed.includes(href) || trimmed.includes(file)) return relativeFrame(cleanFrame(trimmed.replace(/^at /, '')));
   }
   return undefined;
+}
+
+/** The source file a tsx `data:text/javascript,…?filePath=<file>` frame was compiled from. */
+function dataUrlSource(frame: string): string | undefined {
+  if (!frame.includes('data:text/javascript,')) return undefined;
+  const match = /[?&]filePath=([^:\s)]+)/.exec(frame);
+  if (match === null) return '';
+  try {
+    return decodeURIComponent(match[1]!).replace(/\?(?:tsx-)?namespace=[\w-]+$/, '');
+  } catch {
+    return '';
+  }
+}
+
+/** `fn (/abs/project/src/index.ts:4:32)` → `fn (src/index.ts:4)`: the user's view, as crash evidence prints it. */
+function relativeFrame(frame: string): string {
+  return frame.replace(/(\/[^\s():]+):(\d+)(?::\d+)?/g, (_all, path: string, line: string) => `${displayPath(path)}:${line}`);
 }
 
 /**

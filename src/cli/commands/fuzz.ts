@@ -28,6 +28,7 @@ interface FuzzFlags {
   readonly category?: string[];
   readonly oracle?: string[];
   readonly allowExec?: boolean;
+  readonly taskRoot?: string;
   readonly function?: string;
   readonly url?: string;
 }
@@ -47,6 +48,7 @@ export function makeFuzzCommand(io: CliIo, setExit: (code: number) => void): Com
     .addOption(new Option('--secret <NAME>', 'an environment variable whose value must never leak; repeatable').argParser(collect))
     .addOption(new Option('--workers <n>', 'worker threads for the isolated runner (default: the number of cores, at most 4)').argParser(positiveInt))
     .addOption(new Option('--in-process', 'run the handler in this process: fastest, but cannot stop a synchronous infinite loop'))
+    .addOption(new Option('--task-root <dir>', "the handler's working directory and LAMBDA_TASK_ROOT (default: its package root, the nearest package.json)"))
     .addOption(new Option('--corpus <dir>', 'where findings are saved the moment they are found').default('.eventfuzz/corpus'))
     .addOption(new Option('--report <file>', 'write a report (.json); repeatable').argParser(collect))
     .addOption(new Option('--category <name>', 'only payloads of this category; repeatable').argParser(collect))
@@ -86,6 +88,7 @@ export function makeFuzzCommand(io: CliIo, setExit: (code: number) => void): Com
         categories: flags.category,
         oracles: flags.oracle,
         corpusDir: flags.corpus,
+        taskRoot: flags.taskRoot,
         listener: console,
         signal: io.signal,
         cwd: io.cwd,

@@ -13,6 +13,7 @@ interface ReplayFlags {
   readonly env?: Record<string, string>;
   readonly secret?: string[];
   readonly allowExec?: boolean;
+  readonly taskRoot?: string;
 }
 
 /** `eventfuzz replay <corpus…>`: exit 1 while any stored finding still reproduces (the CI regression gate). */
@@ -25,6 +26,7 @@ export function makeReplayCommand(io: CliIo, setExit: (code: number) => void): C
     .addOption(new Option('--in-process', 'run in this process instead of a worker'))
     .addOption(new Option('--env <NAME=VALUE>', 'environment variable for the handler; repeatable').argParser(envPair))
     .addOption(new Option('--secret <NAME>', 'an environment variable whose value must never leak; repeatable').argParser(collect))
+    .addOption(new Option('--task-root <dir>', "the handler's working directory and LAMBDA_TASK_ROOT (default: its package root, the nearest package.json)"))
     .addOption(new Option('--allow-exec', 'let commands that carry a payload really run'))
     .action(async (paths: string[], flags: ReplayFlags) => {
       const outcomes = await replay({
@@ -36,6 +38,7 @@ export function makeReplayCommand(io: CliIo, setExit: (code: number) => void): C
         secrets: flags.secret,
         allowExec: flags.allowExec === true,
         cwd: io.cwd,
+        taskRoot: flags.taskRoot,
       });
       for (const outcome of outcomes) {
         const where = relative(io.cwd, outcome.file) || outcome.file;

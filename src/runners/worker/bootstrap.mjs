@@ -2,8 +2,14 @@
 // exists in the thread. tsx's `--import tsx` registers nothing inside worker threads on Node 20 (it checks
 // `isMainThread` before Node 22.22.3 / 24.11.1), so register it explicitly, then load the real entry, whose
 // URL the host chose (`workerEntryUrl()` in host.ts). The same loader loads users' TypeScript handlers.
+// Both halves, as `--import tsx` and `tsImport` do: a `.ts` file in a package without `"type": "module"` is
+// CommonJS to Node, so it reaches Node's CJS loader. Without tsx's CJS hook that loader sees ESM `import`
+// syntax, falls back to require(esm) of the module the ESM loader is already loading, and fails with
+// ERR_REQUIRE_CYCLE_MODULE (Node 20.19+): the most common TypeScript Lambda layout.
 import { workerData } from 'node:worker_threads';
+import { register as registerCjs } from 'tsx/cjs/api';
 import { register } from 'tsx/esm/api';
 
+registerCjs();
 register();
 await import(workerData.entryUrl);

@@ -24,6 +24,23 @@ describe('parseHandlerRef', () => {
     expect(parseHandlerRef('/abs/h.js#run', '/elsewhere')).toEqual({ file: '/abs/h.js', exportName: 'run' });
   });
 
+  it("accepts Lambda's module.export notation, resolving the extension in Lambda's order, then TypeScript's", () => {
+    const layouts = fileURLToPath(new URL('../../fixtures/layouts/', import.meta.url));
+    expect(parseHandlerRef('src/index.handler', `${layouts}ts-no-type`)).toEqual({ file: `${layouts}ts-no-type/src/index.ts`, exportName: 'handler' });
+    expect(parseHandlerRef('dist/index.handler', `${layouts}dist-esm`)).toEqual({ file: `${layouts}dist-esm/dist/index.js`, exportName: 'handler' });
+    expect(parseHandlerRef('src/index.main', `${layouts}mts`)).toEqual({ file: `${layouts}mts/src/index.mts`, exportName: 'main' });
+  });
+
+  it('names every file it tried when Lambda notation matches nothing', () => {
+    expect(() => parseHandlerRef('src/orders.handler', '/nowhere')).toThrow(
+      expect.objectContaining({
+        code: 'EFZ_HANDLER_NOT_FOUND',
+        message: expect.stringContaining('Tried: /nowhere/src/orders.js, /nowhere/src/orders.mjs, /nowhere/src/orders.cjs, /nowhere/src/orders.ts, /nowhere/src/orders.mts, /nowhere/src/orders.cts.'),
+      }),
+    );
+    expect(() => parseHandlerRef('src/orders', '/nowhere')).toThrow(expect.objectContaining({ code: 'EFZ_USAGE' }));
+  });
+
   it('rejects an empty file or export name', () => {
     expect(() => parseHandlerRef('#handler', '/p')).toThrow(expect.objectContaining({ code: 'EFZ_USAGE' }));
     expect(() => parseHandlerRef('a.js#', '/p')).toThrow(expect.objectContaining({ code: 'EFZ_USAGE' }));

@@ -12,7 +12,10 @@ const MAX_SCRIPT_IN_EVIDENCE = 2_000;
  *   `$(…)`, a backtick, … outside quotes) or the canary program ran with this case's token;
  * - `tainted` (high): the canary only reaches the script, e.g. inside single quotes.
  *
- * A token passed as a plain argument to `execFile`/`spawn` without a shell is not command injection (argument
+ * - `confirmed` (critical) too: the program itself is payload-derived (`spawnSync(event.cmd)`,
+ *   `execFile(body.tool, args)`, `spawn(x, { shell: false })`): the attacker names what runs, shell or not.
+ *
+ * A token passed as a plain argument to a fixed program without a shell is not command injection (argument
  * injection is another bug class), and a payload echoed in the response or logs is never execution: only probe
  * effects count. One finding per call site.
  */
@@ -25,8 +28,14 @@ export const commandInjection = defineOracle({
     const ran = effects.find((e): e is CanaryEffect => e.kind === 'canary' && e.token === token);
     const bySite = new Map<string, Finding>();
     for (const effect of effects) {
-      if (effect.kind !== 'process' || effect.script === null || !effect.script.includes(token)) continue;
-      const finding = shellFinding(effect, effect.script, context, ran);
+      if (effect.kind !== 'process') continue;
+      const finding =
+        effect.script !== null && effect.script.includes(token)
+          ? shellFinding(effect, effect.script, context, ran)
+          : effect.script === null && effect.file.includes(token)
+            ? namedProgramFinding(effect, context, ran)
+            : undefined;
+      if (finding === undefined) continue;
       const known = bySite.get(finding.signature);
       if (known === undefined || (known.confidence === 'tainted' && finding.confidence === 'confirmed')) bySite.set(finding.signature, finding);
     }
@@ -53,6 +62,28 @@ function shellFinding(effect: ProcessEffect, script: string, context: OracleCont
     confidence: confirmed ? 'confirmed' : 'tainted',
     severity: confirmed ? 'critical' : 'high',
     title: confirmed ? `Command injection via ${effect.api}` : `Payload reaches a shell script via ${effect.api}`,
+    evidence: redact(lines.join('\n'), context.secrets),
+    signature: signature(effect.callSite, token),
+  };
+}
+
+/** No shell, but the program path or name carries the token: the payload chose which program starts. */
+function namedProgramFinding(effect: ProcessEffect, context: OracleContext, ran: CanaryEffect | undefined): Finding {
+  const token = context.case.canary;
+  const lines = [
+    `${effect.api} started a program whose path or name carries this case's canary ${token} (no shell involved); ${
+      effect.blocked ? 'eventfuzz blocked it, so it did not run' : 'it was allowed to run'
+    }.`,
+    `program: ${clipAround(effect.file, token)}`,
+  ];
+  if (effect.args.length > 0) lines.push(`arguments: ${clipAround(effect.args.join(' '), token)}`);
+  if (ran !== undefined) lines.push(`canary program ran: ${ran.detail}`);
+  lines.push(`call site: ${effect.callSite}`);
+  return {
+    oracle: 'command-injection',
+    confidence: 'confirmed',
+    severity: 'critical',
+    title: `Command injection via ${effect.api}: the payload names the program`,
     evidence: redact(lines.join('\n'), context.secrets),
     signature: signature(effect.callSite, token),
   };

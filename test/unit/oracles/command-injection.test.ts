@@ -27,6 +27,16 @@ describe('oracle: command-injection', () => {
       [{ confidence: 'confirmed', severity: 'critical' }],
     ],
     ['canary program ran, no probed shell carried the token', [ranCanary], [{ confidence: 'confirmed', severity: 'critical' }]],
+    [
+      'spawnSync of a program the payload names (no shell)',
+      [spawnEffect({ api: 'child_process.spawnSync', file: `${canary}`, args: [], script: null })],
+      [{ confidence: 'confirmed', severity: 'critical' }],
+    ],
+    [
+      'execFile of a payload-derived program path with arguments',
+      [spawnEffect({ api: 'child_process.execFile', file: `/opt/tools/${canary}`, args: ['--version'], script: null })],
+      [{ confidence: 'confirmed', severity: 'critical' }],
+    ],
   ])('reports %s', (_label, effects, expected) => {
     // Arrange
     const obs = observation({ effects });
@@ -39,6 +49,8 @@ describe('oracle: command-injection', () => {
 
   it.each<[string, readonly Effect[] | undefined]>([
     ['execFile argument without a shell', [spawnEffect({ api: 'child_process.execFile', file: 'convert', args: [canary, 'out.png'], script: null })]],
+    ['spawn of a fixed program, the token only in its environment', [spawnEffect({ api: 'child_process.spawn', file: 'curl', args: ['-s', 'http://127.0.0.1/'], script: null })]],
+    ['a program named by another case token', [spawnEffect({ api: 'child_process.spawnSync', file: 'efzother00000001', args: [], script: null })]],
     ['another case canary in command position', [spawnEffect({ script: `ls; echo efzother00000001`, args: ['-c', 'ls; echo efzother00000001'] })]],
     ['canary program ran with another case token', [{ ...ranCanary, token: 'efzother00000001' }]],
     ['legitimate spawn without any canary', [spawnEffect({ script: 'convert in.png out.jpg', args: ['-c', 'convert in.png out.jpg'] })]],

@@ -2,6 +2,7 @@ import type { CanaryEffect, Effect, Finding, ProcessEffect } from '../core/index
 import type { OracleContext } from './types.js';
 import { redact } from './redact.js';
 import { shellCommandPosition } from './shell-command-position.js';
+import { shellSyntax } from './shell-syntax.js';
 import { defineOracle } from './types.js';
 
 const MAX_SCRIPT_IN_EVIDENCE = 2_000;
@@ -9,7 +10,8 @@ const MAX_SCRIPT_IN_EVIDENCE = 2_000;
 /**
  * Command injection (CWE-78): this case's canary reached a shell script started through `child_process`.
  * - `confirmed` (critical): the canary sits in command position (the payload started a command with `;`, `|`,
- *   `$(…)`, a backtick, … outside quotes) or the canary program ran with this case's token;
+ *   `$(…)`, a backtick, … outside quotes) of a script that parses as POSIX `sh` (see {@link shellSyntax}), or the
+ *   canary program ran with this case's token;
  * - `tainted` (high): the canary only reaches the script, e.g. inside single quotes.
  *
  * - `confirmed` (critical) too: the program itself is payload-derived (`spawnSync(event.cmd)`,
@@ -47,7 +49,10 @@ export const commandInjection = defineOracle({
 function shellFinding(effect: ProcessEffect, script: string, context: OracleContext, ran: CanaryEffect | undefined): Finding {
   const token = context.case.canary;
   const verdict = shellCommandPosition(script, token, context.case.injection?.payload);
-  const confirmed = verdict.commandPosition || ran !== undefined;
+  // A shell refuses a script with a syntax error before running any of it: command position counts only if it parses.
+  const syntax = verdict.commandPosition ? shellSyntax(script) : undefined;
+  const runs = verdict.commandPosition && syntax?.parses === true;
+  const confirmed = runs || ran !== undefined;
   const lines = [
     `${effect.api} handed a shell (${effect.file}) a script carrying this case's canary ${token}; ${
       effect.blocked ? 'eventfuzz blocked it, so it did not run' : 'it was allowed to run'
@@ -55,6 +60,13 @@ function shellFinding(effect: ProcessEffect, script: string, context: OracleCont
     `script: ${clipAround(script, token)}`,
     verdict.commandPosition ? `command position: ${verdict.reason}.` : `not in command position: ${verdict.reason}.`,
   ];
+  if (syntax !== undefined && syntax.parses !== true) {
+    lines.push(
+      syntax.parses === false
+        ? `the script does not parse as POSIX sh (${syntax.reason}), so a shell would run none of it.`
+        : `not confirmed: ${syntax.reason}.`,
+    );
+  }
   if (ran !== undefined) lines.push(`canary program ran: ${ran.detail}`);
   lines.push(`call site: ${effect.callSite}`);
   return {

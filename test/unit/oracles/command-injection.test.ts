@@ -7,6 +7,8 @@ const canary = 'efzcanary00001';
 const ctx = oracleContext({ case: { canary } });
 const inCommandPosition = `convert uploads/a;echo ${canary}$((6*7)) out.png`;
 const quoted = `convert 'uploads/a;echo ${canary}$((6*7))' out.png`;
+// Issue 7's sample: the lexer sees `;` before the token, but `sh` rejects the `(` before running anything.
+const unparsable = `echo processing (typeof efzcanary=='function'&&efzcanary('x'));echo ${canary}$((6*7))`;
 const ranCanary: Effect = { kind: 'canary', via: 'program', token: canary, detail: `efzcanary ${canary}` };
 
 describe('oracle: command-injection', () => {
@@ -27,6 +29,16 @@ describe('oracle: command-injection', () => {
       [{ confidence: 'confirmed', severity: 'critical' }],
     ],
     ['canary program ran, no probed shell carried the token', [ranCanary], [{ confidence: 'confirmed', severity: 'critical' }]],
+    [
+      'a code payload in "command position" of a script sh cannot parse',
+      [spawnEffect({ args: ['-c', unparsable], script: unparsable })],
+      [{ confidence: 'tainted', severity: 'high' }],
+    ],
+    [
+      'an unparsable script, but the canary program really ran',
+      [spawnEffect({ args: ['-c', unparsable], script: unparsable }), ranCanary],
+      [{ confidence: 'confirmed', severity: 'critical' }],
+    ],
     [
       'spawnSync of a program the payload names (no shell)',
       [spawnEffect({ api: 'child_process.spawnSync', file: `${canary}`, args: [], script: null })],
@@ -62,6 +74,11 @@ describe('oracle: command-injection', () => {
     const findings = commandInjection.check(obs, ctx);
     // Assert
     expect(findings).toEqual([]);
+  });
+
+  it('says why a script in command position is not confirmed when it does not parse', () => {
+    const [finding] = commandInjection.check(observation({ effects: [spawnEffect({ args: ['-c', unparsable], script: unparsable })] }), ctx);
+    expect(finding?.evidence).toMatch(/does not parse as POSIX sh \(.*`\(`/);
   });
 
   it('ignores the payload reflected in the response and logs: reflection is not execution', () => {

@@ -4,6 +4,7 @@ import { xoroshiro128plus } from 'pure-rand/generator/xoroshiro128plus';
 import type { Finding, FuzzCase, Observation } from '../core/index.js';
 import { dedupeKey } from '../core/index.js';
 import type { OracleContext } from '../oracles/types.js';
+import { BlockedCallCounter } from './blocked-calls.js';
 import { shrinkFinding } from './shrink.js';
 import type { CampaignOptions, CampaignProgress, CampaignResult, ReportedFinding } from './types.js';
 
@@ -33,6 +34,7 @@ class Campaign {
   readonly #started = performance.now();
   #runs = 0;
   #invocations = 0;
+  readonly #blocked = new BlockedCallCounter();
   #shrinkInvocations = 0;
   #inflight = 0;
   #ready = false;
@@ -137,6 +139,7 @@ class Campaign {
     const fuzzCase = value.value;
     const point = fuzzCase.injection?.point ?? null;
     const findings = this.#options.judge(observation, this.#context(fuzzCase, observation.instance));
+    this.#blocked.add(observation.effects);
     this.#remember(observation.instance, fuzzCase.canary);
     this.#recentCases.set(fuzzCase.canary, value);
     if (this.#recentCases.size > 64) this.#recentCases.delete(this.#recentCases.keys().next().value!);
@@ -206,7 +209,7 @@ class Campaign {
   #stats(): CampaignResult['stats'] {
     const durationMs = Math.round(performance.now() - this.#started);
     const execsPerSecond = durationMs === 0 ? 0 : Math.round((this.#invocations / durationMs) * 10_000) / 10;
-    return { runs: this.#runs, invocations: this.#invocations, shrinkInvocations: this.#shrinkInvocations, durationMs, execsPerSecond };
+    return { runs: this.#runs, blocked: this.#blocked.totals, invocations: this.#invocations, shrinkInvocations: this.#shrinkInvocations, durationMs, execsPerSecond };
   }
 
   #progress(phase: CampaignProgress['phase'], force: boolean): void {

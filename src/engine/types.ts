@@ -1,3 +1,4 @@
+import type { BlockedCalls } from './blocked-calls.js';
 import type fc from 'fast-check';
 import type { Finding, FuzzCase, Observation } from '../core/index.js';
 import type { WatchedSecret } from '../core/index.js';
@@ -70,6 +71,8 @@ export interface CampaignOptions {
 
 export interface CampaignStats {
   readonly runs: number;
+  /** Calls carrying a payload that eventfuzz refused to run during the fuzz cases (not shrinking), by kind. */
+  readonly blocked: BlockedCalls;
   readonly invocations: number;
   readonly shrinkInvocations: number;
   readonly durationMs: number;

@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { fuzz } from '../../../src/api/fuzz.js';
+import { summary } from '../../../src/reporters/console.js';
 
 // Issue 7 points 3 and 9 on handlers in the shapes other teams write. A blocked no-shell call of a fixed program
 // "succeeds" for the handler, so safe handlers report nothing (before: `spawn echo ENOENT` came back as a crash);
@@ -33,5 +34,12 @@ describe('child_process shapes: blocks are not the handler bugs', () => {
     const injections = report.findings.filter((f) => f.oracle === 'command-injection');
     expect(injections.map((f) => f.confidence)).toContain('confirmed');
     expect(report.findings.filter((f) => f.oracle !== 'command-injection').map((f) => `${f.oracle}: ${f.evidence}`)).toEqual([]);
+  });
+
+  it('counts the blocked calls in the report stats and the summary', async () => {
+    const report = await run('safe-promisify-execfile.mjs', { url: 'https://example.com/a' });
+    expect(report.stats.blocked.process).toBeGreaterThan(0);
+    expect(report.stats.blocked.process).toBeLessThanOrEqual(report.stats.invocations);
+    expect(summary(report)).toContain(`Blocked calls carrying a payload: ${report.stats.blocked.process} commands, 0 file operations, 0 connections`);
   });
 });

@@ -1,5 +1,6 @@
 import type { Confidence, Severity } from '../core/index.js';
 import type { CorpusTarget } from '../corpus/entry.js';
+import type { BlockedCalls } from '../engine/blocked-calls.js';
 import type { CampaignResult, ReportedFinding } from '../engine/types.js';
 import { VERSION } from '../version.js';
 import type { BaselineResult } from './baseline.js';
@@ -28,7 +29,14 @@ export interface FuzzReport {
   readonly target: CorpusTarget;
   readonly source: string;
   readonly seed: number;
-  readonly stats: { readonly runs: number; readonly invocations: number; readonly durationMs: number; readonly execsPerSecond: number };
+  readonly stats: {
+    readonly runs: number;
+    readonly invocations: number;
+    readonly durationMs: number;
+    readonly execsPerSecond: number;
+    /** Calls carrying a payload that eventfuzz refused to run (commands, file writes, connections). */
+    readonly blocked: BlockedCalls;
+  };
   readonly interrupted: boolean;
   /** Present when the run stopped early because the target could no longer be run (findings so far kept). */
   readonly failure?: string;
@@ -49,7 +57,7 @@ export function buildReport(result: CampaignResult, target: CorpusTarget, source
     target,
     source,
     seed: result.seed,
-    stats: { runs: result.stats.runs, invocations: result.stats.invocations, durationMs: result.stats.durationMs, execsPerSecond: result.stats.execsPerSecond },
+    stats: { runs: result.stats.runs, invocations: result.stats.invocations, durationMs: result.stats.durationMs, execsPerSecond: result.stats.execsPerSecond, blocked: result.stats.blocked },
     interrupted: result.interrupted,
     ...(result.failure === undefined ? {} : { failure: result.failure }),
     baseline,

@@ -4,6 +4,7 @@ import { xoroshiro128plus } from 'pure-rand/generator/xoroshiro128plus';
 import type { Finding, FuzzCase, Observation } from '../core/index.js';
 import { dedupeKey } from '../core/index.js';
 import type { OracleContext } from '../oracles/types.js';
+import { BlockedCallCounter } from './blocked-calls.js';
 import { eventFinding, needsReproduction, runControl } from './confirm.js';
 import type { ControlVerdict, KeyedFinding } from './confirm.js';
 import { shrinkFinding } from './shrink.js';
@@ -41,6 +42,7 @@ class Campaign {
   readonly #started = performance.now();
   #runs = 0;
   #invocations = 0;
+  readonly #blocked = new BlockedCallCounter();
   #shrinkInvocations = 0;
   #controlInvocations = 0;
   /** Timeouts that did not show again when re-run, by dedupe key. */
@@ -147,6 +149,7 @@ class Campaign {
     if (observation === undefined) return; // the runner failed; #fatal ends the run
     const fuzzCase = value.value;
     const findings = this.#options.judge(observation, this.#context(fuzzCase, observation.instance));
+    this.#blocked.add(observation.effects);
     this.#remember(observation.instance, fuzzCase.canary);
     this.#recentCases.set(fuzzCase.canary, value);
     if (this.#recentCases.size > 64) this.#recentCases.delete(this.#recentCases.keys().next().value!);
@@ -297,7 +300,15 @@ Not re-run (the run stopped first): unconfirmed.` };
   #stats(): CampaignResult['stats'] {
     const durationMs = Math.round(performance.now() - this.#started);
     const execsPerSecond = durationMs === 0 ? 0 : Math.round((this.#invocations / durationMs) * 10_000) / 10;
-    return { runs: this.#runs, invocations: this.#invocations, shrinkInvocations: this.#shrinkInvocations, controlInvocations: this.#controlInvocations, durationMs, execsPerSecond };
+    return {
+      runs: this.#runs,
+      blocked: this.#blocked.totals,
+      invocations: this.#invocations,
+      shrinkInvocations: this.#shrinkInvocations,
+      controlInvocations: this.#controlInvocations,
+      durationMs,
+      execsPerSecond,
+    };
   }
 
   #progress(phase: CampaignProgress['phase'], force: boolean): void {

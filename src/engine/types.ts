@@ -1,3 +1,4 @@
+import type { BlockedCalls } from './blocked-calls.js';
 import type fc from 'fast-check';
 import type { Finding, FuzzCase, Observation } from '../core/index.js';
 import type { WatchedSecret } from '../core/index.js';
@@ -78,6 +79,8 @@ export interface CampaignOptions {
 
 export interface CampaignStats {
   readonly runs: number;
+  /** Calls carrying a payload that eventfuzz refused to run during the fuzz cases (not shrinking), by kind. */
+  readonly blocked: BlockedCalls;
   readonly invocations: number;
   readonly shrinkInvocations: number;
   /** Re-runs of found cases and of their payload-free twins (attribution, timeout confirmation). */

@@ -2,6 +2,7 @@ import type { CanaryEffect, Effect, Finding, ProcessEffect } from '../core/index
 import type { OracleContext } from './types.js';
 import { redact } from './redact.js';
 import { shellCommandPosition } from './shell-command-position.js';
+import { shellSyntax } from './shell-syntax.js';
 import { defineOracle } from './types.js';
 
 const MAX_SCRIPT_IN_EVIDENCE = 2_000;
@@ -9,10 +10,14 @@ const MAX_SCRIPT_IN_EVIDENCE = 2_000;
 /**
  * Command injection (CWE-78): this case's canary reached a shell script started through `child_process`.
  * - `confirmed` (critical): the canary sits in command position (the payload started a command with `;`, `|`,
- *   `$(…)`, a backtick, … outside quotes) or the canary program ran with this case's token;
+ *   `$(…)`, a backtick, … outside quotes) of a script that parses as POSIX `sh` (see {@link shellSyntax}), or the
+ *   canary program ran with this case's token;
  * - `tainted` (high): the canary only reaches the script, e.g. inside single quotes.
  *
- * A token passed as a plain argument to `execFile`/`spawn` without a shell is not command injection (argument
+ * - `confirmed` (critical) too: the program itself is payload-derived (`spawnSync(event.cmd)`,
+ *   `execFile(body.tool, args)`, `spawn(x, { shell: false })`): the attacker names what runs, shell or not.
+ *
+ * A token passed as a plain argument to a fixed program without a shell is not command injection (argument
  * injection is another bug class), and a payload echoed in the response or logs is never execution: only probe
  * effects count. One finding per call site.
  */
@@ -27,8 +32,14 @@ export const commandInjection = defineOracle({
     const ran = effects.find((e): e is CanaryEffect => e.kind === 'canary' && e.via === 'program' && e.token === token);
     const bySite = new Map<string, Finding>();
     for (const effect of effects) {
-      if (effect.kind !== 'process' || effect.script === null || !effect.script.includes(token)) continue;
-      const finding = shellFinding(effect, effect.script, context, ran);
+      if (effect.kind !== 'process') continue;
+      const finding =
+        effect.script !== null && effect.script.includes(token)
+          ? shellFinding(effect, effect.script, context, ran)
+          : effect.script === null && effect.file.includes(token)
+            ? namedProgramFinding(effect, context, ran)
+            : undefined;
+      if (finding === undefined) continue;
       const known = bySite.get(finding.signature);
       if (known === undefined || (known.confidence === 'tainted' && finding.confidence === 'confirmed')) bySite.set(finding.signature, finding);
     }
@@ -40,7 +51,10 @@ export const commandInjection = defineOracle({
 function shellFinding(effect: ProcessEffect, script: string, context: OracleContext, ran: CanaryEffect | undefined): Finding {
   const token = context.case.canary;
   const verdict = shellCommandPosition(script, token, context.case.injection?.payload);
-  const confirmed = verdict.commandPosition || ran !== undefined;
+  // A shell refuses a script with a syntax error before running any of it: command position counts only if it parses.
+  const syntax = verdict.commandPosition ? shellSyntax(script) : undefined;
+  const runs = verdict.commandPosition && syntax?.parses === true;
+  const confirmed = runs || ran !== undefined;
   const lines = [
     `${effect.api} handed a shell (${effect.file}) a script carrying this case's canary ${token}; ${
       effect.blocked ? 'eventfuzz blocked it, so it did not run' : 'it was allowed to run'
@@ -48,6 +62,13 @@ function shellFinding(effect: ProcessEffect, script: string, context: OracleCont
     `script: ${clipAround(script, token)}`,
     verdict.commandPosition ? `command position: ${verdict.reason}.` : `not in command position: ${verdict.reason}.`,
   ];
+  if (syntax !== undefined && syntax.parses !== true) {
+    lines.push(
+      syntax.parses === false
+        ? `the script does not parse as POSIX sh (${syntax.reason}), so a shell would run none of it.`
+        : `not confirmed: ${syntax.reason}.`,
+    );
+  }
   if (ran !== undefined) lines.push(`canary program ran: ${ran.detail}`);
   lines.push(`call site: ${effect.callSite}`);
   return {
@@ -55,6 +76,28 @@ function shellFinding(effect: ProcessEffect, script: string, context: OracleCont
     confidence: confirmed ? 'confirmed' : 'tainted',
     severity: confirmed ? 'critical' : 'high',
     title: confirmed ? `Command injection via ${effect.api}` : `Payload reaches a shell script via ${effect.api}`,
+    evidence: redact(lines.join('\n'), context.secrets),
+    signature: signature(effect.callSite, token),
+  };
+}
+
+/** No shell, but the program path or name carries the token: the payload chose which program starts. */
+function namedProgramFinding(effect: ProcessEffect, context: OracleContext, ran: CanaryEffect | undefined): Finding {
+  const token = context.case.canary;
+  const lines = [
+    `${effect.api} started a program whose path or name carries this case's canary ${token} (no shell involved); ${
+      effect.blocked ? 'eventfuzz blocked it, so it did not run' : 'it was allowed to run'
+    }.`,
+    `program: ${clipAround(effect.file, token)}`,
+  ];
+  if (effect.args.length > 0) lines.push(`arguments: ${clipAround(effect.args.join(' '), token)}`);
+  if (ran !== undefined) lines.push(`canary program ran: ${ran.detail}`);
+  lines.push(`call site: ${effect.callSite}`);
+  return {
+    oracle: 'command-injection',
+    confidence: 'confirmed',
+    severity: 'critical',
+    title: `Command injection via ${effect.api}: the payload names the program`,
     evidence: redact(lines.join('\n'), context.secrets),
     signature: signature(effect.callSite, token),
   };

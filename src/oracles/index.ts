@@ -9,6 +9,7 @@ import { pathTraversal } from './path-traversal.js';
 import { prototypePollution } from './prototype-pollution.js';
 import { redact } from './redact.js';
 import { secretLeak } from './secret-leak.js';
+import { causedByOwnBlock } from './own-block.js';
 import { ssrf } from './ssrf.js';
 import { stateLeak } from './state-leak.js';
 import { timeout } from './timeout.js';
@@ -42,7 +43,8 @@ export function selectOracles(ids?: readonly string[]): Oracle[] {
 export const INTERNAL_ORACLE_ID = 'eventfuzz-internal';
 
 /**
- * Runs every oracle on one observation and concatenates their findings. Never throws.
+ * Runs every oracle on one observation and concatenates their findings, minus those that are only the handler's
+ * reaction to a failure eventfuzz's own block produced ({@link causedByOwnBlock}). Never throws.
  *
  * An oracle that throws does not abort the case, hide the other oracles' findings, or vanish silently: it becomes a
  * finding of oracle {@link INTERNAL_ORACLE_ID} (low, `tainted`, signature `<oracle id>:<error name>`). Rethrowing
@@ -54,7 +56,10 @@ export function judge(observation: Observation, oracles: readonly Oracle[], cont
   const findings: Finding[] = [];
   for (const oracle of oracles) {
     try {
-      findings.push(...oracle.check(observation, context));
+      for (const finding of oracle.check(observation, context)) {
+        // Our own block's fake failure, echoed or rethrown by the handler, is never the handler's bug.
+        if (!causedByOwnBlock(finding, observation)) findings.push(finding);
+      }
     } catch (thrown) {
       findings.push(internalFinding(oracle.id, thrown, context));
     }

@@ -4,7 +4,11 @@ import { Readable, Writable } from 'node:stream';
 import { shellOf, type SpawnCall } from './spawn-call.js';
 
 /*
- * What a handler sees when the probe refuses to run a call. It must look like an ordinary failure node really
+ * What a handler sees when the probe refuses to run a call. Two outcomes:
+ * - `succeeded`: the call could not have started a payload-chosen command (no shell and a fixed program, e.g.
+ *   `execFile('curl', [payloadUrl])`): the handler sees a plausible success (exit 0, empty output), so it stays on
+ *   its real path and its reaction to our block is never mistaken for its own bug;
+ * - `failed`: the payload may choose the command (a shell script, a payload-named program). It must look like an ordinary failure node really
  * produces, so the handler takes its normal error path instead of tripping over the harness:
  * - a shell is involved (exec*, shell: true, sh -c): the shell could not find the command, exit status 127 and
  *   `/bin/sh: 1: <name>: not found` on stderr;
@@ -19,8 +23,16 @@ const ENOENT = -(constants.errno.ENOENT ?? 2);
 
 type Callback = (error: Error | null, stdout: unknown, stderr: unknown) => void;
 
+/** @internal How a refused call ends for the handler; see the module comment. */
+export type BlockOutcome = 'succeeded' | 'failed';
+
 /** @internal A child that never started: the failure is delivered through events, like a real one. */
-export function blockedChild(call: SpawnCall, ChildProcessCtor: new () => ChildProcess, onClose?: () => void): ChildProcess {
+export function blockedChild(
+  call: SpawnCall,
+  ChildProcessCtor: new () => ChildProcess,
+  outcome: BlockOutcome,
+  onClose?: () => void,
+): ChildProcess {
   const child = new ChildProcessCtor();
   const internals = child as unknown as Record<string, unknown>;
   // Drop the unspawned native handle so kill()/ref()/unref() are harmless no-ops, as after a real exit.
@@ -46,9 +58,12 @@ export function blockedChild(call: SpawnCall, ChildProcessCtor: new () => ChildP
   // One macrotask later: the handler has attached its listeners by then, and the fuzzing loop is not slowed by a
   // timer per blocked call.
   safeSetImmediate(() => {
-    const code = shell ? 127 : ENOENT;
+    const code = outcome === 'succeeded' ? 0 : shell ? 127 : ENOENT;
     internals['exitCode'] = code;
-    if (shell) {
+    if (outcome === 'succeeded') {
+      child.emit('spawn');
+      child.emit('exit', code, null);
+    } else if (shell) {
       child.emit('spawn');
       const text = notFoundText(call);
       if (stderr) stderr.push(Buffer.from(text));
@@ -69,21 +84,42 @@ export function blockedChild(call: SpawnCall, ChildProcessCtor: new () => ChildP
 }
 
 /** @internal `exec` / `execFile`: the child, and the callback with node's error shape once it "exits". */
-export function blockedWithCallback(call: SpawnCall, ChildProcessCtor: new () => ChildProcess, callback: Callback | undefined): ChildProcess {
-  return blockedChild(call, ChildProcessCtor, () => {
+export function blockedWithCallback(
+  call: SpawnCall,
+  ChildProcessCtor: new () => ChildProcess,
+  outcome: BlockOutcome,
+  callback: Callback | undefined,
+): ChildProcess {
+  return blockedChild(call, ChildProcessCtor, outcome, () => {
     if (callback === undefined) return;
+    if (outcome === 'succeeded') {
+      const empty = asyncOutput(call, '');
+      callback(null, empty, empty);
+      return;
+    }
     const { error, stdout, stderr } = asyncFailure(call);
     callback(error, stdout, stderr);
   });
 }
 
 /** @internal The `util.promisify` form of `exec` / `execFile`: rejects like node's, with `stdout`/`stderr` and `.child`. */
-export function blockedPromise(call: SpawnCall, ChildProcessCtor: new () => ChildProcess): Promise<never> & { child: ChildProcess } {
+export function blockedPromise(
+  call: SpawnCall,
+  ChildProcessCtor: new () => ChildProcess,
+  outcome: BlockOutcome,
+): Promise<unknown> & { child: ChildProcess } {
   let reject: (e: unknown) => void = () => undefined;
-  const promise = new Promise<never>((_resolve, rej) => {
+  let resolve: (value: unknown) => void = () => undefined;
+  const promise = new Promise<unknown>((res, rej) => {
+    resolve = res;
     reject = rej;
-  }) as Promise<never> & { child: ChildProcess };
-  promise.child = blockedChild(call, ChildProcessCtor, () => {
+  }) as Promise<unknown> & { child: ChildProcess };
+  promise.child = blockedChild(call, ChildProcessCtor, outcome, () => {
+    if (outcome === 'succeeded') {
+      const empty = asyncOutput(call, '');
+      resolve({ stdout: empty, stderr: empty });
+      return;
+    }
     const { error, stdout, stderr } = asyncFailure(call);
     reject(Object.assign(error, { stdout, stderr }));
   });
@@ -91,7 +127,11 @@ export function blockedPromise(call: SpawnCall, ChildProcessCtor: new () => Chil
 }
 
 /** @internal `spawnSync`: the result object node returns. */
-export function blockedSpawnSyncResult(call: SpawnCall): Record<string, unknown> {
+export function blockedSpawnSyncResult(call: SpawnCall, outcome: BlockOutcome): Record<string, unknown> {
+  if (outcome === 'succeeded') {
+    const empty = syncOutput(call, '');
+    return { status: 0, signal: null, output: [null, empty, empty], pid: 0, stdout: empty, stderr: empty };
+  }
   if (call.script === null) {
     return { error: enoent(call, 'spawnSync'), status: null, signal: null, output: null, pid: 0, stdout: null, stderr: null };
   }
@@ -102,7 +142,7 @@ export function blockedSpawnSyncResult(call: SpawnCall): Record<string, unknown>
 
 /** @internal `execSync` / `execFileSync`: the error node throws (and, like node, echoes stderr when stdio is not set). */
 export function blockedSyncError(call: SpawnCall): Error {
-  const result = blockedSpawnSyncResult(call);
+  const result = blockedSpawnSyncResult(call, 'failed');
   const failure = result['error'];
   if (failure instanceof Error) return Object.assign(failure, result);
   const text = notFoundText(call);
@@ -111,9 +151,18 @@ export function blockedSyncError(call: SpawnCall): Error {
   return Object.assign(new Error(`Command failed: ${command}\n${text}`), result);
 }
 
+/** @internal What `execSync` / `execFileSync` return for a `succeeded` block: empty stdout, as node would type it. */
+export function blockedSyncOutput(call: SpawnCall): unknown {
+  return syncOutput(call, '');
+}
+
+/** exec/execFile callbacks default to utf8 strings, unlike the sync forms. */
+function asyncOutput(call: SpawnCall, text: string): unknown {
+  return wantsStrings(call.options['encoding'] ?? 'utf8') ? text : Buffer.from(text);
+}
+
 function asyncFailure(call: SpawnCall): { error: Error; stdout: unknown; stderr: unknown } {
-  const strings = wantsStrings(call.options['encoding'] ?? 'utf8');
-  const out = (text: string): unknown => (strings ? text : Buffer.from(text));
+  const out = (text: string): unknown => asyncOutput(call, text);
   if (call.script === null) {
     const error = Object.assign(enoent(call, 'spawn'), { cmd: [call.file, ...call.args].join(' ') });
     return { error, stdout: out(''), stderr: out('') };

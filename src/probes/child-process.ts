@@ -4,7 +4,15 @@ import type { ProcessEffect } from '../core/index.js';
 import { createRequire, syncBuiltinESMExports } from 'node:module';
 import { promisify } from 'node:util';
 import { CANARY_PATTERN } from '../core/index.js';
-import { blockedChild, blockedPromise, blockedSpawnSyncResult, blockedSyncError, blockedWithCallback } from './blocked-call.js';
+import {
+  blockedChild,
+  blockedPromise,
+  blockedSpawnSyncResult,
+  blockedSyncError,
+  blockedSyncOutput,
+  blockedWithCallback,
+  type BlockOutcome,
+} from './blocked-call.js';
 import { describeSpawnCall, SPAWNERS, type SpawnCall, type SpawnerName } from './spawn-call.js';
 
 /** @internal What the child_process probe needs from its installer. */
@@ -62,7 +70,7 @@ export function installChildProcessProbe(options: ChildProcessProbeOptions): voi
       forwarding = false;
       const seen = inspect(name, argv, quiet);
       if (seen === undefined || !seen.blocked) return runOriginal(name, original as AnyFunction, this, argv);
-      return refuse(seen.call, argv, ChildProcessCtor);
+      return refuse(seen.call, argv, ChildProcessCtor, blockOutcome(seen.call));
     };
     mirror(wrapper, original as AnyFunction);
     const custom = (original as unknown as Record<symbol, unknown>)[promisify.custom];
@@ -71,7 +79,7 @@ export function installChildProcessProbe(options: ChildProcessProbeOptions): voi
       const promised = function (this: unknown, ...argv: unknown[]): unknown {
         const seen = inspect(name, argv, false);
         if (seen === undefined || !seen.blocked) return runOriginal(name, custom as AnyFunction, this, argv);
-        return blockedPromise(seen.call, ChildProcessCtor);
+        return blockedPromise(seen.call, ChildProcessCtor, blockOutcome(seen.call));
       };
       mirror(promised, custom as AnyFunction);
       const descriptor = getOwnPropertyDescriptor(original, promisify.custom);
@@ -82,22 +90,35 @@ export function installChildProcessProbe(options: ChildProcessProbeOptions): voi
   syncBuiltinESMExports();
 }
 
-/** The failure the handler sees instead of a run, in the form the API reports failures. */
-function refuse(call: SpawnCall, argv: readonly unknown[], ChildProcessCtor: new () => ChildProcess): unknown {
+/**
+ * @internal
+ * How a refused call ends. A call without a shell whose program carries no token cannot start a payload-chosen
+ * command (the fixed program may still act on its arguments, which is why it stays blocked): it "succeeds", so the
+ * handler's reaction to a fake failure is never reported as its bug. A shell script, or a program the payload names,
+ * fails the way a missing command does.
+ */
+export function blockOutcome(call: SpawnCall): BlockOutcome {
+  if (call.script !== null) return 'failed';
+  return apply(regExpExec, CANARY_PATTERN, [call.file]) === null ? 'succeeded' : 'failed';
+}
+
+/** What the handler sees instead of a run, in the form the API reports its outcome. */
+function refuse(call: SpawnCall, argv: readonly unknown[], ChildProcessCtor: new () => ChildProcess, outcome: BlockOutcome): unknown {
   switch (call.api) {
     case 'exec':
     case 'execFile': {
       const callback = call.callbackIndex === -1 ? undefined : argv[call.callbackIndex];
-      return blockedWithCallback(call, ChildProcessCtor, callback as Parameters<typeof blockedWithCallback>[2]);
+      return blockedWithCallback(call, ChildProcessCtor, outcome, callback as Parameters<typeof blockedWithCallback>[3]);
     }
     case 'execSync':
     case 'execFileSync':
+      if (outcome === 'succeeded') return blockedSyncOutput(call);
       throw blockedSyncError(call);
     case 'spawnSync':
-      return blockedSpawnSyncResult(call);
+      return blockedSpawnSyncResult(call, outcome);
     case 'spawn':
     case 'fork':
-      return blockedChild(call, ChildProcessCtor);
+      return blockedChild(call, ChildProcessCtor, outcome);
   }
 }
 

@@ -72,6 +72,10 @@ export function summary(report: FuzzReport): string {
     `eventfuzz ${report.tool.version}: ${report.target.ref} (${report.source}), seed ${report.seed}`,
     `${stats.runs} runs, ${stats.invocations} invocations in ${(stats.durationMs / 1000).toFixed(1)}s (${stats.execsPerSecond.toFixed(0)} execs/s)${report.interrupted ? ', interrupted' : ''}`,
   ];
+  const { blocked } = stats;
+  if (blocked !== undefined && blocked.process + blocked.file + blocked.network > 0) {
+    lines.push(`Blocked calls carrying a payload: ${blocked.process} commands, ${blocked.file} file operations, ${blocked.network} connections (see Safety in the README).`);
+  }
   if (report.failure !== undefined) lines.push(`The run stopped early: ${report.failure}`);
   const { problems } = report.baseline;
   if (problems.length > 0) {

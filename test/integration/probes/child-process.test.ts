@@ -106,9 +106,25 @@ describe('child_process probe (deny by default)', () => {
   it('lets a blocked spawn exit asynchronously, without crashing a handler that only listens to close', () => {
     expect(report['blocked-spawn-sh-c']?.result).toMatchObject({ events: ['exit:127', 'close:127'], code: 127 });
     expect(report['blocked-require-spawn-shell']?.result).toEqual({ code: 127 });
-    expect(report['blocked-spawn-close-only']?.result).toMatchObject({ events: ['close:-2'] });
+    // A fixed program with a payload argument cannot start a payload command: it is blocked yet "succeeds".
+    expect(report['blocked-spawn-close-only']?.result).toMatchObject({ events: ['exit:0', 'close:0'], code: 0 });
+    expect(report['blocked-execFile-arg']?.result).toEqual({ errorCode: null, stdout: '' });
+    // The module path carries the token: the payload chose what runs, so it fails like a missing file.
     expect(report['blocked-fork']?.result).toMatchObject({ events: ['error:ENOENT', 'close:-2'] });
-    expect(report['blocked-execFile-arg']?.result).toEqual({ errorCode: 'ENOENT', stdout: '' });
+  });
+
+  it('emulates a success for a fixed program with a payload argument, in every API form', () => {
+    expect(report['blocked-promisified-execFile-arg']?.result).toEqual({ resolved: true, stdout: '', stderr: '' });
+    expect(report['blocked-execFileSync-arg']?.result).toEqual({ stdout: '' });
+    expect(report['blocked-spawnSync-arg']?.result).toEqual({ status: 0, stdout: '', error: null });
+    for (const scenario of ['blocked-promisified-execFile-arg', 'blocked-execFileSync-arg', 'blocked-spawnSync-arg']) {
+      expect(processEffects(report[scenario])).toEqual([expect.objectContaining({ file: 'touch', script: null, blocked: true })]);
+    }
+  });
+
+  it('fails a call whose program the payload names, like a missing binary', () => {
+    expect(report['blocked-spawnSync-named-program']?.result).toEqual({ status: null, stdout: null, error: 'ENOENT' });
+    expect(processEffects(report['blocked-spawnSync-named-program'])).toEqual([expect.objectContaining({ script: null, blocked: true })]);
   });
 
   it.each([

@@ -7,6 +7,8 @@ const canary = 'efzcanary00001';
 const ctx = oracleContext({ case: { canary } });
 const inCommandPosition = `convert uploads/a;echo ${canary}$((6*7)) out.png`;
 const quoted = `convert 'uploads/a;echo ${canary}$((6*7))' out.png`;
+// Issue 7's sample: the lexer sees `;` before the token, but `sh` rejects the `(` before running anything.
+const unparsable = `echo processing (typeof efzcanary=='function'&&efzcanary('x'));echo ${canary}$((6*7))`;
 const ranCanary: Effect = { kind: 'canary', via: 'program', token: canary, detail: `efzcanary ${canary}` };
 
 describe('oracle: command-injection', () => {
@@ -27,6 +29,26 @@ describe('oracle: command-injection', () => {
       [{ confidence: 'confirmed', severity: 'critical' }],
     ],
     ['canary program ran, no probed shell carried the token', [ranCanary], [{ confidence: 'confirmed', severity: 'critical' }]],
+    [
+      'a code payload in "command position" of a script sh cannot parse',
+      [spawnEffect({ args: ['-c', unparsable], script: unparsable })],
+      [{ confidence: 'tainted', severity: 'high' }],
+    ],
+    [
+      'an unparsable script, but the canary program really ran',
+      [spawnEffect({ args: ['-c', unparsable], script: unparsable }), ranCanary],
+      [{ confidence: 'confirmed', severity: 'critical' }],
+    ],
+    [
+      'spawnSync of a program the payload names (no shell)',
+      [spawnEffect({ api: 'child_process.spawnSync', file: `${canary}`, args: [], script: null })],
+      [{ confidence: 'confirmed', severity: 'critical' }],
+    ],
+    [
+      'execFile of a payload-derived program path with arguments',
+      [spawnEffect({ api: 'child_process.execFile', file: `/opt/tools/${canary}`, args: ['--version'], script: null })],
+      [{ confidence: 'confirmed', severity: 'critical' }],
+    ],
   ])('reports %s', (_label, effects, expected) => {
     // Arrange
     const obs = observation({ effects });
@@ -39,6 +61,8 @@ describe('oracle: command-injection', () => {
 
   it.each<[string, readonly Effect[] | undefined]>([
     ['execFile argument without a shell', [spawnEffect({ api: 'child_process.execFile', file: 'convert', args: [canary, 'out.png'], script: null })]],
+    ['spawn of a fixed program, the token only in its environment', [spawnEffect({ api: 'child_process.spawn', file: 'curl', args: ['-s', 'http://127.0.0.1/'], script: null })]],
+    ['a program named by another case token', [spawnEffect({ api: 'child_process.spawnSync', file: 'efzother00000001', args: [], script: null })]],
     ['another case canary in command position', [spawnEffect({ script: `ls; echo efzother00000001`, args: ['-c', 'ls; echo efzother00000001'] })]],
     ['canary program ran with another case token', [{ ...ranCanary, token: 'efzother00000001' }]],
     ['legitimate spawn without any canary', [spawnEffect({ script: 'convert in.png out.jpg', args: ['-c', 'convert in.png out.jpg'] })]],
@@ -50,6 +74,11 @@ describe('oracle: command-injection', () => {
     const findings = commandInjection.check(obs, ctx);
     // Assert
     expect(findings).toEqual([]);
+  });
+
+  it('says why a script in command position is not confirmed when it does not parse', () => {
+    const [finding] = commandInjection.check(observation({ effects: [spawnEffect({ args: ['-c', unparsable], script: unparsable })] }), ctx);
+    expect(finding?.evidence).toMatch(/does not parse as POSIX sh \(.*`\(`/);
   });
 
   it('ignores the payload reflected in the response and logs: reflection is not execution', () => {

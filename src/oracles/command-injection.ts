@@ -12,7 +12,8 @@ const MAX_SCRIPT_IN_EVIDENCE = 2_000;
  * - `confirmed` (critical): the canary sits in command position (the payload started a command with `;`, `|`,
  *   `$(…)`, a backtick, … outside quotes) of a script that parses as POSIX `sh` (see {@link shellSyntax}), or the
  *   canary program ran with this case's token;
- * - `tainted` (high): the canary only reaches the script, e.g. inside single quotes.
+ * - `tainted` (high): the canary reaches the script unquoted, but not in command position (word splitting and
+ *   globbing apply; another payload may break out). A token that stays inside the handler's quotes is no finding.
  *
  * - `confirmed` (critical) too: the program itself is payload-derived (`spawnSync(event.cmd)`,
  *   `execFile(body.tool, args)`, `spawn(x, { shell: false })`): the attacker names what runs, shell or not.
@@ -48,9 +49,12 @@ export const commandInjection = defineOracle({
   },
 });
 
-function shellFinding(effect: ProcessEffect, script: string, context: OracleContext, ran: CanaryEffect | undefined): Finding {
+function shellFinding(effect: ProcessEffect, script: string, context: OracleContext, ran: CanaryEffect | undefined): Finding | undefined {
   const token = context.case.canary;
   const verdict = shellCommandPosition(script, token, context.case.injection?.payload);
+  // Quoting that held is the handler doing it right: the payload is one argument of the handler's own command.
+  // Other cases (with a quote or `$(` in the payload) show whether the quoting always holds.
+  if (verdict.quoted && ran === undefined) return undefined;
   // A shell refuses a script with a syntax error before running any of it: command position counts only if it parses.
   const syntax = verdict.commandPosition ? shellSyntax(script) : undefined;
   const runs = verdict.commandPosition && syntax?.parses === true;

@@ -11,6 +11,11 @@ export interface CommandPositionVerdict {
   readonly reachesScript: boolean;
   /** The token is in a command the payload started, or names the command itself. */
   readonly commandPosition: boolean;
+  /**
+   * Every occurrence of the token stays inside single or double quotes of an argument the handler wrote: the shell
+   * passes it as text, so this case shows quoting that held (no expansion, no word splitting).
+   */
+  readonly quoted: boolean;
   /** One sentence for the finding's evidence. */
   readonly reason: string;
 }
@@ -35,23 +40,25 @@ const OPENER_TEXT: Record<string, string> = {
  */
 export function shellCommandPosition(script: string, token: string, payload?: string): CommandPositionVerdict {
   if (token === '' || !script.includes(token)) {
-    return { reachesScript: false, commandPosition: false, reason: 'the token does not occur in the script' };
+    return { reachesScript: false, commandPosition: false, quoted: false, reason: 'the token does not occur in the script' };
   }
   const info = lexShell(script);
   const spans = payload === undefined || payload === '' ? [] : occurrences(script, payload).map((at) => [at, at + payload.length] as const);
   let first: string | undefined;
+  let quoted = true;
   for (const at of occurrences(script, token)) {
     const verdict = judge(script, info, at, token.length, spans);
     if (verdict.commandPosition) return verdict;
     first ??= verdict.reason;
+    quoted &&= verdict.quoted;
   }
-  return { reachesScript: true, commandPosition: false, reason: first ?? 'the token is not in command position' };
+  return { reachesScript: true, commandPosition: false, quoted, reason: first ?? 'the token is not in command position' };
 }
 
 function judge(script: string, info: readonly CharInfo[], at: number, length: number, allSpans: readonly (readonly [number, number])[]): CommandPositionVerdict {
   const here = info[at];
-  const no = (reason: string): CommandPositionVerdict => ({ reachesScript: true, commandPosition: false, reason });
-  const yes = (reason: string): CommandPositionVerdict => ({ reachesScript: true, commandPosition: true, reason });
+  const no = (reason: string, quoted = false): CommandPositionVerdict => ({ reachesScript: true, commandPosition: false, quoted, reason });
+  const yes = (reason: string): CommandPositionVerdict => ({ reachesScript: true, commandPosition: true, quoted: false, reason });
   if (here === undefined || here.quote === 'comment' || here.word === undefined) return no('the token is in a # comment');
   const word = here.word;
   const command = word.command;
@@ -76,7 +83,8 @@ function judge(script: string, info: readonly CharInfo[], at: number, length: nu
   if (word.role === 'assignment') return no('the token is in a variable assignment');
   const quoted =
     here.quote === 'single' ? ' (inside single quotes: passed as text)' : here.quote === 'double' ? ' (inside double quotes)' : '';
-  return no(`the token is an argument of ${name}${quoted}, in a command the payload did not start`);
+  // A token is letters and digits: no quote character inside it, so its first character's quoting is all of it's.
+  return no(`the token is an argument of ${name}${quoted}, in a command the payload did not start`, here.quote === 'single' || here.quote === 'double');
 }
 
 function occurrences(haystack: string, needle: string): number[] {

@@ -16,10 +16,12 @@ const run = (file: string, body: unknown) =>
   fuzz({ handler: here(`../../fixtures/spawn-shapes/${file}`), samples: [sample(body)], categories: ['command-injection'], runs: 120, seed: 7 });
 
 describe('child_process shapes: blocks are not the handler bugs', () => {
+  // A shell script whose token stays inside the handler's quotes cannot start a command either.
   it.each([
     ['safe-promisify-execfile.mjs', { url: 'https://example.com/a' }],
     ['safe-spawn-stream.mjs', { name: 'photo.png' }],
     ['safe-execa-like.mjs', { name: 'ada' }],
+    ['safe-quoted-exec.mjs', { name: 'photo.png' }],
   ])('%s (fixed program, payload argument) reports nothing', async (file, body) => {
     const report = await run(file, body);
     expect(report.findings.map((f) => `${f.oracle}: ${f.title}`)).toEqual([]);
@@ -29,6 +31,7 @@ describe('child_process shapes: blocks are not the handler bugs', () => {
     ['vuln-promisify-exec.mjs', { url: 'https://example.com/a' }],
     ['vuln-program-from-event.mjs', { tool: 'uname' }],
     ['vuln-execfile-tool.mjs', { tool: 'date', args: ['-u'] }],
+    ['vuln-double-quoted-exec.mjs', { name: 'photo.png' }],
   ])('%s reports a confirmed command injection and no crash or disclosure caused by the block', async (file, body) => {
     const report = await run(file, body);
     const injections = report.findings.filter((f) => f.oracle === 'command-injection');

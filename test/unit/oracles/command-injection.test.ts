@@ -7,6 +7,8 @@ const canary = 'efzcanary00001';
 const ctx = oracleContext({ case: { canary } });
 const inCommandPosition = `convert uploads/a;echo ${canary}$((6*7)) out.png`;
 const quoted = `convert 'uploads/a;echo ${canary}$((6*7))' out.png`;
+const doubleQuoted = `convert "uploads/a\\$(echo ${canary})" out.png`;
+const unquotedArgument = `convert uploads/${canary}.png out.png`;
 // Issue 7's sample: the lexer sees `;` before the token, but `sh` rejects the `(` before running anything.
 const unparsable = `echo processing (typeof efzcanary=='function'&&efzcanary('x'));echo ${canary}$((6*7))`;
 const ranCanary: Effect = { kind: 'canary', via: 'program', token: canary, detail: `efzcanary ${canary}` };
@@ -18,9 +20,11 @@ describe('oracle: command-injection', () => {
       [spawnEffect({ api: 'child_process.spawn', file: 'sh', args: ['-c', inCommandPosition], script: inCommandPosition })],
       [{ confidence: 'confirmed', severity: 'critical' }],
     ],
+    ['exec with the canary inside single quotes: quoting held, no finding', [spawnEffect({ args: ['-c', quoted], script: quoted })], []],
+    ['exec with the canary inside double quotes, `$` escaped: no finding', [spawnEffect({ args: ['-c', doubleQuoted], script: doubleQuoted })], []],
     [
-      'exec with the canary inside single quotes',
-      [spawnEffect({ args: ['-c', quoted], script: quoted })],
+      'exec with the canary as an unquoted argument',
+      [spawnEffect({ args: ['-c', unquotedArgument], script: unquotedArgument })],
       [{ confidence: 'tainted', severity: 'high' }],
     ],
     [

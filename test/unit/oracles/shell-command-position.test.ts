@@ -60,8 +60,19 @@ describe('shellCommandPosition', () => {
     expect(shellCommandPosition('echo hello', T)).toEqual({
       reachesScript: false,
       commandPosition: false,
+      quoted: false,
       reason: 'the token does not occur in the script',
     });
+  });
+
+  it.each([
+    ['inside single quotes', `convert 'a; echo ${T}' out.png`, true],
+    ['inside double quotes', `grep 'x' -- "${T}"`, true],
+    ['quoted in one place, unquoted in another', `cp '${T}' ${T}.bak`, false],
+    ['an unquoted argument', `convert uploads/${T}.png out.png`, false],
+    ['a redirection target', `echo x > ${T}`, false],
+  ])('knows whether the quoting held: %s', (_label, script, quoted) => {
+    expect(shellCommandPosition(script, T).quoted).toBe(quoted);
   });
 
   it('explains a command-position verdict in terms a reader can check', () => {

@@ -2,10 +2,29 @@
  * Field encodings that a payload must be written *through*, so the handler decodes exactly the payload.
  * A codec turns a raw field value into what the handler works with, and back.
  */
+import { isWellFormed } from './primitives/http-fields.js';
 import { RecentResults } from './primitives/recent.js';
 import { formatSnsJson } from './primitives/sns-envelope.js';
 
 export const NO_MATCH: unique symbol = Symbol('no-match');
+
+/**
+ * Thrown by a codec's `encode` for a value its encoding cannot carry: a lone surrogate has no UTF-8 form, so it
+ * can be neither a URL-encoded S3 key (S3 would never deliver it) nor base64 of UTF-8 (the handler would decode
+ * U+FFFD, not the payload). The case builder passes to the next payload, as it does for a field's `accepts`.
+ */
+export class UnencodableValue extends Error {
+  constructor(codec: string, reason: string) {
+    super(`the ${codec} encoding cannot carry this value: ${reason}`);
+    this.name = 'UnencodableValue';
+  }
+}
+
+/** Strings with a lone surrogate have no UTF-8 (hence no URL-encoded or base64) form. */
+function utf8Text(codec: string, value: string): string {
+  if (!isWellFormed(value)) throw new UnencodableValue(codec, 'a lone surrogate has no UTF-8 form');
+  return value;
+}
 
 export interface Codec {
   /** The decoded value, or NO_MATCH when `raw` is not in this encoding (a body that is not JSON, bad base64). */
@@ -71,7 +90,7 @@ const isJsonBlank = (c: number): boolean => c === 0x20 || c === 0x0a || c === 0x
 
 const base64: Codec = {
   decode: (raw) => (BASE64.test(raw) ? Buffer.from(raw, 'base64').toString('utf8') : NO_MATCH),
-  encode: (decoded) => Buffer.from(String(decoded), 'utf8').toString('base64'),
+  encode: (decoded) => Buffer.from(utf8Text('base64', String(decoded)), 'utf8').toString('base64'),
 };
 
 /** The HTTP body of an API Gateway / Function URL event: base64 exactly when the event says so. */
@@ -92,7 +111,7 @@ const s3Key: Codec = {
       return NO_MATCH;
     }
   },
-  encode: (decoded) => encodeS3Key(String(decoded)),
+  encode: (decoded) => encodeS3Key(utf8Text('s3-key', String(decoded))),
 };
 
 /**
@@ -113,7 +132,7 @@ const cookieHeader: Codec = {
     const before = splitCookies(raw);
     const previous = new Map(before === NO_MATCH ? [] : before);
     return Object.entries(decoded as Record<string, unknown>)
-      .map(([name, value]) => `${name}=${cookieValueText(String(value), previous.get(name))}`)
+      .map(([name, value]) => `${name}=${cookieValueText(utf8Text('cookie-header', String(value)), previous.get(name))}`)
       .join('; ');
   },
 };
@@ -123,7 +142,7 @@ const cookiePair: Codec = {
   decode: (raw) => (raw.indexOf('=') > 0 ? decodeCookieValue(raw.slice(raw.indexOf('=') + 1)) : NO_MATCH),
   encode: (decoded, _root, raw) => {
     const eq = raw.indexOf('=');
-    return `${raw.slice(0, eq)}=${cookieValueText(String(decoded), raw.slice(eq + 1))}`;
+    return `${raw.slice(0, eq)}=${cookieValueText(utf8Text('cookie-pair', String(decoded)), raw.slice(eq + 1))}`;
   },
 };
 

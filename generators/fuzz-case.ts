@@ -2,6 +2,7 @@ import fc from 'fast-check';
 import type { FuzzCase, Placement } from '../src/core/index.js';
 import type { Payload } from '../src/payloads/types.js';
 import { canaryArbitrary } from './canary.js';
+import { UnencodableValue } from './codecs.js';
 import { formatPath, place, resolveFields, writeAt } from './inject.js';
 import { withPayloadFreeBase } from './payload-free.js';
 import type { Path, ResolvedField } from './inject.js';
@@ -102,9 +103,11 @@ function injectPayload(space: CaseSpace, payloads: readonly Payload[], picks: Pi
     const placement: Placement = payload.json === true ? 'replace' : picks.placement;
     const value: unknown = payload.json === true ? (JSON.parse(rendered) as unknown) : place(original, rendered, placement);
     if (typeof value === 'string' && target.accepts !== undefined && !target.accepts(value)) continue;
+    const event = eventCarrying(space, picks.event, field, value);
+    if (event === UNENCODABLE) continue;
     const fuzzCase: FuzzCase = {
       source: space.sourceId,
-      event: space.sync(writeAt(picks.event, field, () => value)),
+      event,
       canary: picks.canary,
       injection: { point: target.point, target: formatPath(field), payloadId: payload.id, family: payload.family, placement, payload: rendered },
       mutators: [],
@@ -112,6 +115,23 @@ function injectPayload(space: CaseSpace, payloads: readonly Payload[], picks: Pi
     return withPayloadFreeBase(fuzzCase, picks.event);
   }
   return undefined;
+}
+
+const UNENCODABLE: unique symbol = Symbol('unencodable');
+
+/**
+ * The event with `value` written at `field` and its derived fields recomputed, or UNENCODABLE when one of the
+ * field's encodings (or a derived field: a raw query string, a cookie header) cannot carry the value. Such a
+ * payload is passed over like one the field does not accept: no payload may end a run.
+ */
+function eventCarrying(space: CaseSpace, event: unknown, field: ResolvedField['path'], value: unknown): unknown {
+  try {
+    return space.sync(writeAt(event, field, () => value));
+  } catch (error) {
+    // URIError: encodeURIComponent met a lone surrogate while a source recomputed a URL-encoded derived field.
+    if (error instanceof UnencodableValue || error instanceof URIError) return UNENCODABLE;
+    throw error;
+  }
 }
 
 /** Where `renderPayload` puts the canary. */

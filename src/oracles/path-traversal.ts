@@ -1,6 +1,5 @@
 import type { Effect, FileEffect, Finding } from '../core/index.js';
 import type { OracleContext } from './types.js';
-import { posix } from 'node:path';
 import { redact } from './redact.js';
 import { defineOracle } from './types.js';
 
@@ -9,7 +8,8 @@ import { defineOracle } from './types.js';
  *
  * - `confirmed`: the call's resolved path lies outside the allowed roots (the probe decides: task root, os.tmpdir(),
  *   /tmp) **and** landed where the payload aimed, directly under the top-level directory the payload names
- *   (`/etc/<token>`). Every path-traversal payload climbs to `/` and into that directory, so landing there proves the
+ *   (`/etc/<token>`), whatever the handler appended after it (`/etc/<token>.html`, `/etc/<token>/welcome.html`).
+ *   Every path-traversal payload climbs to `/` and into that directory, so landing there proves the
  *   `../` (decoded, de-backslashed, filter-bypassing or absolute) form escaped whatever base the handler used.
  *   "Outside the roots" alone is not enough: locally the handler's own base (`/var/task/templates`) is usually
  *   outside the task root too, and a handler that keeps the payload inert inside its base must not be reported.
@@ -49,17 +49,18 @@ interface Verdict {
 
 function judgeEffect(effect: FileEffect, token: string, payload: string | undefined): Verdict | undefined {
   const resolved = effect.resolved;
-  const dir = posix.dirname(resolved);
-  const top = dir.slice(1);
+  // The payload aims at `/<dir>/<token>`; whatever the handler appends after it (`.html`, `/welcome.html`, more
+  // segments) does not undo the escape, so the landing is judged on the first two segments of the resolved path.
+  const [top = '', landing = ''] = resolved.split('/').filter((segment) => segment !== '');
   const landed =
     effect.outsideRoots !== false &&
-    posix.basename(resolved).includes(token) &&
-    dir !== '/' &&
-    !top.includes('/') &&
+    landing.includes(token) &&
     payload !== undefined &&
     aimsAt(payload, top.toLowerCase(), token) &&
     !effect.path.includes('\u0000');
-  if (landed) return { confidence: 'confirmed', reason: `the resolved path ${resolved} is directly under ${dir}, the directory the payload aims at, outside the allowed roots` };
+  if (landed) {
+    return { confidence: 'confirmed', reason: `the resolved path ${resolved} passes through /${top}/${landing}, where the payload aims, outside the allowed roots` };
+  }
   if (effect.path.split('/').includes('..')) {
     return { confidence: 'tainted', reason: 'the path still holds `..` segments from the payload; they did not climb to the payload\'s target here' };
   }

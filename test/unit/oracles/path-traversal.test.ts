@@ -39,6 +39,32 @@ describe('path-traversal oracle', () => {
     expect(finding?.evidence).toContain(`/etc/${TOKEN}`);
   });
 
+  it.each([
+    ['an extension appended', `/etc/${TOKEN}.html`],
+    ['more segments appended (template dir + lang + name)', `/etc/${TOKEN}/welcome.html`],
+    ['a suffix and a sub-directory', `/etc/${TOKEN}-en/partials/header.hbs`],
+  ])('confirms a landing whatever the handler appended after the payload: %s', (_name, resolved) => {
+    const findings = check([fileEffect({ path: `/srv/templates/../../../../etc/${TOKEN}${resolved.slice(`/etc/${TOKEN}`.length)}`, resolved })]);
+    expect(findings.map((f) => f.confidence)).toEqual(['confirmed']);
+    expect(findings[0]?.evidence).toContain(`passes through /etc/${TOKEN}`);
+  });
+
+  it.each([
+    ['the token one level deeper than the payload aims', `/etc/app/${TOKEN}.html`],
+    ['another top-level directory', `/var/${TOKEN}/welcome.html`],
+    ['the base directory kept (no escape)', `/srv/templates/etc/${TOKEN}/welcome.html`],
+  ])('does not confirm a path that did not pass through the payload target: %s', (_name, resolved) => {
+    expect(check([fileEffect({ path: resolved, resolved })]).map((f) => f.confidence)).toEqual([]);
+  });
+
+  it('never confirms a landing inside the allowed roots (the task root or the temp directory)', () => {
+    // A task root at /etc/<something> is unusual but possible: the probe's roots decide, not the path's shape.
+    const inside = check([fileEffect({ path: `/etc/${TOKEN}`, resolved: `/etc/${TOKEN}`, outsideRoots: false })]);
+    expect(inside).toEqual([]);
+    const climbedInside = check([fileEffect({ path: `/tmp/a/../../etc/${TOKEN}`, resolved: `/etc/${TOKEN}`, outsideRoots: false })]);
+    expect(climbedInside.map((f) => f.confidence)).toEqual(['tainted']);
+  });
+
   it('rates a blocked write or delete outside the roots critical', () => {
     const findings = check([
       fileEffect({ api: 'fs.writeFileSync', op: 'write', blocked: true }),

@@ -56,7 +56,7 @@ function shellFinding(effect: ProcessEffect, script: string, context: OracleCont
   // Other cases (with a quote or `$(` in the payload) show whether the quoting always holds.
   if (verdict.quoted && ran === undefined) return undefined;
   // A shell refuses a script with a syntax error before running any of it: command position counts only if it parses.
-  const syntax = verdict.commandPosition ? shellSyntax(script) : undefined;
+  const syntax = verdict.commandPosition ? shellSyntax(script, token) : undefined;
   const runs = verdict.commandPosition && syntax?.parses === true;
   const confirmed = runs || ran !== undefined;
   const lines = [

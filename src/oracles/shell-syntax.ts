@@ -5,7 +5,10 @@
  *
  * `sh-syntax` is asynchronous (a Go program in WebAssembly) while oracles are synchronous, so the parser lives in
  * one lazily started, unref'd worker thread and each lookup blocks on `Atomics.wait` until the worker answers
- * (a few milliseconds). Answers are cached by script: a campaign sends the same handler template again and again.
+ * (a few milliseconds). Answers are cached by script with the case's token replaced by a fixed one of the same
+ * shape (tokens are `[a-z0-9]`, so the parse is the same): the handler builds the same script around every token.
+ * Each question carries an id, so a late answer to an earlier question is never taken for this one; a parser that
+ * did not answer in time is not asked again (every later script is `unknown`, so tainted, never a hang per case).
  */
 import { createRequire } from 'node:module';
 import { MessageChannel, receiveMessageOnPort, Worker, type MessagePort } from 'node:worker_threads';
@@ -22,7 +25,7 @@ const WORKER_SOURCE = `
 const { workerData } = require('node:worker_threads');
 const { port, flag, modulePath } = workerData;
 const ready = Promise.resolve().then(() => require(modulePath));
-port.on('message', async (script) => {
+port.on('message', async ({ id, script }) => {
   let answer;
   try {
     const { parse, LangVariant } = await ready;
@@ -32,8 +35,8 @@ port.on('message', async (script) => {
     const failed = error && typeof error === 'object' && 'Text' in error;
     answer = failed ? { parses: false, reason: String(error.Text ?? error.message) } : { parses: 'unknown', reason: String(error && error.message) };
   }
-  port.postMessage(answer);
-  Atomics.store(flag, 0, 1);
+  port.postMessage({ id, verdict: answer });
+  Atomics.add(flag, 0, 1);
   Atomics.notify(flag, 0);
 });
 `;
@@ -47,14 +50,20 @@ const cache = new Map<string, ShellSyntaxVerdict>();
 let parser: Parser | undefined;
 let broken: string | undefined;
 
-/** Parses `script` as POSIX `sh` would (without running it); cached. Never throws. */
-export function shellSyntax(script: string): ShellSyntaxVerdict {
-  const known = cache.get(script);
+let lastId = 0;
+
+/**
+ * Parses `script` as POSIX `sh` would (without running it); cached. `token`, when given, is the case's canary: it
+ * is replaced by a fixed token for the lookup and the parse, so one handler template is parsed once. Never throws.
+ */
+export function shellSyntax(script: string, token?: string): ShellSyntaxVerdict {
+  const key = token === undefined || token === '' ? script : script.split(token).join('z'.repeat(token.length));
+  const known = cache.get(key);
   if (known !== undefined) return known;
-  const verdict = ask(script);
+  const verdict = ask(key);
   if (verdict.parses !== 'unknown') {
     if (cache.size >= CACHE_LIMIT) cache.delete(cache.keys().next().value!);
-    cache.set(script, verdict);
+    cache.set(key, verdict);
   }
   return verdict;
 }
@@ -64,12 +73,22 @@ function ask(script: string): ShellSyntaxVerdict {
   try {
     parser ??= startParser();
     const { port, flag } = parser;
-    Atomics.store(flag, 0, 0);
-    port.postMessage(script);
-    const waited = Atomics.wait(flag, 0, 0, ANSWER_TIMEOUT_MS);
-    const message = receiveMessageOnPort(port);
-    if (waited === 'timed-out' || message === undefined) return { parses: 'unknown', reason: 'the shell parser did not answer in time' };
-    return message.message as ShellSyntaxVerdict;
+    const id = ++lastId;
+    port.postMessage({ id, script });
+    const deadline = performance.now() + ANSWER_TIMEOUT_MS;
+    for (;;) {
+      // Read the answer counter before draining: a wait on that value returns at once if an answer came since.
+      const answered = Atomics.load(flag, 0);
+      for (let message = receiveMessageOnPort(port); message !== undefined; message = receiveMessageOnPort(port)) {
+        const answer = message.message as { readonly id: number; readonly verdict: ShellSyntaxVerdict };
+        if (answer.id === id) return answer.verdict;
+      }
+      const left = deadline - performance.now();
+      if (left <= 0 || Atomics.wait(flag, 0, answered, left) === 'timed-out') {
+        broken = 'the shell parser did not answer in time';
+        return { parses: 'unknown', reason: broken };
+      }
+    }
   } catch (error) {
     broken = `the shell parser failed to start: ${error instanceof Error ? error.message : String(error)}`;
     return { parses: 'unknown', reason: broken };
@@ -86,6 +105,9 @@ function startParser(): Parser {
   port1.unref();
   worker.on('error', (error) => {
     broken = `the shell parser stopped: ${error.message}`;
+  });
+  worker.on('exit', () => {
+    broken ??= 'the shell parser exited';
   });
   return { port: port1, flag };
 }

@@ -31,6 +31,14 @@ describe('shellSyntax (POSIX sh grammar through sh-syntax)', () => {
     expect(shellSyntax(script)).toBe(first);
   });
 
+  it('parses one handler template once, whatever the case token in it', () => {
+    const first = shellSyntax('file --brief /tmp/a; echo efz111111111111 #', 'efz111111111111');
+    const second = shellSyntax('file --brief /tmp/a; echo efz222222222222 #', 'efz222222222222');
+    expect(first).toEqual({ parses: true });
+    expect(second).toBe(first); // the cached answer itself: no second parse
+    expect(shellSyntax('echo efz333333333333 (', 'efz333333333333').parses).toBe(false);
+  });
+
   it('works inside a worker thread, as the isolated runner uses them', async () => {
     const { stdout } = await promisify(execFile)(process.execPath, ['--import', 'tsx', 'test/fixtures/shell-syntax/in-worker.ts'], { timeout: 60_000 });
     const answer: unknown = JSON.parse(stdout.trim());

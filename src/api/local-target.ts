@@ -2,6 +2,7 @@ import type { WatchedSecret } from '../core/index.js';
 import type { Runner, RunnerKind } from '../runners/types.js';
 import { createLambdaEnvironment } from '../runners/lambda-env.js';
 import { createLocalRunner } from '../runners/index.js';
+import { enterTaskRoot } from './task-root-cwd.js';
 import { HarnessError } from '../core/errors.js';
 import { statSync } from 'node:fs';
 
@@ -54,15 +55,8 @@ export async function startLocalTarget(options: LocalTargetOptions): Promise<{ r
     memoryLimitMb,
     ...(options.workers === undefined ? {} : { workers: options.workers }),
   });
-  // Lambda starts the handler with its cwd at the task root. Worker threads cannot chdir (they share the
-  // process's cwd), so the process moves there while the target lives, for both runners alike, and moves back
-  // on close. eventfuzz resolves its own paths (corpus, samples) before this point.
-  const taskRoot = env['LAMBDA_TASK_ROOT'] ?? process.cwd();
-  const previousCwd = process.cwd();
-  process.chdir(taskRoot);
-  const restore = (): void => {
-    if (process.cwd() === taskRoot) process.chdir(previousCwd);
-  };
+  // eventfuzz resolves its own paths (corpus, samples) before this point.
+  const restore = enterTaskRoot(env['LAMBDA_TASK_ROOT'] ?? process.cwd());
   try {
     await runner.start();
   } catch (error) {

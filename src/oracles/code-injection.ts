@@ -17,8 +17,9 @@ const CODE_FAMILY = 'code-injection';
  *   e.g. inside a string literal of the evaluated code.
  *
  * Reflection of payload text is never execution. One finding per sink call site; proof without a probed sink
- * (code that reached `eval`, which is deliberately not hooked) gets the one signature `unprobed-sink`, whichever
- * proof showed it: the canary function and the computed marker are two payloads proving the same bug.
+ * (code that reached `eval`, which is deliberately not hooked) has no call site, so its signature is
+ * `unprobed-sink@<injection point>`, whichever proof showed it: the canary function and the computed marker are two
+ * payloads proving the same bug, while two `eval`s fed by two fields stay two findings.
  */
 export const codeInjection = defineOracle({
   id: 'code-injection',
@@ -44,7 +45,7 @@ export const codeInjection = defineOracle({
         severity: 'critical',
         title: called !== undefined ? 'Code injection: the payload called the canary function' : 'Code injection: the payload was evaluated',
         evidence: redact(`This case's payload ran as JavaScript: ${proof}.${payloadLine(context)}`, context.secrets),
-        signature: 'unprobed-sink',
+        signature: `unprobed-sink@${context.case.injection?.point ?? 'event'}`,
       },
     ];
   },

@@ -10,6 +10,7 @@ const codeCase = (payload: string, payloadId = 'code-expression') => ({
 });
 const expressionPayload = `(typeof efzcanary=='function'&&efzcanary('${canary}'),'${canary}'+6*7)`;
 const ctx = oracleContext({ case: codeCase(expressionPayload) });
+const unprobed = `unprobed-sink@${fuzzCase().injection!.point}`;
 const evalEffect = (code: string, api = 'Function', callSite = '/task/pricing.js:12:9'): Effect => ({ kind: 'code-eval', api, code, callSite });
 const called = (token = canary): Effect => ({ kind: 'canary', via: 'function', token, detail: `efzcanary('${token}') called from /task/pricing.js:12:30` });
 
@@ -33,8 +34,8 @@ describe('oracle: code-injection', () => {
       { statusCode: 200, body: `{"price":"${canary}42"}` },
       [{ confidence: 'confirmed', severity: 'critical', signature: '/task/pricing.js:12:9' }],
     ],
-    ['eval (not hooked) ran the payload: only the canary function saw it', [called()], { statusCode: 200 }, [{ confidence: 'confirmed', severity: 'critical', signature: 'unprobed-sink' }]],
-    ['eval computed the marker, nothing else observed', [], { statusCode: 200, body: `total ${canary}42` }, [{ confidence: 'confirmed', severity: 'critical', signature: 'unprobed-sink' }]],
+    ['eval (not hooked) ran the payload: only the canary function saw it', [called()], { statusCode: 200 }, [{ confidence: 'confirmed', severity: 'critical', signature: unprobed }]],
+    ['eval computed the marker, nothing else observed', [], { statusCode: 200, body: `total ${canary}42` }, [{ confidence: 'confirmed', severity: 'critical', signature: unprobed }]],
     [
       'two sinks at two call sites',
       [evalEffect(`return '${canary}'`, 'Function', '/task/a.js:1:1'), evalEffect(`'${canary}'`, 'vm.Script', '/task/b.js:2:2')],
@@ -84,5 +85,16 @@ describe('oracle: code-injection', () => {
     const context = oracleContext({ case: codeCase(expressionPayload), secrets: [{ name: 'AWS_SECRET_ACCESS_KEY', value: secret, kind: 'canary-credential' }] });
     const findings = codeInjection.check(observation({ effects: [evalEffect(`return '${canary}' + '${secret}'`), called()] }), context);
     expect(findings[0]?.evidence).not.toContain(secret);
+  });
+});
+
+describe('oracle: code-injection without a probed sink', () => {
+  it('keeps two eval bugs fed by two fields apart: the injection point is in the signature', () => {
+    const at = (point: string) =>
+      oracleContext({ case: { canary, injection: { ...fuzzCase().injection!, point, payloadId: 'code-expression', family: 'code-injection', payload: expressionPayload } } });
+    const proof = observation({ effects: [{ kind: 'canary', via: 'function', token: canary, detail: `efzcanary('${canary}')` }] });
+    const [note] = codeInjection.check(proof, at('Records[*].body<json>.note'));
+    const [tag] = codeInjection.check(proof, at('Records[*].body<json>.tag'));
+    expect(note?.signature).not.toBe(tag?.signature);
   });
 });

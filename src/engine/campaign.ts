@@ -154,8 +154,8 @@ class Campaign {
     this.#recentCases.set(fuzzCase.canary, value);
     if (this.#recentCases.size > 64) this.#recentCases.delete(this.#recentCases.keys().next().value!);
     for (const finding of findings) {
-      if (this.#options.ignore?.has(`${finding.oracle}|${finding.signature}`) === true) continue;
       const key = dedupeKey(finding);
+      if (this.#options.ignore?.has(key) === true) continue;
       if ((this.#unreproduced.get(key) ?? 0) >= MAX_UNREPRODUCED && !this.#findings.has(key)) continue;
       const known = this.#findings.get(key);
       // A confirmed hit on a sink first seen as tainted is stronger proof of the same bug: it replaces the
@@ -186,6 +186,11 @@ class Campaign {
     }
     if (reproduce) {
       const verdict = await this.#control(value.value, key, finding, true);
+      // A runner that failed (or a stop) during the re-run is no evidence against the timeout: keep it, unconfirmed.
+      if (verdict.kind === 'unreproduced' && this.#stopped()) {
+        await this.#unconfirmedAtStop(key, finding, value.value, hits);
+        return;
+      }
       if (verdict.kind === 'unreproduced') {
         this.#unreproduced.set(key, (this.#unreproduced.get(key) ?? 0) + 1);
         return;

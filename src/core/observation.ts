@@ -29,6 +29,11 @@ export interface ProcessEffect {
   readonly script: string | null;
   /** True when the probe refused to run it (it carried a payload token and `--allow-exec` was off). */
   readonly blocked: boolean;
+  /**
+   * Blocked, and the handler was told it succeeded with empty output (a fixed program without a shell): whatever
+   * the handler did next with that made-up output is not its bug. Absent when the call ran or failed.
+   */
+  readonly emulatedSuccess?: boolean;
   readonly callSite: CallSite;
 }
 

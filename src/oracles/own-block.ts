@@ -4,7 +4,8 @@
  * reaction to that failure (an exception that escapes, the error message echoed in a 500) is not its bug, so a
  * `crash`, `timeout` or `error-disclosure` finding whose evidence quotes the error one of this case's blocks produced
  * is dropped. The test is the block's error identity (program + ENOENT, the shell's "not found" line, the refused
- * path or address), so an unrelated crash in the same invocation is still reported.
+ * path or address), so an unrelated crash in the same invocation is still reported. After a block that reported a
+ * made-up *success* there is no error to recognise, so the consequence findings of that invocation are all dropped.
  */
 import type { Effect, Finding, Observation } from '../core/index.js';
 
@@ -44,6 +45,9 @@ export function blockMarks(effects: readonly Effect[]): Mark[] {
  */
 export function causedByOwnBlock(finding: Finding, observation: Observation): boolean {
   if (!CONSEQUENCE_ORACLES.has(finding.oracle)) return false;
+  // A made-up success carries no error to recognise: its empty output may be what the handler choked on
+  // (`JSON.parse('')`), so nothing that followed it in this invocation can be told apart from its consequence.
+  if ((observation.effects ?? []).some((e) => e.kind === 'process' && e.emulatedSuccess === true)) return true;
   const marks = blockMarks(observation.effects ?? []);
   if (marks.length === 0) return false;
   const texts = [finding.evidence];

@@ -139,6 +139,7 @@ function processEffect(call: SpawnCall, blocked: boolean, callSite: string): Pro
     args,
     script: call.script === null ? null : clip(call.script),
     blocked,
+    ...(blocked && blockOutcome(call) === 'succeeded' ? { emulatedSuccess: true } : {}),
     callSite,
   };
 }

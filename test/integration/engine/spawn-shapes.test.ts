@@ -22,6 +22,7 @@ describe('child_process shapes: blocks are not the handler bugs', () => {
     ['safe-spawn-stream.mjs', { name: 'photo.png' }],
     ['safe-execa-like.mjs', { name: 'ada' }],
     ['safe-quoted-exec.mjs', { name: 'photo.png' }],
+    ['safe-printf-json.mjs', { name: 'parcel' }],
   ])('%s (fixed program, payload argument) reports nothing', async (file, body) => {
     const report = await run(file, body);
     expect(report.findings.map((f) => `${f.oracle}: ${f.title}`)).toEqual([]);

@@ -29,6 +29,15 @@ describe('judge: a consequence of our own block is not the handler bug', () => {
     expect(oracles(judge(obs, builtinOracles, ctx))).toEqual(['command-injection', 'crash']);
   });
 
+  it('drops a crash after a made-up success: the handler may have choked on the empty output', () => {
+    // execFileSync('printf', ['{"size":%d}', '3', body.note]) blocked, "succeeded" with '', then JSON.parse('') threw.
+    const emulated = spawnEffect({ api: 'child_process.execFileSync', file: 'printf', args: ['{"size":%d}', '3', canary], script: null, blocked: true, emulatedSuccess: true });
+    const obs = observation({ outcome: threw(serializedError({ name: 'SyntaxError', message: 'Unexpected end of JSON input' })), effects: [emulated] });
+    expect(oracles(judge(obs, builtinOracles, ctx))).toEqual([]);
+    const ran = spawnEffect({ api: 'child_process.execFileSync', file: 'printf', args: ['{"size":%d}', '3', canary], script: null, blocked: false });
+    expect(oracles(judge(observation({ outcome: obs.outcome, effects: [ran] }), builtinOracles, ctx))).toEqual(['crash']);
+  });
+
   it('reports the same crash when no call was blocked (an unblocked ENOENT is the handler bug)', () => {
     const effect = spawnEffect({ api: 'child_process.spawnSync', file: '/opt/tool', args: [], script: null, blocked: false });
     const obs = observation({ outcome: threw(serializedError({ name: 'Error', message: 'spawnSync /opt/tool ENOENT' })), effects: [effect] });

@@ -101,7 +101,7 @@ export async function fuzz(options: FuzzOptions): Promise<FuzzReport> {
   });
   try {
     const judgeAll = (observation: Observation, context: OracleContext): readonly Finding[] => judge(observation, oracles, context);
-    const sink = options.corpusDir === undefined ? undefined : createCorpusStore(resolve(cwd, options.corpusDir), { target, seed, toolVersion: VERSION });
+    const sink = options.corpusDir === undefined ? undefined : createCorpusStore(resolve(cwd, options.corpusDir), { target, seed, toolVersion: VERSION, shownFrom: cwd });
     const baseline = await runBaseline({ runner, sourceId: space.sourceId, samples, plain: source?.plain, seed, judge: judgeAll, secrets, timeoutMs, sink });
     safely(() => options.listener?.onBaseline?.(baseline));
     const result = await runCampaign({

@@ -11,6 +11,11 @@ export interface CorpusMeta {
   readonly target: CorpusTarget;
   readonly seed: number;
   readonly toolVersion: string;
+  /**
+   * The directory saved paths are shown relative to: the user's, captured before the run moves the process to the
+   * handler's task root (default: the working directory when the store is created).
+   */
+  readonly shownFrom?: string | undefined;
 }
 
 /** The part of a finding the store needs (structurally what the engine reports). */
@@ -33,6 +38,7 @@ export interface StorableFinding {
  */
 export function createCorpusStore(dir: string, meta: CorpusMeta): { save(finding: StorableFinding): Promise<string> } {
   const root = resolve(dir);
+  const shownFrom = meta.shownFrom ?? process.cwd();
   return {
     save(finding) {
       const folder = join(root, safeName(finding.case.source));
@@ -58,7 +64,7 @@ export function createCorpusStore(dir: string, meta: CorpusMeta): { save(finding
       const temporary = `${file}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
       writeFileSync(temporary, `${JSON.stringify(entry, null, 2)}\n`);
       renameSync(temporary, file);
-      return Promise.resolve(displayPath(file));
+      return Promise.resolve(displayPath(file, shownFrom));
     },
   };
 }
@@ -137,9 +143,9 @@ function entryProblem(data: unknown): string | undefined {
   return undefined;
 }
 
-/** Relative to the working directory when inside it (short, portable in CI logs), absolute otherwise. */
-function displayPath(file: string): string {
-  const path = relative(process.cwd(), file);
+/** Relative to `base` when inside it (short, portable in CI logs), absolute otherwise. */
+function displayPath(file: string, base: string): string {
+  const path = relative(base, file);
   return path === '' || path.startsWith('..') ? file : path;
 }
 

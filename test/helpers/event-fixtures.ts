@@ -23,3 +23,9 @@ export function deepFreeze<T>(value: T): T {
   }
   return value;
 }
+
+/** Example 07's real REST event with `body` replaced by the JSON of `body`: a sample for handlers of JSON APIs. */
+export function restSampleWithBody(body: unknown): unknown {
+  const event = JSON.parse(readFileSync(new URL('../../examples/07-apigw-path-traversal/event.json', import.meta.url), 'utf8')) as Record<string, unknown>;
+  return { ...event, body: JSON.stringify(body) };
+}

@@ -1,19 +1,15 @@
-import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { fuzz } from '../../../src/api/fuzz.js';
+import { restSampleWithBody } from '../../helpers/event-fixtures.js';
 import { summary } from '../../../src/reporters/console.js';
 
 // Issue 7 points 3 and 9 on handlers in the shapes other teams write. A blocked no-shell call of a fixed program
 // "succeeds" for the handler, so safe handlers report nothing (before: `spawn echo ENOENT` came back as a crash);
 // a program the payload names is command injection, and the handler rethrowing the block's ENOENT is not a crash.
 const here = (path: string): string => fileURLToPath(new URL(path, import.meta.url));
-const sample = (body: unknown): unknown => ({
-  ...(JSON.parse(readFileSync(here('../../../examples/07-apigw-path-traversal/event.json'), 'utf8')) as Record<string, unknown>),
-  body: JSON.stringify(body),
-});
 const run = (file: string, body: unknown) =>
-  fuzz({ handler: here(`../../fixtures/spawn-shapes/${file}`), samples: [sample(body)], categories: ['command-injection'], runs: 120, seed: 7 });
+  fuzz({ handler: here(`../../fixtures/spawn-shapes/${file}`), samples: [restSampleWithBody(body)], categories: ['command-injection'], runs: 120, seed: 7 });
 
 describe('child_process shapes: blocks are not the handler bugs', () => {
   // A shell script whose token stays inside the handler's quotes cannot start a command either.

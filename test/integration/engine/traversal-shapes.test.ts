@@ -1,7 +1,7 @@
-import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { fuzz } from '../../../src/api/fuzz.js';
+import { restSampleWithBody } from '../../helpers/event-fixtures.js';
 
 // Issue 7 point 5 on handlers in the shapes other teams write: the handler appends to the payload (an extension,
 // a file name under a language directory, a fixed file under a report directory), so the escaped path ends in
@@ -9,12 +9,8 @@ import { fuzz } from '../../../src/api/fuzz.js';
 // each twin (an allowlist, a resolved-path containment check, a slug check) gives nothing. 1,000 cases: at 300 the
 // decode-after-check shape is missed for want of budget on its one field (issue 7 point 6), not by the oracle.
 const here = (path: string): string => fileURLToPath(new URL(path, import.meta.url));
-const sample = (body: unknown): unknown => ({
-  ...(JSON.parse(readFileSync(here('../../../examples/07-apigw-path-traversal/event.json'), 'utf8')) as Record<string, unknown>),
-  body: JSON.stringify(body),
-});
 const run = (file: string, body: unknown) =>
-  fuzz({ handler: here(`../../fixtures/traversal-shapes/${file}`), samples: [sample(body)], categories: ['path-traversal'], runs: 1000, seed: 7 });
+  fuzz({ handler: here(`../../fixtures/traversal-shapes/${file}`), samples: [restSampleWithBody(body)], categories: ['path-traversal'], runs: 1000, seed: 7 });
 
 const shapes: readonly [string, unknown][] = [
   ['template-lang', { lang: 'en', page: 'welcome' }],

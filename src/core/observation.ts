@@ -34,6 +34,8 @@ export interface ProcessEffect {
    * the handler did next with that made-up output is not its bug. Absent when the call ran or failed.
    */
   readonly emulatedSuccess?: boolean;
+  /** Blocked, and the handler was handed this shell error (`/bin/sh: 1: echo: not found`) as the script's stderr. */
+  readonly blockedFailure?: string;
   readonly callSite: CallSite;
 }
 

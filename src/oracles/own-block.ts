@@ -11,8 +11,6 @@ import type { Effect, Finding, Observation } from '../core/index.js';
 
 /** Oracles whose findings can be a mere consequence of a failure a block produced. */
 const CONSEQUENCE_ORACLES: ReadonlySet<string> = new Set(['crash', 'timeout', 'error-disclosure']);
-/** The shell's own "not found" wording for the first word of a refused script (see src/probes/blocked-call.ts). */
-const NOT_FOUND = [(n: string) => `${n}: not found`, (n: string) => `${n}: command not found`, (n: string) => `command not found: ${n}`];
 const FS_FAILURES = ['EACCES: permission denied', 'ENOENT: no such file or directory'];
 
 /** Each entry: strings that together identify the failure one blocked call produced. */
@@ -24,11 +22,9 @@ export function blockMarks(effects: readonly Effect[]): Mark[] {
   for (const effect of effects) {
     if (effect.kind === 'process' && effect.blocked) {
       marks.push([`${effect.file} ENOENT`]);
-      if (effect.script !== null) {
-        const name = /[^\s;&|<>()]+/.exec(effect.script)?.[0];
-        if (name !== undefined) for (const text of NOT_FOUND) marks.push([text(name)]);
-        marks.push([`Command failed: ${effect.script.slice(0, 80)}`]);
-      }
+      // The exact shell error the probe handed over, and node's wrapping of it (`Command failed: <script>`).
+      if (effect.blockedFailure !== undefined) marks.push([effect.blockedFailure]);
+      if (effect.script !== null) marks.push([`Command failed: ${effect.script.slice(0, 80)}`]);
     } else if (effect.kind === 'file' && effect.blocked) {
       for (const failure of FS_FAILURES) marks.push([failure, `'${effect.path}'`]);
     } else if (effect.kind === 'network' && effect.blocked) {

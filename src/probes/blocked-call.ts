@@ -187,8 +187,8 @@ function enoent(call: SpawnCall, syscall: 'spawn' | 'spawnSync'): Error {
   });
 }
 
-/** What the shell itself prints; each shell words it differently. */
-function notFoundText(call: SpawnCall): string {
+/** What the shell itself prints; each shell words it differently. @internal Also recorded on the effect. */
+export function notFoundText(call: SpawnCall): string {
   const shell = shellOf(call);
   const name = /[^\s;&|<>()]+/.exec(call.script ?? call.file)?.[0] ?? call.file;
   const base = shell.slice(shell.lastIndexOf('/') + 1);

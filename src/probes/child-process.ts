@@ -11,6 +11,7 @@ import {
   blockedSyncError,
   blockedSyncOutput,
   blockedWithCallback,
+  notFoundText,
   type BlockOutcome,
 } from './blocked-call.js';
 import { describeSpawnCall, SPAWNERS, type SpawnCall, type SpawnerName } from './spawn-call.js';
@@ -139,9 +140,15 @@ function processEffect(call: SpawnCall, blocked: boolean, callSite: string): Pro
     args,
     script: call.script === null ? null : clip(call.script),
     blocked,
-    ...(blocked && blockOutcome(call) === 'succeeded' ? { emulatedSuccess: true } : {}),
+    ...(blocked ? blockedEnding(call) : {}),
     callSite,
   };
+}
+
+/** How a blocked call ended for the handler, as the oracles need to recognise its consequences. */
+function blockedEnding(call: SpawnCall): Pick<ProcessEffect, 'emulatedSuccess' | 'blockedFailure'> {
+  if (blockOutcome(call) === 'succeeded') return { emulatedSuccess: true };
+  return call.script === null ? {} : { blockedFailure: clip(notFoundText(call).trim()) };
 }
 
 /** Same `name` and `length` as the original, so code that introspects the function sees no difference. */

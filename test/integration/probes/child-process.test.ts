@@ -84,6 +84,8 @@ describe('child_process probe (deny by default)', () => {
     expect(report['blocked-named-exec']?.result).toMatchObject({ errorCode: 127, stdout: '', stderr });
     expect(report['blocked-compiled-exec']?.result).toMatchObject({ errorCode: 127, stdout: '', stderr });
     expect(report['blocked-import-star-exec']?.result).toMatchObject({ errorCode: 127, stdout: '' });
+    // The effect records the exact error handed over, so the oracles recognise its consequences by it.
+    expect(processEffects(report['blocked-named-exec'])[0]?.blockedFailure).toBe(stderr.trim());
   });
 
   it('rejects the promisified form like node does, with stdout and stderr on the error', () => {

@@ -6,7 +6,8 @@ import { observation, oracleContext, returned, serializedError, spawnEffect, thr
 const canary = 'efzcanary00001';
 const ctx = oracleContext({ case: { canary } });
 const blockedNamedProgram = spawnEffect({ api: 'child_process.spawnSync', file: `/opt/${canary}`, args: [], script: null, blocked: true });
-const blockedScript = spawnEffect({ args: ['-c', `convert ${canary}.png`], script: `convert ${canary}.png`, blocked: true });
+// As the probe records it: the exact shell error it handed the handler.
+const blockedScript = spawnEffect({ args: ['-c', `convert ${canary}.png`], script: `convert ${canary}.png`, blocked: true, blockedFailure: '/bin/sh: 1: convert: not found' });
 const blockedWrite: Effect = { kind: 'file', api: 'fs.writeFileSync', op: 'write', path: `/etc/${canary}`, resolved: `/etc/${canary}`, blocked: true, callSite: '/task/h.js:1:1' };
 const blockedConnect: Effect = { kind: 'network', api: 'net.connect', host: '169.254.169.254', port: 80, url: null, blocked: true, callSite: '/task/h.js:1:1' };
 

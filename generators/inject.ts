@@ -170,5 +170,13 @@ export function place(original: string, payload: string, placement: Placement): 
       const slash = original.lastIndexOf('/');
       return dot > slash + 1 ? original.slice(0, dot) + payload + original.slice(dot) : original + payload;
     }
+    case 'segment': {
+      // The directory the file is in (`site/<here>/page.md`): handlers that match a key against a pattern
+      // take their parameters from the middle, and a whole-value or suffix payload no longer matches it.
+      const last = original.lastIndexOf('/');
+      if (last < 0) return payload;
+      const before = original.lastIndexOf('/', last - 1);
+      return original.slice(0, before + 1) + payload + original.slice(last);
+    }
   }
 }

@@ -1,5 +1,5 @@
 /** How a payload is placed into the (decoded) value of a field. */
-export type Placement = 'replace' | 'append' | 'before-extension';
+export type Placement = 'replace' | 'append' | 'before-extension' | 'segment';
 
 /** What was written into an event, and where. */
 export interface Injection {
@@ -28,3 +28,9 @@ export interface FuzzCase {
 
 /** Every canary has this shape, so probes can recognise payload-derived data without knowing the case. */
 export const CANARY_PATTERN = /efz[a-z0-9]{12}/;
+
+/** How many of the field × payload-category pairs a run could send were sent at least once. */
+export interface PairCoverage {
+  readonly pairs: number;
+  readonly covered: number;
+}

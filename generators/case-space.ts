@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import type { CaseSpace, TargetPattern } from './fuzz-case.js';
 import { toTargets } from './fuzz-case.js';
 import { formatPath } from './inject.js';
-import { samplePoints } from './sample/index.js';
+import { isNumberText, sampleFields } from './sample/index.js';
 import type { EventSource, SourceId } from './types.js';
 
 /** Cases built on freshly generated valid events of one source, targeting its declared injection points. */
@@ -20,14 +20,15 @@ export function caseSpaceForSamples(samples: readonly unknown[], source: EventSo
   const sourceId: SourceId | 'custom' = source?.id ?? 'custom';
   const targetsBySample = new Map<unknown, readonly TargetPattern[]>();
   for (const sample of samples) {
-    const points = samplePoints(sample, source?.id);
-    targetsBySample.set(sample, points.map((path) => ({ path, point: formatPath(path), accepts: undefined })));
+    const fields = sampleFields(sample, source?.id);
+    targetsBySample.set(sample, fields.map(({ path, numeric }) => ({ path, point: formatPath(path), accepts: numeric ? isNumberText : undefined })));
   }
   return {
     sourceId,
     base: fc.constantFrom(...samples),
     targetsFor: (event) => targetsBySample.get(event) ?? [],
     sync: source === undefined ? (event) => event : tolerantSync(source.sync),
+    samples,
   };
 }
 

@@ -2,7 +2,7 @@ import { codecs } from '../codecs.js';
 import type { ConcretePath } from '../inject.js';
 import type { SourceId } from '../types.js';
 import { detectSource } from './detect-source.js';
-import { encodingAt, envelopeRules, isAttackerField } from './envelope-rules.js';
+import { encodingAt, envelopeRules, isAttackerField, isNumberField } from './envelope-rules.js';
 import type { EnvelopeRules, Holder } from './envelope-rules.js';
 
 /**
@@ -17,6 +17,8 @@ export interface SampleLeaf {
    * theirs too. Envelope fields AWS builds keep their types.
    */
   readonly inJson: boolean;
+  /** An envelope field that only carries numbers (see `EnvelopeRules.numbers`). */
+  readonly numeric?: boolean;
 }
 
 /**
@@ -32,9 +34,17 @@ export interface SampleLeaf {
  * Paths come in document order.
  */
 export function discoverInjectionPoints(sample: unknown, source?: SourceId): ConcretePath[] {
+  return discoverFields(sample, source).map((field) => field.path);
+}
+
+/**
+ * `discoverInjectionPoints` with what each field accepts: `numeric` for a field AWS checks holds a number.
+ * @internal
+ */
+export function discoverFields(sample: unknown, source?: SourceId): { readonly path: ConcretePath; readonly numeric: boolean }[] {
   return collectLeaves(sample, source)
     .filter((leaf) => typeof leaf.value === 'string')
-    .map((leaf) => leaf.path);
+    .map((leaf) => ({ path: leaf.path, numeric: leaf.numeric === true }));
 }
 
 /**
@@ -66,6 +76,10 @@ function walkEnvelope(walk: Walk, value: unknown, path: (string | number)[], hol
 }
 
 function visitEnvelopeString(walk: Walk, value: string, path: (string | number)[], holder: Holder): void {
+  if (isNumberField(walk.rules, path, holder, walk.root)) {
+    walk.found.push({ path, value, inJson: false, numeric: true });
+    return;
+  }
   const encoding = encodingAt(walk.rules, path, holder, walk.root);
   if (encoding === undefined) {
     visitString(value, path, false, walk.found);

@@ -40,6 +40,11 @@ export interface EnvelopeRules {
   readonly deny: readonly (FieldPattern | ConditionalPattern)[];
   readonly allow: readonly FieldPattern[];
   readonly encodings: readonly EncodingRule[];
+  /**
+   * Attacker fields AWS checks hold a number (a `Number` message attribute): the sender picks which number, so
+   * they are targets, but only for values that parse as one (`0`, `-1`, `1e3`).
+   */
+  readonly numbers?: readonly ConditionalPattern[];
 }
 
 /**
@@ -126,7 +131,6 @@ const sqs: EnvelopeRules = {
   deny: [
     'Records',
     'Records.*.messageAttributes.*.dataType',
-    { at: 'Records.*.messageAttributes.*.stringValue', when: (holder) => String(holder['dataType']).startsWith('Number') },
   ],
   allow: [
     'Records.*.body',
@@ -136,6 +140,7 @@ const sqs: EnvelopeRules = {
     'Records.*.attributes.AWSTraceHeader',
   ],
   encodings: [{ at: 'Records.*.messageAttributes.*.binaryValue', codec: 'base64' }],
+  numbers: [{ at: 'Records.*.messageAttributes.*.stringValue', when: (holder) => String(holder['dataType']).startsWith('Number') }],
 };
 
 /**
@@ -146,6 +151,7 @@ const sns: EnvelopeRules = {
   deny: ['Records', 'Records.*.Sns.MessageAttributes.*.Type'],
   allow: ['Records.*.Sns.Subject', 'Records.*.Sns.Message', 'Records.*.Sns.MessageAttributes'],
   encodings: [{ at: 'Records.*.Sns.MessageAttributes.*.Value', codec: 'base64', when: (holder) => holder['Type'] === 'Binary' }],
+  numbers: [{ at: 'Records.*.Sns.MessageAttributes.*.Value', when: (holder) => holder['Type'] === 'Number' }],
 };
 
 /** The rules of every source eventfuzz models; an event of any other shape is a custom event with no envelope. */
@@ -174,6 +180,19 @@ export function isAttackerField(rules: EnvelopeRules, path: readonly (string | n
 export function encodingAt(rules: EnvelopeRules, path: readonly (string | number)[], holder: Holder, root: unknown): EncodingRule | undefined {
   // prefixLength equals path.length only when the pattern has as many keys as the path: a whole-field match
   return rules.encodings.find((rule) => prefixLength(rule.at, path) === path.length && (rule.when?.(holder, root) ?? true));
+}
+
+/**
+ * Whether the envelope field at `path` must hold a number (see `EnvelopeRules.numbers`).
+ * @internal
+ */
+export function isNumberField(rules: EnvelopeRules, path: readonly (string | number)[], holder: Holder, root: unknown): boolean {
+  return (rules.numbers ?? []).some((rule) => prefixLength(rule.at, path) === path.length && rule.when(holder, root));
+}
+
+/** What SQS and SNS accept as a `Number` attribute's value: a decimal, optionally signed, with an exponent. */
+export function isNumberText(value: string): boolean {
+  return /^[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?$/.test(value);
 }
 
 const compiled = new Map<string, readonly string[]>();

@@ -4,7 +4,7 @@
  */
 import type { ConcretePath } from '../inject.js';
 import type { SourceId } from '../types.js';
-import { discoverInjectionPoints } from './discover.js';
+import { discoverFields, discoverInjectionPoints } from './discover.js';
 import { typeConfusionVariants } from './type-confusion.js';
 import type { TypeConfusionVariant } from './type-confusion.js';
 
@@ -13,7 +13,7 @@ export { detectSource } from './detect-source.js';
 export { discoverInjectionPoints } from './discover.js';
 export { typeConfusionVariants } from './type-confusion.js';
 export type { TypeConfusionId, TypeConfusionVariant } from './type-confusion.js';
-export { envelopeRules } from './envelope-rules.js';
+export { envelopeRules, isNumberText } from './envelope-rules.js';
 export type { EnvelopeRules, EncodingRule, FieldPattern } from './envelope-rules.js';
 
 /**
@@ -31,4 +31,9 @@ export function samplePoints(sample: unknown, source?: SourceId): ConcretePath[]
  */
 export function sampleVariants(sample: unknown, source?: SourceId): TypeConfusionVariant[] {
   return typeConfusionVariants(sample, source);
+}
+
+/** `samplePoints` with what each accepts: `numeric` for a field AWS checks holds a number. */
+export function sampleFields(sample: unknown, source?: SourceId): { readonly path: ConcretePath; readonly numeric: boolean }[] {
+  return discoverFields(sample, source);
 }

@@ -89,7 +89,8 @@ describe('discoverInjectionPoints: SQS, S3, SNS', () => {
       'Records[0].body<json>.status',
       'Records[0].attributes.AWSTraceHeader',
       'Records[0].messageAttributes.eventType.stringValue',
-      // `priority` is a Number attribute: SQS rejects a value that is not a number
+      // `priority` is a Number attribute: a target, but only for numbers (SQS rejects anything else)
+      'Records[0].messageAttributes.priority.stringValue',
       'Records[0].messageAttributes.checksum.binaryValue<base64>',
       'Records[1].body',
     ]);

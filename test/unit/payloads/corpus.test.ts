@@ -46,7 +46,8 @@ describe('payload corpus', () => {
     for (const family of FAMILIES) {
       const count = corpus.filter((p) => p.family === family).length;
       expect(count, family).toBeGreaterThanOrEqual(6);
-      expect(count, family).toBeLessThanOrEqual(20);
+      // Boundary values are many small probes (empty, 0, -1, surrogates…); every other family stays focused.
+      expect(count, family).toBeLessThanOrEqual(family === 'boundary' ? 24 : 20);
     }
   });
 

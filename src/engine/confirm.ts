@@ -44,8 +44,7 @@ export function needsReproduction(finding: Pick<Finding, 'oracle'>): boolean {
  * the event it was written into?) and for confirming timeouts. With `reproduce`, the case runs again first and
  * must show the finding; then its payload-free twin runs: the finding belongs to the payload's field only when
  * the twin does not show it. A finding whose twin shows it is about the event itself (a crash on the generated
- * message's shape), whichever field the payload happened to be in. A timeout has no site to compare, and its
- * signature says which payload family was in the case (`timeout:redos`), which the twin has none of: any timeout
+ * message's shape), whichever field the payload happened to be in. A timeout has no site to compare: any timeout
  * of the twin counts as showing it.
  */
 export async function runControl(request: ControlRequest): Promise<ControlVerdict> {

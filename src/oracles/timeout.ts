@@ -10,8 +10,10 @@ const REDOS_FAMILY = 'redos';
  * payload itself most likely drove a regular expression into catastrophic backtracking: "possible ReDoS", not
  * confirmed, since a timeout alone cannot show where the time went.
  *
- * Signature: `timeout`, or `timeout:redos`, so the ReDoS hypothesis is tracked apart from plain hangs at the same
- * injection point; the limit and duration vary from run to run and stay in the evidence.
+ * Signature: `timeout`, whichever payload was in the case. A hang has no site to tell two apart, and a handler that
+ * hangs on any unusual value hangs on a ReDoS pump too: one bug, one finding. The stronger proof wins (a ReDoS
+ * payload's high severity replaces a plain timeout). The limit and duration vary from run to run and stay in the
+ * evidence.
  */
 export const timeout = defineOracle({
   id: 'timeout',
@@ -29,7 +31,7 @@ export const timeout = defineOracle({
         title: redos ? 'Handler timed out on a regex payload: possible ReDoS' : 'Handler timed out',
         // Whole milliseconds: the measured duration is a float (performance.now), and "4522.325192 ms" is noise.
         evidence: `no result within ${outcome.limitMs} ms (stopped after ${Math.round(observation.durationMs)} ms)${payload}`,
-        signature: redos ? `timeout:${REDOS_FAMILY}` : 'timeout',
+        signature: 'timeout',
       },
     ];
   },

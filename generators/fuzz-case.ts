@@ -6,6 +6,7 @@ import { UnencodableValue } from './codecs.js';
 import { formatPath, place, resolveFields, writeAt } from './inject.js';
 import { withPayloadFreeBase } from './payload-free.js';
 import type { Path, ResolvedField } from './inject.js';
+import type { FieldKind } from './types.js';
 
 /** A field pattern the case generator may target, with what may arrive there. */
 export interface TargetPattern {
@@ -13,6 +14,8 @@ export interface TargetPattern {
   /** Formatted `path`: the injection point reported and deduplicated on. */
   readonly point: string;
   readonly accepts?: ((value: string) => boolean) | undefined;
+  /** The declared kind of a source's point (absent for a sample's leaves): what payloads fit it first. */
+  readonly kind?: FieldKind | undefined;
 }
 
 /** Where cases come from: base events, the fields to target in each, and how to restore derived fields. */
@@ -22,6 +25,8 @@ export interface CaseSpace {
   /** The patterns to try on one base event (generated events share one list; samples have their own). */
   readonly targetsFor: (event: unknown) => readonly TargetPattern[];
   readonly sync: (event: unknown) => unknown;
+  /** The user's samples `base` draws from, in order; absent when events are generated. */
+  readonly samples?: readonly unknown[] | undefined;
 }
 
 export interface FuzzCaseConstraints {
@@ -31,7 +36,7 @@ export interface FuzzCaseConstraints {
   readonly placements?: readonly Placement[];
 }
 
-const DEFAULT_PLACEMENTS: readonly Placement[] = ['replace', 'append', 'before-extension'];
+export const DEFAULT_PLACEMENTS: readonly Placement[] = ['replace', 'append', 'before-extension', 'segment'];
 
 /**
  * Cases that inject one payload into one attacker-controlled field of a valid event. Built as a tuple of
@@ -41,12 +46,14 @@ const DEFAULT_PLACEMENTS: readonly Placement[] = ['replace', 'append', 'before-e
 export function fuzzCaseArbitrary(constraints: FuzzCaseConstraints): fc.Arbitrary<FuzzCase> {
   const { space } = constraints;
   const payloads = weightedDraws(constraints.payloads);
-  const placements = constraints.placements ?? DEFAULT_PLACEMENTS;
-  return fc
-    .tuple(space.base, fc.nat(), fc.nat(), fc.nat(), fc.constantFrom(...placements), canaryArbitrary())
-    .map(([event, pointPick, fieldPick, payloadPick, placement, canary]) =>
-      buildCase(space, payloads, { event, pointPick, fieldPick, payloadPick, placement, canary }),
-    );
+  return caseTuple(space, constraints.placements ?? DEFAULT_PLACEMENTS).map((tuple) => buildFromTuple(space, payloads, tuple));
+}
+
+/** The independent choices a case is built from: event, point pick, field pick, payload pick, placement, canary. */
+export type CaseTuple = [unknown, number, number, number, Placement, string];
+
+export function caseTuple(space: CaseSpace, placements: readonly Placement[]): fc.Arbitrary<CaseTuple> {
+  return fc.tuple(space.base, fc.nat(), fc.nat(), fc.nat(), fc.constantFrom(...placements), canaryArbitrary());
 }
 
 /** Payloads above this size (boundary values of 64-256 KiB, ReDoS runs) are drawn less often. */
@@ -59,7 +66,7 @@ const ORDINARY_WEIGHT = 8;
  * uniformly these few dominated a campaign's time; they still come up regularly. Order is kept (the first
  * payload stays the shrink target) and a pick still maps to one payload deterministically.
  */
-function weightedDraws(payloads: readonly Payload[]): readonly Payload[] {
+export function weightedDraws(payloads: readonly Payload[]): readonly Payload[] {
   return payloads.flatMap((payload) => Array<Payload>(payload.template.length > OVERSIZED_TEMPLATE ? 1 : ORDINARY_WEIGHT).fill(payload));
 }
 
@@ -70,6 +77,11 @@ interface Picks {
   readonly payloadPick: number;
   readonly placement: Placement;
   readonly canary: string;
+}
+
+/** `buildCase` on the choices of one `caseTuple` draw. */
+export function buildFromTuple(space: CaseSpace, payloads: readonly Payload[], [event, pointPick, fieldPick, payloadPick, placement, canary]: CaseTuple): FuzzCase {
+  return buildCase(space, payloads, { event, pointPick, fieldPick, payloadPick, placement, canary });
 }
 
 /**
@@ -150,6 +162,6 @@ export function render(payload: Payload, canary: string): string {
 }
 
 /** Turns declared patterns into targets once, so the hot loop does not format paths. */
-export function toTargets(points: readonly { readonly path: Path; readonly accepts?: (value: string) => boolean }[]): TargetPattern[] {
-  return points.map((p) => ({ path: p.path, point: formatPath(p.path), accepts: p.accepts }));
+export function toTargets(points: readonly { readonly path: Path; readonly accepts?: (value: string) => boolean; readonly kind?: FieldKind }[]): TargetPattern[] {
+  return points.map((p) => ({ path: p.path, point: formatPath(p.path), accepts: p.accepts, kind: p.kind }));
 }

@@ -14,7 +14,7 @@ import { parseHandlerRef } from '../runners/index.js';
 import type { RunnerKind } from '../runners/types.js';
 import { VERSION } from '../version.js';
 import { startLocalTarget } from './local-target.js';
-import { caseSpaceForSamples, caseSpaceForSource, fuzzCaseArbitrary, getEventSource, payloadFreeCase, sourceIds } from '../../generators/index.js';
+import { CaseSchedule, caseSpaceForSamples, caseSpaceForSource, getEventSource, payloadFreeCase, sourceIds } from '../../generators/index.js';
 import type { SourceId } from '../../generators/index.js';
 import { detectSource, loadSamples } from '../../generators/sample/index.js';
 import { baselineSignatures, runBaseline } from './baseline.js';
@@ -104,8 +104,10 @@ export async function fuzz(options: FuzzOptions): Promise<FuzzReport> {
     const sink = options.corpusDir === undefined ? undefined : createCorpusStore(resolve(cwd, options.corpusDir), { target, seed, toolVersion: VERSION, shownFrom: cwd });
     const baseline = await runBaseline({ runner, sourceId: space.sourceId, samples, plain: source?.plain, seed, judge: judgeAll, secrets, timeoutMs, sink });
     safely(() => options.listener?.onBaseline?.(baseline));
+    const schedule = new CaseSchedule({ space, payloads });
     const result = await runCampaign({
-      cases: fuzzCaseArbitrary({ space, payloads }),
+      cases: schedule.arbitrary,
+      feedback: schedule,
       runner,
       judge: judgeAll,
       ignore: baselineSignatures(baseline),

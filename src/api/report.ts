@@ -1,4 +1,4 @@
-import type { Confidence, Severity } from '../core/index.js';
+import type { Confidence, PairCoverage, Severity } from '../core/index.js';
 import type { CorpusTarget } from '../corpus/entry.js';
 import type { BlockedCalls } from '../engine/blocked-calls.js';
 import type { CampaignResult, ReportedFinding } from '../engine/types.js';
@@ -36,6 +36,8 @@ export interface FuzzReport {
     readonly execsPerSecond: number;
     /** Calls carrying a payload that eventfuzz refused to run (commands, file writes, connections). */
     readonly blocked: BlockedCalls;
+    /** Of the field × payload-category pairs the run could send, how many it sent (absent for replays). */
+    readonly coverage?: PairCoverage;
   };
   readonly interrupted: boolean;
   /** Present when the run stopped early because the target could no longer be run (findings so far kept). */
@@ -57,7 +59,9 @@ export function buildReport(result: CampaignResult, target: CorpusTarget, source
     target,
     source,
     seed: result.seed,
-    stats: { runs: result.stats.runs, invocations: result.stats.invocations, durationMs: result.stats.durationMs, execsPerSecond: result.stats.execsPerSecond, blocked: result.stats.blocked },
+    stats: { runs: result.stats.runs, invocations: result.stats.invocations, durationMs: result.stats.durationMs, execsPerSecond: result.stats.execsPerSecond, blocked: result.stats.blocked,
+      ...(result.stats.coverage === undefined ? {} : { coverage: result.stats.coverage }),
+    },
     interrupted: result.interrupted,
     ...(result.failure === undefined ? {} : { failure: result.failure }),
     baseline,

@@ -1,4 +1,4 @@
-export type { Placement, Injection, FuzzCase } from './case.js';
+export type { Placement, Injection, FuzzCase, PairCoverage } from './case.js';
 export { CANARY_PATTERN } from './case.js';
 export type { Confidence, Severity, Finding } from './finding.js';
 export { dedupeKey } from './finding.js';

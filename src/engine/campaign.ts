@@ -19,6 +19,7 @@ const MAX_UNREPRODUCED = 3;
 const HISTORY_PER_INSTANCE = 16;
 
 interface Completed {
+  readonly index: number;
   readonly value: fc.Value<FuzzCase>;
   readonly observation: Observation | undefined;
 }
@@ -61,7 +62,7 @@ class Campaign {
   }
 
   async run(): Promise<CampaignResult> {
-    const { cases, runner, seed } = this.#options;
+    const { cases, runner, seed, feedback } = this.#options;
     const random = new fc.Random(xoroshiro128plus(seed));
     const done = new Map<number, Completed | undefined>();
     let committed = 0;
@@ -72,11 +73,13 @@ class Campaign {
         done.delete(committed++);
         await this.#commit(next);
       }
-      while (this.#inflight < runner.parallelism && this.#mayGenerate()) {
-        const value = cases.generate(random, undefined);
+      // With feedback, case N is drawn only once every case before N - lag is judged (see CaseFeedback).
+      while (this.#inflight < runner.parallelism && this.#mayGenerate() && (feedback === undefined || committed >= this.#runs - feedback.lag)) {
         const index = this.#runs++;
+        feedback?.beforeCase(index);
+        const value = cases.generate(random, undefined);
         done.set(index, undefined);
-        this.#launch(value.value).then((observation) => done.set(index, { value, observation }));
+        this.#launch(value.value).then((observation) => done.set(index, { index, value, observation }));
       }
       if (done.size === 0 && !this.#mayGenerate()) break;
       await this.#nextCompletion();
@@ -145,7 +148,7 @@ class Campaign {
     if (seen[0] !== canary) this.#history.set(instance, [canary, ...seen.slice(0, HISTORY_PER_INSTANCE - 1)]);
   }
 
-  async #commit({ value, observation }: Completed): Promise<void> {
+  async #commit({ index, value, observation }: Completed): Promise<void> {
     if (observation === undefined) return; // the runner failed; #fatal ends the run
     const fuzzCase = value.value;
     const findings = this.#options.judge(observation, this.#context(fuzzCase, observation.instance));
@@ -153,10 +156,13 @@ class Campaign {
     this.#remember(observation.instance, fuzzCase.canary);
     this.#recentCases.set(fuzzCase.canary, value);
     if (this.#recentCases.size > 64) this.#recentCases.delete(this.#recentCases.keys().next().value!);
-    for (const finding of findings) {
+    const reportable = findings.filter((finding) => {
       const key = dedupeKey(finding);
-      if (this.#options.ignore?.has(key) === true) continue;
-      if ((this.#unreproduced.get(key) ?? 0) >= MAX_UNREPRODUCED && !this.#findings.has(key)) continue;
+      return this.#options.ignore?.has(key) !== true && ((this.#unreproduced.get(key) ?? 0) < MAX_UNREPRODUCED || this.#findings.has(key));
+    });
+    this.#options.feedback?.observed(index, fuzzCase, observation, reportable);
+    for (const finding of reportable) {
+      const key = dedupeKey(finding);
       const known = this.#findings.get(key);
       // A confirmed hit on a sink first seen as tainted is stronger proof of the same bug: it replaces the
       // stored case (and is shrunk in turn) instead of being counted as one more hit.
@@ -313,6 +319,7 @@ Not re-run (the run stopped first): unconfirmed.` };
       controlInvocations: this.#controlInvocations,
       durationMs,
       execsPerSecond,
+      coverage: this.#options.feedback?.coverage(),
     };
   }
 

@@ -1,6 +1,6 @@
 import type { BlockedCalls } from './blocked-calls.js';
 import type fc from 'fast-check';
-import type { Finding, FuzzCase, Observation } from '../core/index.js';
+import type { Finding, FuzzCase, Observation, PairCoverage } from '../core/index.js';
 import type { WatchedSecret } from '../core/index.js';
 import type { OracleContext } from '../oracles/types.js';
 import type { Runner } from '../runners/types.js';
@@ -48,8 +48,25 @@ export interface FindingSink {
   save(finding: Omit<ReportedFinding, 'corpusFile'>): Promise<string>;
 }
 
+/**
+ * Lets later cases depend on what earlier ones showed (`CaseSchedule` in generators/ implements it). Case `index`
+ * is drawn knowing exactly the cases before `index - lag`, however the invocations interleave: the campaign
+ * holds generation back until those are judged, so a seed still gives one sequence of cases.
+ */
+export interface CaseFeedback {
+  readonly lag: number;
+  /** Called right before case `index` is drawn from `cases`. */
+  beforeCase(index: number): void;
+  /** What exploration case `index` showed, with the findings it gave that the run reports. */
+  observed(index: number, fuzzCase: FuzzCase, observation: Observation, findings: readonly Finding[]): void;
+  /** How many of the field × payload-category pairs were sent at least once. */
+  coverage(): PairCoverage;
+}
+
 export interface CampaignOptions {
   readonly cases: fc.Arbitrary<FuzzCase>;
+  /** Steers `cases` by what earlier cases showed; without it every case is an independent draw. */
+  readonly feedback?: CaseFeedback | undefined;
   readonly runner: Runner;
   readonly judge: (observation: Observation, context: OracleContext) => readonly Finding[];
   readonly secrets: readonly WatchedSecret[];
@@ -87,6 +104,8 @@ export interface CampaignStats {
   readonly controlInvocations: number;
   readonly durationMs: number;
   readonly execsPerSecond: number;
+  /** Field × payload-category pairs the exploration sent (with feedback only). */
+  readonly coverage?: PairCoverage | undefined;
 }
 
 export interface CampaignResult {

@@ -72,6 +72,10 @@ export function summary(report: FuzzReport): string {
     `eventfuzz ${report.tool.version}: ${report.target.ref} (${report.source}), seed ${report.seed}`,
     `${stats.runs} runs, ${stats.invocations} invocations in ${(stats.durationMs / 1000).toFixed(1)}s (${stats.execsPerSecond.toFixed(0)} execs/s)${report.interrupted ? ', interrupted' : ''}`,
   ];
+  if (stats.coverage !== undefined && stats.coverage.pairs > 0) {
+    const { pairs, covered } = stats.coverage;
+    lines.push(`Covered ${covered} of ${pairs} field × payload-category pairs (${Math.floor((covered / pairs) * 100)}%)${covered < pairs ? '; a larger --runs or --duration covers the rest' : ''}.`);
+  }
   const { blocked } = stats;
   if (blocked !== undefined && blocked.process + blocked.file + blocked.network > 0) {
     lines.push(`Blocked calls carrying a payload: ${blocked.process} commands, ${blocked.file} file operations, ${blocked.network} connections (see Safety in the README).`);

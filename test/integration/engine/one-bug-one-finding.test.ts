@@ -66,7 +66,8 @@ describe('a bug many fields reach is one finding, kept at the field it was found
     const seen: { stage: string; point: string | null }[] = [];
     const report = await fuzz({
       ...base,
-      seed: 5, // first found at a header, far down the list of fields
+      // The first field listed (`path`) takes none of these payloads: the bug is first found at a later one.
+      categories: ['boundary', 'xss'],
       handler: fixture('rest-rejects-canary-anywhere.mjs'),
       source: 'apigw-rest',
       listener: { onFinding: (finding, stage) => seen.push({ stage, point: finding.injectionPoint }) },
@@ -112,9 +113,8 @@ describe('a timeout is confirmed, not assumed', () => {
 
   it('a hang the event shape causes, with or without a payload, is never a confirmed timeout', async () => {
     const { findings } = await only({ handler: fixture('sqs-fifo-lock.mjs'), source: 'sqs', ...timing }, 'timeout');
-    // At most one per timeout signature (`timeout`, and `timeout:redos` when a ReDoS payload was in the case).
-    expect(findings.length).toBeGreaterThan(0);
-    expect(findings.length).toBeLessThanOrEqual(2);
+    // One hang, one finding, whichever payloads showed it.
+    expect(findings.length).toBe(1);
     for (const finding of findings) expect(finding).toMatchObject({ confidence: 'tainted', severity: 'low', injectionPoint: null });
   });
 

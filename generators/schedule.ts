@@ -138,7 +138,9 @@ export class CaseSchedule {
 
   /** What case `index` showed and whether it gave a new finding; used from case `index + lag + 1` on. */
   observed(index: number, fuzzCase: FuzzCase, observation: Observation, findings: readonly Finding[]): void {
-    this.#pending.push({ index, fuzzCase, observation, found: findings.some((f) => f.handlerWide !== true) });
+    // Only a confirmed finding settles a field × family: a tainted one (code that reached a sink but did not run)
+    // still wants the payloads that would make it run.
+    this.#pending.push({ index, fuzzCase, observation, found: findings.some((f) => f.handlerWide !== true && f.confidence === 'confirmed') });
     // Coverage only counts what ran; it steers nothing, so it need not wait for the lag.
     const slot = this.#slotOf(fuzzCase);
     if (slot !== undefined && fuzzCase.injection !== null && slot.members.has(fuzzCase.injection.family)) this.#covered.add(`${slot.key}|${fuzzCase.injection.family}`);

@@ -106,7 +106,7 @@ describe('CaseSchedule: steering by what the handler did', () => {
   });
 
   it('stops sending a family to a field once it gave a finding there', () => {
-    const finding = { oracle: 'ssrf' } as Finding;
+    const finding = { oracle: 'ssrf', confidence: 'confirmed' } as Finding;
     let foundAt: number | undefined;
     const cases = draw(scheduleFor(), 700, (index, c) => {
       if (foundAt === undefined && c.injection?.point === 'callbackUrl' && c.injection.family === 'ssrf') {

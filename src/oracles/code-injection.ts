@@ -13,11 +13,12 @@ const CODE_FAMILY = 'code-injection';
  * - `confirmed` (critical): the canary function `efzcanary` was called with this case's canary, or this case's
  *   evaluated marker `<canary>42` came back in the response or logs of a `code-injection` payload whose own text
  *   does not contain it (so `'<canary>'+6*7` was computed, not echoed);
- * - `tainted` (high): the canary reached a code-evaluation sink (`Function`, `vm.*`) without proof that it ran,
- *   e.g. inside a string literal of the evaluated code.
+ * - `tainted` (high): the canary reached a code-evaluation sink (`Function`, `vm.*`, or the argument of a direct
+ *   `eval`, which the probes instrument at load time) without proof that it ran, e.g. inside a string literal of
+ *   the evaluated code.
  *
  * Reflection of payload text is never execution. One finding per sink call site; proof without a probed sink
- * (code that reached `eval`, which is deliberately not hooked) has no call site, so its signature is
+ * (code that reached an indirect `eval`, which is deliberately not hooked) has no call site, so its signature is
  * `unprobed-sink@<injection point>`, whichever proof showed it: the canary function and the computed marker are two
  * payloads proving the same bug, while two `eval`s fed by two fields stay two findings.
  */

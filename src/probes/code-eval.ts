@@ -1,6 +1,7 @@
 import type { ProbeContext } from './recorder.js';
 import { createRequire, syncBuiltinESMExports } from 'node:module';
 import { CANARY_PATTERN } from '../core/index.js';
+import { installDirectEvalProbe } from './direct-eval.js';
 
 /** @internal What the code-eval probe needs from its installer. */
 export type CodeEvalProbeOptions = ProbeContext;
@@ -32,9 +33,11 @@ const VM_FUNCTIONS = ['runInThisContext', 'runInNewContext', 'runInContext', 'co
  * Each sink is replaced by a `Proxy` of the original, so `name`, `length`, `prototype` and static members are
  * the originals'; `new Function(…)`, `Function(…)`, `class X extends Function`, `f instanceof Function` and
  * `(function () {}).constructor === Function` behave as before, because `Function.prototype.constructor` (and the
- * siblings' `prototype.constructor`) point at the same proxy. `eval` is deliberately left alone: replacing it
- * would turn every direct `eval` into an indirect one and change which scope the code sees. Code reaching `eval`
- * is still confirmed when it calls the canary function.
+ * siblings' `prototype.constructor`) point at the same proxy. `eval` itself is deliberately left alone: replacing
+ * it would turn every direct `eval` into an indirect one and change which scope the code sees. Instead the
+ * argument of each direct `eval(x)` in handler code is instrumented at load time (./direct-eval.ts) and recorded
+ * under api `eval`; an indirect eval (`(0, eval)(x)`, `globalThis.eval(x)`) is still only confirmed when it
+ * calls the canary function.
  */
 export function installCodeEvalProbe(options: CodeEvalProbeOptions): void {
   const seen = (api: string, texts: readonly unknown[], code: () => string): void => {
@@ -81,6 +84,8 @@ export function installCodeEvalProbe(options: CodeEvalProbeOptions): void {
     });
   }
   syncBuiltinESMExports();
+
+  installDirectEvalProbe(seen);
 }
 
 /**

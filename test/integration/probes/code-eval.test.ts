@@ -49,8 +49,8 @@ describe('code-eval probe and canary function', () => {
     ['runInContext', ['code-eval:vm.runInContext'], 1],
     ['compileFunction', ['code-eval:vm.compileFunction', 'canary:function'], 5],
     ['script', ['code-eval:vm.Script', 'canary:function'], 6],
-    ['directEval', ['canary:function'], `${token}42`],
-    ['nodeSerialize', ['canary:function'], `${token}42`],
+    ['directEval', ['code-eval:eval', 'canary:function'], `${token}42`],
+    ['nodeSerialize', ['code-eval:eval', 'canary:function'], `${token}42`],
     ['literalOnly', ['code-eval:Function'], `price is ${token}`],
   ])('%s: records %j and lets the code run', (scenario, expected, result) => {
     expect(kinds(probed[scenario])).toEqual(expected);

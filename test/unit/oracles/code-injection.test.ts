@@ -34,8 +34,20 @@ describe('oracle: code-injection', () => {
       { statusCode: 200, body: `{"price":"${canary}42"}` },
       [{ confidence: 'confirmed', severity: 'critical', signature: '/task/pricing.js:12:9' }],
     ],
-    ['eval (not hooked) ran the payload: only the canary function saw it', [called()], { statusCode: 200 }, [{ confidence: 'confirmed', severity: 'critical', signature: unprobed }]],
-    ['eval computed the marker, nothing else observed', [], { statusCode: 200, body: `total ${canary}42` }, [{ confidence: 'confirmed', severity: 'critical', signature: unprobed }]],
+    [
+      'direct eval (its argument instrumented at load) handed the payload, which never ran',
+      [evalEffect(`"Hello, " + "${canary}"`, 'eval', '/task/greet.js:4:20')],
+      { statusCode: 200 },
+      [{ confidence: 'tainted', severity: 'high', signature: '/task/greet.js:4:20' }],
+    ],
+    [
+      'direct eval handed the payload, and the canary function ran',
+      [evalEffect(`(${expressionPayload})`, 'eval', '/task/filter.js:7:18'), called()],
+      { statusCode: 200 },
+      [{ confidence: 'confirmed', severity: 'critical', signature: '/task/filter.js:7:18' }],
+    ],
+    ['an indirect eval (not probed) ran the payload: only the canary function saw it', [called()], { statusCode: 200 }, [{ confidence: 'confirmed', severity: 'critical', signature: unprobed }]],
+    ['an indirect eval computed the marker, nothing else observed', [], { statusCode: 200, body: `total ${canary}42` }, [{ confidence: 'confirmed', severity: 'critical', signature: unprobed }]],
     [
       'two sinks at two call sites',
       [evalEffect(`return '${canary}'`, 'Function', '/task/a.js:1:1'), evalEffect(`'${canary}'`, 'vm.Script', '/task/b.js:2:2')],

@@ -31,6 +31,19 @@ const JS_SINKS: Record<string, ((p: string) => string) | 'skip'> = {
   // node-serialize: a string value starting with the marker is revived with eval('(' + rest + ')').
   'code-node-serialize': (p) =>
     `var o=JSON.parse(${JSON.stringify(p)}); for (var k in o) if (o[k].indexOf('_$$ND_FUNC$$_')===0) o[k]=eval('('+o[k].slice(13)+')'); o.rce`,
+  'code-brace-statement': (p) => `var cfg = {${p}}; 1`,
+  'code-object-literal-breakout': (p) => `var cfg = {a: ${p}}\n1`,
+  'code-array-literal-breakout': (p) => `var list = [${p}]\n1`,
+  'code-function-statement': (p) => `var cb = ${p}\n1`,
+  'code-backtick-statement': (p) => `var x=\`${p}\``,
+  // node-serialize revives a whole field that starts with the marker: eval('(' + rest + ')').
+  'code-node-serialize-raw': (p) => `var v=${JSON.stringify(p)}; v.indexOf('_$$ND_FUNC$$_')===0 ? eval('('+v.slice(13)+')') : v`,
+  // js-yaml 3's unsafe schema: `!!js/function "src"` becomes new Function(params, body); String(doc) calls toString.
+  'code-yaml-js-function': (p) => {
+    const source = p.slice(p.indexOf('"') + 1, p.lastIndexOf('"'));
+    const body = source.slice(source.indexOf('{') + 1, source.lastIndexOf('}'));
+    return `var doc={toString: new Function(${JSON.stringify(body)})}; String(doc)`;
+  },
   'code-busy-wait': 'skip', // blind: evidence is 1.5 s of wall time
 };
 

@@ -15,6 +15,11 @@ export function withPayloadFreeBase(fuzzCase: FuzzCase, base: unknown): FuzzCase
   return fuzzCase;
 }
 
+/** The event `fuzzCase` was built on, without building its payload-free twin (the schedule asks per case). */
+export function payloadFreeBase(fuzzCase: FuzzCase): unknown {
+  return baseEvents.get(fuzzCase);
+}
+
 /**
  * The same case without its payload (same event shape, source and canary, no injection), or `undefined` when
  * the case carries no payload or was not built here (a case read back from a corpus).

@@ -6,7 +6,7 @@ import type { FieldShape } from './field-fit.js';
 import { buildFromTuple, caseTuple, DEFAULT_PLACEMENTS, render, weightedDraws } from './fuzz-case.js';
 import type { CaseTuple, FuzzCaseConstraints, TargetPattern } from './fuzz-case.js';
 import { resolveFields } from './inject.js';
-import { payloadFreeCase } from './payload-free.js';
+import { payloadFreeBase } from './payload-free.js';
 
 /**
  * How many cases may be in flight between a case and the first case that knows what it showed. Fixed, not the
@@ -109,7 +109,6 @@ export class CaseSchedule {
   readonly #covered = new Set<string>();
   readonly #pending: Pending[] = [];
   #plan: Plan | undefined;
-  #free = true;
 
   constructor(constraints: FuzzCaseConstraints) {
     this.#constraints = constraints;
@@ -131,9 +130,8 @@ export class CaseSchedule {
   /** Called before case `index` is drawn: takes in what the cases before `index - lag` showed, then plans. */
   beforeCase(index: number): void {
     while (this.#pending.length > 0 && this.#pending[0]!.index < index - this.lag) this.#learn(this.#pending.shift()!);
-    this.#free = index % RANDOM_EVERY === RANDOM_EVERY - 1;
-    this.#plan = this.#free ? undefined : (this.#steered.shift() ?? this.#nextFirstPass());
-    this.#free ||= this.#plan === undefined;
+    const free = index % RANDOM_EVERY === RANDOM_EVERY - 1;
+    this.#plan = free ? undefined : (this.#steered.shift() ?? this.#nextFirstPass());
   }
 
   /** What case `index` showed and whether it gave a new finding; used from case `index + lag + 1` on. */
@@ -280,7 +278,7 @@ export class CaseSchedule {
 
 /** The sample a case was built on: the event of its payload-free twin (see payload-free.ts). */
 function baseEventOf(fuzzCase: FuzzCase): unknown {
-  return payloadFreeCase(fuzzCase)?.event;
+  return payloadFreeBase(fuzzCase);
 }
 
 /** The families a case's sinks ask for: those of every effect whose arguments carry the case's token. */

@@ -60,7 +60,7 @@ const RULES: readonly FitRule[] = [
     value: /^[^@\s]+@[^@\s]+$|^-?\d+(\.\d+)?$|^\d{4}-\d{2}-\d{2}/,
     name: /e-?mail|phone|date|time|amount|price|total|qty|quantity|zip|postcode|version|sku|slug|user(name)?|page|limit|offset|size|count/i,
   },
-  { families: ['prototype-pollution', 'nosql-injection', 'code-injection'], name: /config|options|settings|opts|prefs|preferences|data|payload|meta|attributes|profile|flags?/i, kinds: ['body', 'message'] },
+  { families: ['prototype-pollution', 'nosql-injection', 'code-injection', 'boundary'], name: /config|options|settings|opts|prefs|preferences|data|payload|meta|attributes|profile|flags?/i, kinds: ['body', 'message'] },
   { families: ['sql-injection', 'nosql-injection'], name: /^id$|id$|search|query|q$|where|order|sort|column|field/i, kinds: ['query'] },
   { families: ['log-injection', 'ssrf'], kinds: ['header', 'cookie'] },
 ];

@@ -3,7 +3,7 @@ import type { FuzzCase, Placement } from '../src/core/index.js';
 import type { Payload } from '../src/payloads/types.js';
 import { canaryArbitrary } from './canary.js';
 import { UnencodableValue } from './codecs.js';
-import { formatPath, place, resolveFields, writeAt } from './inject.js';
+import { formatPath, holdsJsonValue, place, resolveFields, writeAt } from './inject.js';
 import { withPayloadFreeBase } from './payload-free.js';
 import type { Path, ResolvedField } from './inject.js';
 import type { FieldKind } from './types.js';
@@ -103,7 +103,7 @@ export function buildCase(space: CaseSpace, payloads: readonly Payload[], picks:
 
 function injectPayload(space: CaseSpace, payloads: readonly Payload[], picks: Picks, target: TargetPattern, resolved: ResolvedField): FuzzCase | undefined {
   const { path: field, value: original } = resolved;
-  const insideJson = field.some((segment) => typeof segment === 'object' && segment.codec === 'json') || space.sourceId === 'custom';
+  const insideJson = holdsJsonValue(field) || space.sourceId === 'custom';
   let rejected: Payload | undefined;
   for (let p = 0; p < payloads.length; p++) {
     const payload = payloads[(picks.payloadPick + p) % payloads.length]!;

@@ -180,3 +180,16 @@ export function place(original: string, payload: string, placement: Placement): 
     }
   }
 }
+
+/**
+ * Whether the value at `path` sits directly in a JSON document (its last encoding is JSON), so it may be
+ * replaced by any JSON value: `body<json>.email` may become an object; `Message<json>.Records[*].s3.object.key<s3-key>`
+ * is a string inside its own encoding and may not.
+ */
+export function holdsJsonValue(path: readonly Segment[]): boolean {
+  for (let i = path.length - 1; i >= 0; i--) {
+    const segment = path[i]!;
+    if (typeof segment === 'object') return segment.codec === 'json';
+  }
+  return false;
+}

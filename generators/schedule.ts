@@ -5,7 +5,7 @@ import { familyOrder } from './field-fit.js';
 import type { FieldShape } from './field-fit.js';
 import { buildFromTuple, caseTuple, DEFAULT_PLACEMENTS, render, weightedDraws } from './fuzz-case.js';
 import type { CaseTuple, FuzzCaseConstraints, TargetPattern } from './fuzz-case.js';
-import { resolveFields } from './inject.js';
+import { holdsJsonValue, resolveFields } from './inject.js';
 import { payloadFreeBase } from './payload-free.js';
 
 /**
@@ -184,7 +184,7 @@ export class CaseSchedule {
         if (this.#slotByKey.has(key)) return;
         const value = event === undefined ? undefined : resolveFields(event, target.path)[0]?.value;
         const shape: FieldShape = { name: fieldName(target), kind: target.kind, value: typeof value === 'string' ? value : undefined };
-        const insideJson = space.sourceId === 'custom' || target.path.some((s) => typeof s === 'object' && s.codec === 'json');
+        const insideJson = space.sourceId === 'custom' || holdsJsonValue(target.path);
         // Only what this field can carry: JSON values inside JSON, and what the field accepts (a Number attribute
         // takes numbers; a header no CR/LF), judged on the payload as it would replace the value.
         const fits = (payload: Payload): boolean =>
@@ -192,7 +192,7 @@ export class CaseSchedule {
         const members = new Map<string, readonly Payload[]>();
         for (const family of families) {
           const fitting = this.#byFamily.get(family)!.filter(fits);
-          if (fitting.length > 0) members.set(family, byLikeness(fitting, shape.value));
+          if (fitting.length > 0) members.set(family, byLikeness(jsonValuesFirst(fitting, insideJson), shape.value));
         }
         const reachable = [...members.keys()];
         const pathLike = shape.value === undefined ? target.kind === 'object-key' || target.kind === 'path' : shape.value.includes('/');
@@ -385,6 +385,14 @@ function overwrite(drawn: fc.Value<CaseTuple>, picks: PlannedPicks): fc.Value<Ca
  * as `checkout.express.enabled` is a dotted path, so `__proto__.<token>` fits it better than a JSON document.
  * Shape is the set of punctuation characters, compared by Jaccard index; without a value the order is kept.
  */
+/**
+ * Where a field holds a JSON value, re-typing it (an object, an array, a number or null where the sender wrote a
+ * string) is the likeliest way in: handlers check a JSON field's presence far more often than its type.
+ */
+function jsonValuesFirst(payloads: readonly Payload[], insideJson: boolean): readonly Payload[] {
+  return insideJson ? [...payloads.filter((p) => p.json === true), ...payloads.filter((p) => p.json !== true)] : payloads;
+}
+
 function byLikeness(payloads: readonly Payload[], value: string | undefined): readonly Payload[] {
   if (value === undefined) return payloads;
   const shape = punctuation(value);

@@ -17,9 +17,10 @@ const EXAMPLES: readonly Case[] = [
   ['01 SQS command injection', { handler: example('01-sqs-command-injection/handler.ts'), source: 'sqs' }, { 'command-injection': 1 }],
   ['02 S3 command injection', { handler: example('02-s3-command-injection/handler.mjs'), source: 's3' }, { 'command-injection': 1 }],
   ['03 REST secret leak (one dump, three credentials and DB_PASSWORD)', { handler: example('03-apigw-secret-leak/handler.mjs'), source: 'apigw-rest', env: { DB_PASSWORD: 'correct-horse-battery-staple' }, secrets: ['DB_PASSWORD'] }, { 'secret-leak': 1 }],
-  // Three bugs: JSON.parse of a non-JSON message, `.items.map` on a message without items (the plain one), and
-  // `item.name.trim()` on a name that is not a string (an object from a JSON payload).
-  ['04 SNS crash', { handler: example('04-sns-crash/handler.cjs'), source: 'sns' }, { crash: 3 }],
+  // Three bugs: JSON.parse of a non-JSON message, a wrong shape in `handler` (`.items.map` on a message without
+  // items, `.city.toUpperCase()` on a city that is not a string) and `item.name.trim()` in the `map` callback on a
+  // name that is not a string. The last needs the order's JSON leaves, which the sample gives.
+  ['04 SNS crash', { handler: example('04-sns-crash/handler.cjs'), samples: [sample('04-sns-crash/event.json')] }, { crash: 3 }],
   ['07 REST path traversal', { handler: example('07-apigw-path-traversal/handler.mjs'), samples: [sample('07-apigw-path-traversal/event.json')], categories: ['path-traversal'] }, { 'path-traversal': 1 }],
   ['07 SQS path traversal', { handler: example('07-apigw-path-traversal/sqs-handler.mjs'), samples: [sample('07-apigw-path-traversal/sqs-event.json')], categories: ['path-traversal'] }, { 'path-traversal': 1 }],
   ['08 SQS SSRF', { handler: example('08-sqs-ssrf/handler.ts'), samples: [sample('08-sqs-ssrf/sqs-event.json')], categories: ['ssrf'] }, { ssrf: 1 }],

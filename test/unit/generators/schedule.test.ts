@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { xoroshiro128plus } from 'pure-rand/generator/xoroshiro128plus';
 import { describe, expect, it } from 'vitest';
-import { CaseSchedule, FEEDBACK_LAG, caseSpaceForSamples, getEventSource } from '../../../generators/index.js';
+import { CaseSchedule, FEEDBACK_LAG, caseSpaceForSamples, caseSpaceForSource, getEventSource } from '../../../generators/index.js';
 import type { Effect, Finding, FuzzCase, Observation } from '../../../src/core/index.js';
 import { loadPayloads } from '../../../src/payloads/index.js';
 
@@ -69,6 +69,34 @@ describe('CaseSchedule: the first pass', () => {
     const values = cases.map((c) => (c.event as typeof sqs).Records[0]!.messageAttributes['pageSize'] as { stringValue: string });
     for (const value of values) expect(value.stringValue).toMatch(/^[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?$/);
     expect(cases.map((c) => c.injection!.payloadId)).toEqual(expect.arrayContaining(['boundary-zero', 'boundary-negative']));
+  });
+});
+
+describe('CaseSchedule: values inside JSON', () => {
+  const snsOrder = (): unknown => {
+    const event = getEventSource('sns').plain() as { Records: { Sns: { Message: string } }[] };
+    event.Records[0]!.Sns.Message = JSON.stringify({ orderId: 'o-1', items: [{ name: 'Desk Lamp' }] });
+    return event;
+  };
+
+  it('re-types a JSON field (an object, an array, a number, null) in its first pass, before any boundary text', () => {
+    const schedule = scheduleFor(snsOrder(), 'sns');
+    const firstPass = draw(schedule, Math.ceil((schedule.coverage().pairs * 4) / 3) + 1);
+    const retyped = firstPass.filter((c) => c.injection?.target === 'Records[0].Sns.Message<json>.items[0].name' && c.injection.payloadId.startsWith('boundary-json-'));
+    expect(retyped.length).toBeGreaterThan(0);
+    const message = JSON.parse((retyped[0]!.event as { Records: { Sns: { Message: string } }[] }).Records[0]!.Sns.Message) as { items: { name: unknown }[] };
+    expect(typeof message.items[0]!.name).not.toBe('string');
+  });
+
+  it('never puts a JSON value into a string that has its own encoding inside JSON (an S3 key in an SNS message)', () => {
+    const schedule = new CaseSchedule({ space: caseSpaceForSource(getEventSource('sns')), payloads });
+    const jsonPayloads = new Set(payloads.filter((p) => p.json === true).map((p) => p.id));
+    const cases = draw(schedule, 1500);
+    const atKey = cases.filter((c) => c.injection?.point.endsWith('<s3-key>') === true);
+    expect(atKey.length).toBeGreaterThan(20);
+    for (const c of atKey) expect(jsonPayloads.has(c.injection!.payloadId), c.injection!.payloadId).toBe(false);
+    // …while the message's own JSON leaves do get them.
+    expect(cases.some((c) => c.injection?.point.endsWith('<json>.**') === true && jsonPayloads.has(c.injection.payloadId))).toBe(true);
   });
 });
 

@@ -7,24 +7,29 @@ import { isHarnessError } from '../../core/errors.js';
 import { serializeError } from '../../core/serialize-error.js';
 import { startInstance } from '../instance.js';
 import { plainValue } from '../invoke.js';
-import { tsxImporter } from '../load-handler.js';
+import { getHeapStatistics } from 'node:v8';
 import { probeHooks } from '../probe-hooks.js';
+import { createFreshImport } from './fresh-import.js';
 
 const port = parentPort;
 if (port === null) throw new Error('eventfuzz: worker/entry.ts runs only inside a worker thread');
 const setup = workerData as WorkerSetup;
 
 // The worker is started with a TypeScript loader (`--import tsx`), so a plain import loads any handler and
-// keeps its URL clean (no per-import namespace in stack traces). It caches, though: a replacement instance
-// after a crash needs tsx's namespaced import, which gives a fresh instance of the whole module graph per call.
+// keeps its URL clean (no per-import query in stack traces). It caches, though: a replacement instance after a
+// crash needs a fresh instance of the whole module graph (fresh-import.ts).
 const nativeImport = (url: string): Promise<unknown> => import(url);
+const fresh = createFreshImport(setup.file);
 
 /**
- * How many module instances one worker builds before it asks to be replaced: module instances (and tsx's
- * namespaced loaders) cannot be unloaded, so a handler that crashes on every call would otherwise grow this
- * thread's heap without bound. The host keeps a warm standby worker, so the hand-over costs no load time.
+ * Module instances cannot be unloaded, so a handler that crashes on every call would grow this thread's heap
+ * without bound: past `fresh.maxGenerations` instances, or half its heap limit, the worker asks to be replaced.
+ * The host keeps a warm standby worker, so the hand-over costs no load time.
  */
-const MAX_GENERATIONS = 64;
+function mayBuildAnother(): boolean {
+  const heap = getHeapStatistics();
+  return generation + 1 < fresh.maxGenerations && heap.used_heap_size < heap.heap_size_limit / 2;
+}
 
 async function loadInstance(generation: number): Promise<Instance | undefined> {
   try {
@@ -37,7 +42,7 @@ async function loadInstance(generation: number): Promise<Instance | undefined> {
       allowExec: setup.allowExec,
       taskRoot: setup.taskRoot,
       probes: probeHooks,
-      importer: generation === 0 ? nativeImport : tsxImporter,
+      importer: generation === 0 ? nativeImport : fresh.importer(generation),
       // A crash then ends only the module instance, and this worker builds a fresh one in milliseconds, as
       // Lambda reinitialises a runtime: building a new worker costs hundreds.
       interceptExit: true,
@@ -76,7 +81,7 @@ async function drain(): Promise<void> {
 async function replaceInstance(): Promise<void> {
   instance?.crashes.restore();
   instance?.logs.restore();
-  if (generation + 1 >= MAX_GENERATIONS) {
+  if (!mayBuildAnother()) {
     retiring = true;
     port!.postMessage({ type: 'retiring' } satisfies RetiringMessage);
     return;

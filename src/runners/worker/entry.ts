@@ -19,7 +19,7 @@ const setup = workerData as WorkerSetup;
 // keeps its URL clean (no per-import query in stack traces). It caches, though: a replacement instance after a
 // crash needs a fresh instance of the whole module graph (fresh-import.ts).
 const nativeImport = (url: string): Promise<unknown> => import(url);
-const fresh = createFreshImport(setup.file);
+const fresh = createFreshImport();
 
 /**
  * Module instances cannot be unloaded, so a handler that crashes on every call would grow this thread's heap

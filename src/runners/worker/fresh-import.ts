@@ -1,8 +1,5 @@
 import type { ModuleImporter } from '../load-handler.js';
-import { readFileSync } from 'node:fs';
-import { register } from 'node:module';
-import { dirname, extname, join } from 'node:path';
-import { tsxImporter } from '../load-handler.js';
+import { createRequire, register } from 'node:module';
 
 /** How a worker imports generation N ≥ 1 of the handler: a fresh instance of its whole module graph. */
 export interface FreshImport {
@@ -12,37 +9,21 @@ export interface FreshImport {
 }
 
 /**
- * ES modules get a per-generation query that `fresh-instance-hooks.mjs` passes on to their imports (~1-3 ms per
- * instance, nothing accumulates but the instances); CommonJS, cached by file name, gets tsx's namespaced
- * require, which registers a loader per call (~8 ms, slower as they pile up), hence its lower limit.
- * Call once per worker, before the first import of the handler.
+ * A fresh instance is what a new Lambda container loads: every module of the handler's graph anew, so no state
+ * survives in it or in its dependencies. ES modules: a per-generation query that `fresh-instance-hooks.mjs`
+ * passes on to their imports (~1-3 ms per instance; tsx's namespaced import costs ~8 ms, growing, and does not
+ * renew CommonJS). CommonJS is cached by file name whatever the URL: its cache is emptied of everything the
+ * handler loaded, so `require` loads it again. Call once per worker, before the handler's first import.
  */
-export function createFreshImport(file: string): FreshImport {
-  if (!isEsm(file)) return { importer: () => tsxImporter, maxGenerations: 64 };
+export function createFreshImport(): FreshImport {
   register(new URL('./fresh-instance-hooks.mjs', import.meta.url));
+  const cache = createRequire(import.meta.url).cache;
+  const harness = new Set(Object.keys(cache)); // what the worker itself loaded so far stays
   return {
-    importer: (generation) => (url) => import(`${url}${url.includes('?') ? '&' : '?'}efz-instance=${generation}`),
+    importer: (generation) => (url) => {
+      for (const key of Object.keys(cache)) if (!harness.has(key)) delete cache[key];
+      return import(`${url}${url.includes('?') ? '&' : '?'}efz-instance=${generation}`);
+    },
     maxGenerations: 256,
   };
-}
-
-/** Node's own rule: `.mjs`/`.mts` are ESM, `.cjs`/`.cts` CommonJS, others follow the nearest package.json `type`. */
-function isEsm(file: string): boolean {
-  const extension = extname(file);
-  if (extension === '.mjs' || extension === '.mts') return true;
-  if (extension === '.cjs' || extension === '.cts') return false;
-  for (let dir = dirname(file); ; dir = dirname(dir)) {
-    const type = packageType(join(dir, 'package.json'));
-    if (type !== undefined) return type === 'module';
-    if (dirname(dir) === dir) return false;
-  }
-}
-
-function packageType(manifest: string): string | undefined {
-  try {
-    const parsed = JSON.parse(readFileSync(manifest, 'utf8')) as { type?: unknown };
-    return typeof parsed.type === 'string' ? parsed.type : 'commonjs';
-  } catch {
-    return undefined; // no package.json here (or not readable): keep walking up
-  }
 }

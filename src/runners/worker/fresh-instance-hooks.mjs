@@ -3,7 +3,7 @@
 // same query on to every file it imports, so generation N gets a fresh instance of the handler's whole ES
 // module graph (its dependencies' state included), as a new Lambda container would. It is what tsx's
 // namespaced import does, without registering a new loader chain per instance (which costs ~8 ms, growing).
-// CommonJS is cached by file name whatever the URL says: entry.ts uses tsx's namespaced require for it.
+// CommonJS is cached by file name whatever the URL says: fresh-import.ts empties that cache instead.
 const INSTANCE = /[?&]efz-instance=(\d+)/;
 
 export async function resolve(specifier, context, next) {

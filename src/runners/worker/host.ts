@@ -20,8 +20,12 @@ export type IsolatedRunnerOptions = LocalRunnerOptions & { readonly workers?: nu
 
 /** Default cap on warm instances serving side by side. */
 export const DEFAULT_INSTANCES = 16;
-/** How long the pool measures its throughput before deciding whether to grow (see growth.ts). */
+/**
+ * A growth window (see growth.ts) lasts at least this long and until every serving instance finished this many
+ * invocations on average: fewer say too little about a rate, and none (all hung) would make any rate look better.
+ */
 const GROWTH_WINDOW_MS = 300;
+const MIN_WINDOW_COMPLETIONS = 2;
 
 /** Invocations handed to one worker ahead of time, so it never idles waiting for the host. */
 const PIPELINE_DEPTH = 2;
@@ -292,6 +296,8 @@ export function createIsolatedRunner(options: IsolatedRunnerOptions): Runner {
       return;
     }
     const busy = waiting.length + serving.reduce((sum, slot) => sum + slot.inflight.length, 0);
+    // Too few completions to tell a rate (a slow or hung handler): the window goes on until there are.
+    if (busy >= serving.length && completions < MIN_WINDOW_COMPLETIONS * serving.length) return;
     const add = growth.decide({ completions, ms: now - windowStart, instances: serving.length, saturated: busy >= serving.length });
     windowStart = now;
     completions = 0;

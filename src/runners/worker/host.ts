@@ -86,6 +86,7 @@ function isTsxSpecifier(specifier: string): boolean {
 export function createIsolatedRunner(options: IsolatedRunnerOptions): Runner {
   const workerCount = Math.max(1, Math.floor(options.workers ?? availableParallelism()));
   const instanceCap = Math.max(workerCount, Math.floor(options.instances ?? DEFAULT_INSTANCES));
+  const cores = availableParallelism();
   const graceMs = Math.max(250, options.timeoutMs / 2);
   const spawnOptions: SpawnOptions = {
     bootstrap: BOOTSTRAP_URL,
@@ -277,8 +278,13 @@ export function createIsolatedRunner(options: IsolatedRunnerOptions): Runner {
 
   function checkWatchdog(): void {
     const now = safePerformanceNow();
+    // More invocations running than cores (a grown pool) stretch each one's wall time; so is the time a worker
+    // may stay silent, or a heap exhaustion in progress would be cut short as a hang. Lambda gives each
+    // instance its own CPU.
+    const running = slots.reduce((count, slot) => count + (slot.inflight.length > 0 ? 1 : 0), 0);
+    const silentMs = (options.timeoutMs + graceMs) * Math.max(1, running / cores);
     for (const slot of slots) {
-      if (slot.ready && !slot.retiring && slot.inflight.length > 0 && now - slot.lastActivity > options.timeoutMs + graceMs) {
+      if (slot.ready && !slot.retiring && slot.inflight.length > 0 && now - slot.lastActivity > silentMs) {
         slot.timedOut = true; // a synchronous loop: the worker's own deadline timer can never fire
         retire(slot);
       }
@@ -295,10 +301,12 @@ export function createIsolatedRunner(options: IsolatedRunnerOptions): Runner {
       completions = 0;
       return;
     }
+    // Saturated: the caller keeps every instance's pipeline full, so work queues for the instances we have.
     const busy = waiting.length + serving.reduce((sum, slot) => sum + slot.inflight.length, 0);
+    const saturated = busy >= serving.length * PIPELINE_DEPTH;
     // Too few completions to tell a rate (a slow or hung handler): the window goes on until there are.
-    if (busy >= serving.length && completions < MIN_WINDOW_COMPLETIONS * serving.length) return;
-    const add = growth.decide({ completions, ms: now - windowStart, instances: serving.length, saturated: busy >= serving.length });
+    if (saturated && completions < MIN_WINDOW_COMPLETIONS * serving.length) return;
+    const add = growth.decide({ completions, ms: now - windowStart, instances: serving.length, saturated });
     windowStart = now;
     completions = 0;
     for (let i = 0; i < add && !closed && broken === undefined; i++) {

@@ -3,7 +3,9 @@ import type { Invocation, LocalRunnerOptions, Runner } from '../types.js';
 import type { WorkerMessage } from './protocol.js';
 import type { InFlight, Slot, SpawnOptions } from './slot.js';
 import type { Growth } from './growth.js';
+import type { EventLoopUtilization } from 'node:perf_hooks';
 import { availableParallelism } from 'node:os';
+import { performance } from 'node:perf_hooks';
 import { dirname } from 'node:path';
 import { HarnessError } from '../../core/errors.js';
 import { safeClearTimeout, safePerformanceNow, safeSetTimeout } from '../../core/safe-globals.js';
@@ -122,6 +124,8 @@ export function createIsolatedRunner(options: IsolatedRunnerOptions): Runner {
   let meter: ReturnType<typeof setInterval> | undefined;
   let windowStart = 0;
   let completions = 0;
+  let hostLoop: EventLoopUtilization | undefined;
+  const instanceLoops = new Map<Slot, EventLoopUtilization>();
 
   const spawn = (role: 'serving' | 'standby'): Promise<void> => {
     const slot = spawnSlot(`worker-${nextInstance++}`, spawnOptions, { message: onMessage, exit: onExit });
@@ -176,6 +180,7 @@ export function createIsolatedRunner(options: IsolatedRunnerOptions): Runner {
       const item = slot.inflight.shift();
       slot.lastActivity = safePerformanceNow();
       if (slot.inflight.length === 0) slot.worker.unref();
+      if (slot.draining && slot.inflight.length === 0) retire(slot);
       completions++;
       if (item !== undefined) {
         const { outcome, durationMs, logs, effects, generation } = message;
@@ -226,7 +231,7 @@ export function createIsolatedRunner(options: IsolatedRunnerOptions): Runner {
     }
     waiting.unshift(...rest); // not started: run them elsewhere, in order
     if (broken !== undefined) fail(broken);
-    else if (slot.ready) replace();
+    else if (slot.ready && !slot.draining) replace();
     dispatch();
   }
 
@@ -251,7 +256,7 @@ export function createIsolatedRunner(options: IsolatedRunnerOptions): Runner {
     while (waiting.length > 0) {
       let target: Slot | undefined;
       for (const slot of slots) {
-        if (!slot.ready || slot.retiring || slot.inflight.length >= PIPELINE_DEPTH) continue;
+        if (!slot.ready || slot.retiring || slot.draining || slot.inflight.length >= PIPELINE_DEPTH) continue;
         if (target === undefined || slot.inflight.length < target.inflight.length) target = slot;
       }
       if (target === undefined) return;
@@ -294,11 +299,17 @@ export function createIsolatedRunner(options: IsolatedRunnerOptions): Runner {
   /** Ends a growth window (see growth.ts for the rule): windows in which an instance was loading do not count. */
   function measure(): void {
     const now = safePerformanceNow();
-    const serving = slots.filter((slot) => slot.ready && !slot.retiring);
+    const serving = slots.filter((slot) => slot.ready && !slot.retiring && !slot.draining);
     const loadingServing = slots.length - serving.length;
-    if (loadingServing > 0 || serving.length < target || growth.settled) {
+    const restart = (): void => {
       windowStart = now;
       completions = 0;
+      hostLoop = performance.eventLoopUtilization();
+      instanceLoops.clear();
+      for (const slot of serving) instanceLoops.set(slot, slot.worker.performance.eventLoopUtilization());
+    };
+    if (loadingServing > 0 || serving.length < target || growth.settled || serving.some((slot) => !instanceLoops.has(slot))) {
+      restart();
       return;
     }
     // Saturated: the caller keeps every instance's pipeline full, so work queues for the instances we have.
@@ -306,12 +317,20 @@ export function createIsolatedRunner(options: IsolatedRunnerOptions): Runner {
     const saturated = busy >= serving.length * PIPELINE_DEPTH;
     // Too few completions to tell a rate (a slow or hung handler): the window goes on until there are.
     if (saturated && completions < MIN_WINDOW_COMPLETIONS * serving.length) return;
-    const add = growth.decide({ completions, ms: now - windowStart, instances: serving.length, saturated });
-    windowStart = now;
-    completions = 0;
+    const instanceUtilization =
+      serving.reduce((sum, slot) => sum + slot.worker.performance.eventLoopUtilization(instanceLoops.get(slot)).utilization, 0) / serving.length;
+    const hostUtilization = performance.eventLoopUtilization(hostLoop).utilization;
+    const add = growth.decide({ completions, ms: now - windowStart, instances: serving.length, saturated, instanceUtilization, hostUtilization });
+    restart();
     for (let i = 0; i < add && !closed && broken === undefined; i++) {
       target++;
       spawnInBackground('serving');
+    }
+    // Shrinking back: the newest instances finish what they hold, then retire; none replaces them.
+    for (const slot of serving.slice(serving.length + Math.min(0, add))) {
+      target--;
+      slot.draining = true;
+      if (slot.inflight.length === 0) retire(slot);
     }
   }
 

@@ -1,10 +1,13 @@
 import { fileURLToPath } from 'node:url';
 import fc from 'fast-check';
-import { fuzz } from '../src/api/fuzz.js';
+import { DEFAULT_INSTANCES, fuzz } from '../src/api/fuzz.js';
 import { sqsEvent } from '../generators/index.js';
 import { measureAsync, type BenchRow } from './measure.js';
 
 const HANDLER = fileURLToPath(new URL('./fixtures/trivial-sqs.mjs', import.meta.url));
+const EXITS = fileURLToPath(new URL('./fixtures/exits-sqs.mjs', import.meta.url));
+const SLOW_IO = fileURLToPath(new URL('./fixtures/slow-io-sqs.mjs', import.meta.url));
+const SLOW_IO_MS = 20;
 
 /**
  * Campaign throughput with every oracle on (generation, injection, invocation, judging), in-process and in the
@@ -25,6 +28,40 @@ export async function benchExecution(seconds: number): Promise<BenchRow[]> {
     { name: `campaign isolated, 2 workers (${runs} runs)`, perSecond: isolated.stats.execsPerSecond, ratio: isolated.stats.execsPerSecond / bare.perSecond },
   ];
 }
+
+/**
+ * Slow and hostile handlers in the isolated pool (2 workers to start, growing up to the default cap), each as a
+ * share of its limit measured or computed in the same run:
+ * - trivial handler, the pool's ceiling (its own baseline);
+ * - a handler that calls process.exit on every call, against that ceiling (each case costs a fresh module
+ *   instance);
+ * - a handler that awaits 20 ms, against instances ÷ latency; taken once the pool has grown (the second half of
+ *   the run), since a campaign of a few seconds is mostly ramp-up.
+ */
+export async function benchHostile(seconds: number): Promise<BenchRow[]> {
+  const durationMs = Math.max(4, 3 * seconds) * 1000;
+  const trivial = await fuzz({ handler: HANDLER, source: 'sqs', durationMs, seed: 1, runner: 'isolated', workers: 2 });
+  const ceiling: BenchRow = { name: 'trivial handler, isolated, 2 workers (ceiling)', perSecond: trivial.stats.execsPerSecond, ratio: undefined };
+  const exits = await fuzz({ handler: EXITS, source: 'sqs', durationMs, seed: 1, runner: 'isolated', workers: 2 });
+  const ioMs = 2 * durationMs;
+  const io = await steadyRate(() => fuzz({ handler: SLOW_IO, source: 'sqs', durationMs: ioMs, seed: 1, runner: 'isolated', workers: 2, listener }), ioMs);
+  const ioLimit = DEFAULT_INSTANCES / (SLOW_IO_MS / 1000);
+  return [
+    ceiling,
+    { name: 'process.exit() on every call, 2 workers', perSecond: exits.stats.execsPerSecond, ratio: exits.stats.execsPerSecond / ceiling.perSecond },
+    { name: `${SLOW_IO_MS} ms I/O, grown (limit ${DEFAULT_INSTANCES} inst ÷ ${SLOW_IO_MS} ms = ${ioLimit})`, perSecond: io.perSecond, ratio: io.perSecond / ioLimit },
+    { name: `  same, whole run incl. growth from 2`, perSecond: io.overall, ratio: io.overall / ioLimit },
+  ];
+
+  async function steadyRate(run: () => Promise<{ stats: { execsPerSecond: number } }>, totalMs: number): Promise<{ perSecond: number; overall: number }> {
+    const result = await run();
+    const from = samples.find((s) => s.elapsedMs >= totalMs / 2) ?? samples[0]!;
+    const to = samples.at(-1)!;
+    return { perSecond: (to.runs - from.runs) / ((to.elapsedMs - from.elapsedMs) / 1000), overall: result.stats.execsPerSecond };
+  }
+}
+const samples: { runs: number; elapsedMs: number }[] = [];
+const listener = { onProgress: (progress: { runs: number; elapsedMs: number }) => void samples.push({ runs: progress.runs, elapsedMs: progress.elapsedMs }) };
 
 /** Resident memory after 10k and after 100k in-process runs of one campaign: it must stay flat. */
 export async function benchMemory(): Promise<string> {

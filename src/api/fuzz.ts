@@ -40,7 +40,14 @@ export interface FuzzOptions {
   readonly timeoutMs?: number | undefined;
   /** `in-process` (default for the library: fastest) or `isolated` (worker pool; the CLI default). */
   readonly runner?: RunnerKind | undefined;
+  /** Isolated runner: worker threads to start with (one warm instance each). */
   readonly workers?: number | undefined;
+  /**
+   * Isolated runner: how many warm instances the pool may grow to while that raises throughput (default 16,
+   * never below `workers`), as Lambda runs many side by side. Findings for a seed do not depend on it, except
+   * state leaks, which depend on which instance served which case.
+   */
+  readonly instances?: number | undefined;
   readonly memoryLimitMb?: number | undefined;
   readonly functionName?: string | undefined;
   /** Extra environment variables for the handler. */
@@ -63,6 +70,9 @@ export interface FuzzOptions {
 }
 
 const DEFAULTS = { runs: 1000, timeoutMs: 3000, memoryLimitMb: 512 } as const;
+
+/** The isolated pool's default cap on warm instances (for the CLI's help). */
+export { DEFAULT_INSTANCES } from '../runners/index.js';
 
 /**
  * Fuzzes a local handler and resolves to the report (the same object `--report out.json` writes). Findings do
@@ -97,6 +107,7 @@ export async function fuzz(options: FuzzOptions): Promise<FuzzReport> {
     allowExec: options.allowExec ?? false,
     runner: options.runner ?? 'in-process',
     workers: options.workers,
+    instances: options.instances,
     taskRoot: options.taskRoot === undefined ? undefined : resolve(cwd, options.taskRoot),
   });
   try {
@@ -139,6 +150,7 @@ function checkOptions(options: FuzzOptions): void {
   positiveInteger('runs', options.runs);
   positiveInteger('timeoutMs', options.timeoutMs);
   positiveInteger('workers', options.workers);
+  positiveInteger('instances', options.instances);
   positiveInteger('memoryLimitMb', options.memoryLimitMb);
   if (options.durationMs !== undefined && !(Number.isFinite(options.durationMs) && options.durationMs > 0)) {
     throw new HarnessError('EFZ_USAGE', `\`durationMs\` must be a number of milliseconds > 0, got ${String(options.durationMs)}.`);

@@ -20,6 +20,8 @@ export interface LocalTargetOptions {
   readonly allowExec: boolean;
   readonly runner: RunnerKind;
   readonly workers?: number | undefined;
+  /** Cap on warm instances the isolated pool may grow to (default 16, never below `workers`). */
+  readonly instances?: number | undefined;
   /** `--task-root DIR` (absolute); default: the handler's package root. */
   readonly taskRoot?: string | undefined;
 }
@@ -54,6 +56,7 @@ export async function startLocalTarget(options: LocalTargetOptions): Promise<{ r
     functionName,
     memoryLimitMb,
     ...(options.workers === undefined ? {} : { workers: options.workers }),
+    ...(options.instances === undefined ? {} : { instances: options.instances }),
   });
   // eventfuzz resolves its own paths (corpus, samples) before this point.
   const restore = enterTaskRoot(env['LAMBDA_TASK_ROOT'] ?? process.cwd());
@@ -66,7 +69,10 @@ export async function startLocalTarget(options: LocalTargetOptions): Promise<{ r
   }
   const inTaskRoot: Runner = {
     kind: runner.kind,
-    parallelism: runner.parallelism,
+    // A getter: the isolated pool grows during the run, and the campaign reads this in its loop.
+    get parallelism() {
+      return runner.parallelism;
+    },
     start: () => runner.start(),
     invoke: (invocation) => runner.invoke(invocation),
     close: async () => {

@@ -111,6 +111,8 @@ async function startRunner(ref: string, first: { file: string; entry: CorpusEntr
       allowExec: options.allowExec ?? false,
       runner: options.runner ?? 'isolated',
       workers: options.workers ?? 1,
+      // No growth: a replay re-runs a few stored cases, and a state leak replays only on the same instances.
+      instances: options.workers ?? 1,
       taskRoot: options.taskRoot === undefined ? undefined : resolve(cwd, options.taskRoot),
     });
   } catch (error) {

@@ -21,8 +21,8 @@ export interface CrashGuard {
 /** What the guard takes over. */
 export interface CrashGuardOptions {
   /**
-   * Also replace `process.exit` (in-process runner: the handler shares our process). A worker leaves it alone:
-   * there `process.exit` ends only the worker thread, and the host reports it.
+   * Also replace `process.exit`: in-process the handler shares our process; in a worker it would end the
+   * thread, where replacing the module instance is far cheaper than replacing the worker.
    */
   readonly interceptExit: boolean;
 }

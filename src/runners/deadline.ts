@@ -62,12 +62,18 @@ export function threw(error: unknown): Outcome {
   return { kind: 'threw', error: handlerError(error) };
 }
 
-/** `serializeError` plus removal of tsx's `?tsx-namespace=…` query, which would make call sites unstable. */
+/**
+ * The per-instance queries of module URLs: tsx's namespaced import and the worker's fresh module instances
+ * (`worker/fresh-instance-hooks.mjs`). Left in a stack, they would make call sites differ between instances.
+ */
+export const INSTANCE_QUERY = /[?&](?:tsx-namespace=[\w-]+|efz-instance=\d+)/g;
+
+/** `serializeError` plus removal of {@link INSTANCE_QUERY}, which would make call sites unstable. */
 export function handlerError(error: unknown): SerializedError {
   const serialized = serializeError(error);
   const stack = serialized.stack;
-  if (stack === undefined || !stack.includes('?tsx-namespace=')) return serialized;
-  return { ...serialized, stack: stack.replace(/\?tsx-namespace=[\w-]+/g, '') };
+  if (stack === undefined || !(stack.includes('tsx-namespace=') || stack.includes('efz-instance='))) return serialized;
+  return { ...serialized, stack: stack.replace(INSTANCE_QUERY, '') };
 }
 
 function thenOf(value: unknown): ((...args: unknown[]) => unknown) | undefined {

@@ -7,7 +7,7 @@ export type { Invocation, LocalRunnerOptions, Runner, RunnerKind } from './types
 export type { ProbeHooks, ProbeOptions, Probes } from './probe-hooks.js';
 export { createInProcessRunner } from './in-process.js';
 export type { InProcessRunnerOptions } from './in-process.js';
-export { createIsolatedRunner, workerEntryUrl } from './worker/host.js';
+export { createIsolatedRunner, DEFAULT_INSTANCES, workerEntryUrl } from './worker/host.js';
 export type { IsolatedRunnerOptions } from './worker/host.js';
 export { createLambdaContext } from './lambda-context.js';
 export type { LambdaContextOptions } from './lambda-context.js';
@@ -16,8 +16,11 @@ export type { LambdaEnvironment, LambdaEnvironmentOptions } from './lambda-env.j
 export { loadHandler, parseHandlerRef } from './load-handler.js';
 export type { HandlerRef } from './load-handler.js';
 
-/** Options any local runner accepts: `workers` is used by the isolated pool, `probes` by the in-process runner. */
-export type LocalRunnerFactoryOptions = LocalRunnerOptions & { readonly workers?: number; readonly probes?: ProbeHooks };
+/**
+ * Options any local runner accepts: `workers` (the pool's starting size) and `instances` (its cap) are used by
+ * the isolated pool, `probes` by the in-process runner.
+ */
+export type LocalRunnerFactoryOptions = LocalRunnerOptions & { readonly workers?: number; readonly instances?: number; readonly probes?: ProbeHooks };
 
 /** Local runner factories by kind (STYLE practice 9); `satisfies` keeps the table complete when a kind is added. */
 export const localRunnerFactories = {

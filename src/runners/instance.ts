@@ -20,7 +20,10 @@ export interface InstanceOptions {
   readonly probes: ProbeHooks;
   /** How the handler module is imported (tsx in the main realm, a plain import in a worker started with tsx). */
   readonly importer?: ModuleImporter | undefined;
-  /** Turn `process.exit` into a crash outcome (in-process); a worker simply dies and is replaced. */
+  /**
+   * Turn `process.exit` into a crash outcome. Both runners do: in-process it would end our process, in a worker
+   * the thread, where a fresh module instance replaces a crashed one far faster than a new worker.
+   */
   readonly interceptExit: boolean;
   /** Reduce results to plain data here (in-process); a worker's postMessage clones anyway. */
   readonly cloneResult: boolean;

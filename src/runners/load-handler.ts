@@ -6,6 +6,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { tsImport } from 'tsx/esm/api';
 import { HarnessError } from '../core/errors.js';
 import { serializeError } from '../core/serialize-error.js';
+import { INSTANCE_QUERY } from './deadline.js';
 
 /** A handler as the user names it: `src/index.ts#handler`. */
 export interface HandlerRef {
@@ -204,9 +205,9 @@ function syntaxLocation(file: string, name: string): string | undefined {
   }
 }
 
-/** Drops tsx's per-import namespace query so locations read as plain paths. */
+/** Drops per-instance module queries (tsx's namespace, ours) so locations read as plain paths. */
 export function cleanFrame(frame: string): string {
-  return frame.replace(/\?tsx-namespace=[\w-]+/g, '').replace(/file:\/\/[^\s:)]+/g, (url) => {
+  return frame.replace(INSTANCE_QUERY, '').replace(/file:\/\/[^\s:)]+/g, (url) => {
     try {
       return fileURLToPath(url);
     } catch {

@@ -31,7 +31,7 @@ export interface LocalRunnerOptions {
  */
 export interface Runner {
   readonly kind: RunnerKind;
-  /** How many invocations it is worth keeping in flight at once. */
+  /** How many invocations it is worth keeping in flight at once; may grow during a run (read it each time). */
   readonly parallelism: number;
   start(): Promise<void>;
   invoke(invocation: Invocation): Promise<Observation>;

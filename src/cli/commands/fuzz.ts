@@ -3,7 +3,7 @@ import { Command, Option } from 'commander';
 import { sourceIds } from '../../../generators/index.js';
 import type { SourceId } from '../../../generators/index.js';
 import { loadSamples } from '../../../generators/sample/index.js';
-import { fuzz } from '../../api/fuzz.js';
+import { DEFAULT_INSTANCES, fuzz } from '../../api/fuzz.js';
 import { HarnessError } from '../../core/index.js';
 import { createConsoleReporter } from '../../reporters/console.js';
 import { checkReportPaths, ensureWritableDirectory, writeReports } from '../../reporters/write-reports.js';
@@ -22,6 +22,7 @@ interface FuzzFlags {
   readonly env?: Record<string, string>;
   readonly secret?: string[];
   readonly workers?: number;
+  readonly instances?: number;
   readonly inProcess?: boolean;
   readonly corpus: string;
   readonly report?: string[];
@@ -47,6 +48,7 @@ export function makeFuzzCommand(io: CliIo, setExit: (code: number) => void): Com
     .addOption(new Option('--env <NAME=VALUE>', 'environment variable for the handler; repeatable').argParser(envPair))
     .addOption(new Option('--secret <NAME>', 'an environment variable whose value must never leak; repeatable').argParser(collect))
     .addOption(new Option('--workers <n>', 'worker threads for the isolated runner (default: the number of cores, at most 4)').argParser(positiveInt))
+    .addOption(new Option('--instances <n>', `warm instances the isolated pool may grow to while throughput grows (default ${DEFAULT_INSTANCES}, never below --workers)`).argParser(positiveInt))
     .addOption(new Option('--in-process', 'run the handler in this process: fastest, but cannot stop a synchronous infinite loop'))
     .addOption(new Option('--task-root <dir>', "the handler's working directory and LAMBDA_TASK_ROOT (default: its package root, the nearest package.json)"))
     .addOption(new Option('--corpus <dir>', 'where findings are saved the moment they are found').default('.eventfuzz/corpus'))
@@ -82,6 +84,7 @@ export function makeFuzzCommand(io: CliIo, setExit: (code: number) => void): Com
         timeoutMs: flags.timeout,
         runner: flags.inProcess === true ? 'in-process' : 'isolated',
         workers,
+        instances: flags.instances,
         env: flags.env,
         secrets: flags.secret,
         allowExec: flags.allowExec === true,

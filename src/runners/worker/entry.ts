@@ -1,25 +1,39 @@
 // The worker side of the isolated runner. Safe globals first: captured before any handler code can patch them.
 import '../../core/safe-globals.js';
-import type { InvocationRecord } from '../invoke.js';
-import type { InvokeMessage, LoadFailedMessage, ReadyMessage, ResultMessage, WorkerSetup } from './protocol.js';
+import type { Instance } from '../instance.js';
+import type { InvokeMessage, LoadFailedMessage, ReadyMessage, ResultMessage, RetiringMessage, WorkerSetup } from './protocol.js';
 import { parentPort, workerData } from 'node:worker_threads';
 import { isHarnessError } from '../../core/errors.js';
 import { serializeError } from '../../core/serialize-error.js';
 import { startInstance } from '../instance.js';
 import { plainValue } from '../invoke.js';
+import { getHeapStatistics } from 'node:v8';
 import { probeHooks } from '../probe-hooks.js';
+import { createFreshImport } from './fresh-import.js';
 
 const port = parentPort;
 if (port === null) throw new Error('eventfuzz: worker/entry.ts runs only inside a worker thread');
 const setup = workerData as WorkerSetup;
 
 // The worker is started with a TypeScript loader (`--import tsx`), so a plain import loads any handler and
-// keeps its URL clean (no per-import namespace in stack traces).
+// keeps its URL clean (no per-import query in stack traces). It caches, though: a replacement instance after a
+// crash needs a fresh instance of the whole module graph (fresh-import.ts).
 const nativeImport = (url: string): Promise<unknown> => import(url);
+const fresh = createFreshImport();
 
-async function loadInstance(): Promise<((event: unknown) => Promise<InvocationRecord>) | undefined> {
+/**
+ * Module instances cannot be unloaded, so a handler that crashes on every call would grow this thread's heap
+ * without bound: past `fresh.maxGenerations` instances, or half its heap limit, the worker asks to be replaced.
+ * The host keeps a warm standby worker, so the hand-over costs no load time.
+ */
+function mayBuildAnother(): boolean {
+  const heap = getHeapStatistics();
+  return generation + 1 < fresh.maxGenerations && heap.used_heap_size < heap.heap_size_limit / 2;
+}
+
+async function loadInstance(generation: number): Promise<Instance | undefined> {
   try {
-    const instance = await startInstance({
+    return await startInstance({
       file: setup.file,
       exportName: setup.exportName,
       timeoutMs: setup.timeoutMs,
@@ -28,11 +42,12 @@ async function loadInstance(): Promise<((event: unknown) => Promise<InvocationRe
       allowExec: setup.allowExec,
       taskRoot: setup.taskRoot,
       probes: probeHooks,
-      importer: nativeImport,
-      interceptExit: false,
+      importer: generation === 0 ? nativeImport : fresh.importer(generation),
+      // A crash then ends only the module instance, and this worker builds a fresh one in milliseconds, as
+      // Lambda reinitialises a runtime: building a new worker costs hundreds.
+      interceptExit: true,
       cloneResult: false,
     });
-    return instance.invoke;
   } catch (error) {
     const failure: LoadFailedMessage = isHarnessError(error)
       ? { type: 'load-failed', code: error.code, message: error.message }
@@ -43,22 +58,37 @@ async function loadInstance(): Promise<((event: unknown) => Promise<InvocationRe
   }
 }
 
-const invoke = await loadInstance();
+let generation = 0;
+let instance = await loadInstance(generation);
 
 // Lambda runs one invocation per instance at a time; the host pipelines up to two, so queue here.
 const queue: InvokeMessage[] = [];
 let running = false;
-let poisoned = false;
+let retiring = false;
 
-async function drain(run: (event: unknown) => Promise<InvocationRecord>): Promise<void> {
+async function drain(): Promise<void> {
   running = true;
-  for (let message = queue.shift(); message !== undefined && !poisoned; message = queue.shift()) {
-    const record = await run(message.event);
-    send({ type: 'result', id: message.id, ...record });
-    // After a crash the runtime is not trusted: stop and let the host replace this worker.
-    if (record.outcome.kind === 'crashed') poisoned = true;
+  for (let message = queue.shift(); message !== undefined && instance !== undefined && !retiring; message = queue.shift()) {
+    const record = await instance.invoke(message.event);
+    send({ type: 'result', id: message.id, generation, ...record });
+    // After a crash the module instance is not trusted, like a Lambda runtime after an uncaught exception or
+    // process.exit: tear it down and build a fresh one before the next invocation.
+    if (record.outcome.kind === 'crashed') await replaceInstance();
   }
   running = false;
+}
+
+async function replaceInstance(): Promise<void> {
+  instance?.crashes.restore();
+  instance?.logs.restore();
+  if (!mayBuildAnother()) {
+    retiring = true;
+    port!.postMessage({ type: 'retiring' } satisfies RetiringMessage);
+    return;
+  }
+  generation += 1;
+  // A failure here (the module no longer loads) is posted as load-failed; the host then fails the run.
+  instance = await loadInstance(generation);
 }
 
 function send(result: ResultMessage): void {
@@ -71,11 +101,10 @@ function send(result: ResultMessage): void {
   }
 }
 
-if (invoke !== undefined) {
-  const run = invoke;
+if (instance !== undefined) {
   port.on('message', (message: InvokeMessage) => {
     queue.push(message);
-    if (!running) void drain(run);
+    if (!running) void drain();
   });
   port.postMessage({ type: 'ready' } satisfies ReadyMessage);
 }

@@ -2,15 +2,32 @@ import type { Observation, Outcome } from '../../core/observation.js';
 import type { Invocation, LocalRunnerOptions, Runner } from '../types.js';
 import type { WorkerMessage } from './protocol.js';
 import type { InFlight, Slot, SpawnOptions } from './slot.js';
+import type { Growth } from './growth.js';
+import type { EventLoopUtilization } from 'node:perf_hooks';
 import { availableParallelism } from 'node:os';
+import { performance } from 'node:perf_hooks';
 import { dirname } from 'node:path';
 import { HarnessError } from '../../core/errors.js';
 import { safeClearTimeout, safePerformanceNow, safeSetTimeout } from '../../core/safe-globals.js';
 import { serializeError } from '../../core/serialize-error.js';
+import { createGrowth } from './growth.js';
 import { retire, spawnSlot } from './slot.js';
 
-/** Isolated runner options: the local ones plus the pool size (default `os.availableParallelism()`). */
-export type IsolatedRunnerOptions = LocalRunnerOptions & { readonly workers?: number };
+/**
+ * Isolated runner options: the local ones plus the pool size. `workers` warm instances start (default
+ * `os.availableParallelism()`); the pool grows while that raises throughput, up to `instances` (default
+ * {@link DEFAULT_INSTANCES}, never below `workers`).
+ */
+export type IsolatedRunnerOptions = LocalRunnerOptions & { readonly workers?: number; readonly instances?: number };
+
+/** Default cap on warm instances serving side by side. */
+export const DEFAULT_INSTANCES = 16;
+/**
+ * A growth window (see growth.ts) lasts at least this long and until every serving instance finished this many
+ * invocations on average: fewer say too little about a rate, and none (all hung) would make any rate look better.
+ */
+const GROWTH_WINDOW_MS = 300;
+const MIN_WINDOW_COMPLETIONS = 2;
 
 /** Invocations handed to one worker ahead of time, so it never idles waiting for the host. */
 const PIPELINE_DEPTH = 2;
@@ -57,13 +74,21 @@ function isTsxSpecifier(specifier: string): boolean {
  * The isolated runner, the CLI's default: a pool of `worker_threads`, each loading the handler once and staying
  * warm like a Lambda container. It survives what the in-process runner cannot: a synchronous infinite loop (a
  * host watchdog terminates a worker silent for `timeoutMs` + grace → `timeout`), `process.exit` (→ `crashed`,
- * reason `exit`), heap exhaustion (→ `out-of-memory`), uncaught exceptions and unhandled rejections. The worker
- * is then replaced and the pool carries on; the replacement loads the handler before it takes work.
+ * reason `exit`), heap exhaustion (→ `out-of-memory`), uncaught exceptions and unhandled rejections.
+ * - `process.exit`, uncaught exceptions and unhandled rejections end only the module instance: the worker
+ *   builds a fresh one (~10 ms) and serves on under a new name, `worker-N.G` (a new warm container, so the
+ *   state-leak oracle keeps one history per instance). After 64 module instances the worker retires.
+ * - A worker that dies (terminated for a hang, out of memory, retired) is replaced at once by a warm standby
+ *   worker that was loaded ahead of time; a new standby then loads in the background.
+ * - The pool starts with `workers` serving workers and grows while that raises throughput, up to `instances`
+ *   (see growth.ts); `parallelism` follows it.
  * Each worker gets the Lambda environment only (plus PATH), a heap limit from `memoryLimitMb`, and its stdio is
  * never shown. Up to two invocations are queued per worker.
  */
 export function createIsolatedRunner(options: IsolatedRunnerOptions): Runner {
   const workerCount = Math.max(1, Math.floor(options.workers ?? availableParallelism()));
+  const instanceCap = Math.max(workerCount, Math.floor(options.instances ?? DEFAULT_INSTANCES));
+  const cores = availableParallelism();
   const graceMs = Math.max(250, options.timeoutMs / 2);
   const spawnOptions: SpawnOptions = {
     bootstrap: BOOTSTRAP_URL,
@@ -83,20 +108,29 @@ export function createIsolatedRunner(options: IsolatedRunnerOptions): Runner {
     maxOldGenerationSizeMb: Math.max(64, options.memoryLimitMb),
   };
 
-  const slots: Slot[] = [];
+  const slots: Slot[] = []; // serving instances, loading or ready
+  let standby: Slot | undefined; // loaded, serves nothing until it replaces a worker that died
   const waiting: InFlight[] = [];
   const loading = new Map<Slot, { resolve: () => void; reject: (error: HarnessError) => void }>();
   const stray: Outcome[] = []; // crashes of idle workers, charged to the next invocations
+  const growth: Growth = createGrowth(instanceCap);
+  let target = workerCount; // serving instances wanted; only grows, so `parallelism` never shrinks under the campaign
   let nextId = 0;
   let nextInstance = 0;
   let started: Promise<void> | undefined;
   let closed = false;
   let broken: HarnessError | undefined;
   let watchdog: ReturnType<typeof setInterval> | undefined;
+  let meter: ReturnType<typeof setInterval> | undefined;
+  let windowStart = 0;
+  let completions = 0;
+  let hostLoop: EventLoopUtilization | undefined;
+  const instanceLoops = new Map<Slot, EventLoopUtilization>();
 
-  const spawn = (): Promise<void> => {
+  const spawn = (role: 'serving' | 'standby'): Promise<void> => {
     const slot = spawnSlot(`worker-${nextInstance++}`, spawnOptions, { message: onMessage, exit: onExit });
-    slots.push(slot);
+    if (role === 'serving') slots.push(slot);
+    else standby = slot;
     return new Promise<void>((resolve, reject) => {
       const timer = safeSetTimeout(() => {
         reject(new HarnessError('EFZ_HANDLER_LOAD_FAILED', `Loading ${options.file} did not finish within ${LOAD_TIMEOUT_MS / 1000} s (a top-level hang?).`));
@@ -113,12 +147,31 @@ export function createIsolatedRunner(options: IsolatedRunnerOptions): Runner {
     });
   };
 
-  const respawn = (): void => {
-    spawn().then(dispatch, (error: HarnessError) => {
-      // All instances load the same module: if a replacement cannot, none can. Fail what is waiting.
-      broken ??= error;
-      for (const item of waiting.splice(0)) item.reject(error);
-    });
+  /** All instances load the same module: if one cannot, none can. Fail what is waiting, and what comes. */
+  const fail = (error: HarnessError): void => {
+    if (closed) return; // close() terminated it while it loaded
+    broken ??= error;
+    for (const item of waiting.splice(0)) item.reject(broken);
+  };
+
+  const spawnInBackground = (role: 'serving' | 'standby'): void => {
+    spawn(role).then(dispatch, fail);
+  };
+
+  /** A serving worker died: the warm standby takes over at once (a hung worker costs no load time), then is refilled. */
+  const replace = (): void => {
+    if (standby?.ready === true && !standby.retiring) {
+      slots.push(standby);
+      standby = undefined;
+      dispatch();
+    } else {
+      spawnInBackground('serving');
+    }
+    refillStandby();
+  };
+
+  const refillStandby = (): void => {
+    if (!closed && broken === undefined && standby === undefined) spawnInBackground('standby');
   };
 
   function onMessage(slot: Slot, message: WorkerMessage): void {
@@ -127,23 +180,38 @@ export function createIsolatedRunner(options: IsolatedRunnerOptions): Runner {
       const item = slot.inflight.shift();
       slot.lastActivity = safePerformanceNow();
       if (slot.inflight.length === 0) slot.worker.unref();
+      if (slot.draining && slot.inflight.length === 0) retire(slot);
+      completions++;
       if (item !== undefined) {
-        const { outcome, durationMs, logs, effects } = message;
-        item.resolve({ caseId: item.caseId, outcome, durationMs, logs, effects, instance: slot.instance });
+        const { outcome, durationMs, logs, effects, generation } = message;
+        // After a crash the worker serves on with a fresh module instance: a new warm container, a new name.
+        const instance = generation === 0 ? slot.instance : `${slot.instance}.${generation}`;
+        item.resolve({ caseId: item.caseId, outcome, durationMs, logs, effects, instance });
       }
-      if (message.outcome.kind === 'crashed') retire(slot); // the worker stopped taking work; replace it
       dispatch();
+    } else if (message.type === 'retiring') {
+      retire(slot); // it built all the module instances it may; what it did not run is re-queued on exit
     } else if (message.type === 'ready') {
       slot.ready = true;
       slot.worker.unref();
       loading.get(slot)?.resolve();
     } else {
-      loading.get(slot)?.reject(new HarnessError(message.code as HarnessError['code'], message.message));
+      const error = new HarnessError(message.code as HarnessError['code'], message.message);
+      const pending = loading.get(slot);
+      // After a crash a serving worker rebuilds its module instance: if that no longer loads, the target broke.
+      if (pending === undefined) fail(error);
+      else pending.reject(error);
       retire(slot);
     }
   }
 
   function onExit(slot: Slot, exitCode: number): void {
+    if (slot === standby) {
+      standby = undefined;
+      loading.get(slot)?.reject(loadExitError(slot, exitCode));
+      if (slot.ready && !slot.retiring) refillStandby(); // a warm standby died idle (a stray timer): load another
+      return;
+    }
     slots.splice(slots.indexOf(slot), 1);
     loading.get(slot)?.reject(loadExitError(slot, exitCode));
     const [first, ...rest] = slot.inflight.splice(0);
@@ -154,14 +222,16 @@ export function createIsolatedRunner(options: IsolatedRunnerOptions): Runner {
     const outcome = exitOutcome(slot, exitCode);
     if (first !== undefined && outcome !== undefined) {
       const durationMs = safePerformanceNow() - slot.lastActivity;
+      completions++;
       first.resolve({ caseId: first.caseId, outcome, durationMs, logs: [], effects: [], instance: slot.instance });
     } else if (first !== undefined) {
-      rest.unshift(first); // retired after reporting its own crash: nothing here ran yet
+      rest.unshift(first); // retired without an outcome (it asked to, or its module broke): nothing here ran yet
     } else if (outcome !== undefined && slot.ready) {
       stray.push(outcome);
     }
     waiting.unshift(...rest); // not started: run them elsewhere, in order
-    if (slot.ready) respawn();
+    if (broken !== undefined) fail(broken);
+    else if (slot.ready && !slot.draining) replace();
     dispatch();
   }
 
@@ -186,7 +256,7 @@ export function createIsolatedRunner(options: IsolatedRunnerOptions): Runner {
     while (waiting.length > 0) {
       let target: Slot | undefined;
       for (const slot of slots) {
-        if (!slot.ready || slot.retiring || slot.inflight.length >= PIPELINE_DEPTH) continue;
+        if (!slot.ready || slot.retiring || slot.draining || slot.inflight.length >= PIPELINE_DEPTH) continue;
         if (target === undefined || slot.inflight.length < target.inflight.length) target = slot;
       }
       if (target === undefined) return;
@@ -213,37 +283,86 @@ export function createIsolatedRunner(options: IsolatedRunnerOptions): Runner {
 
   function checkWatchdog(): void {
     const now = safePerformanceNow();
+    // More invocations running than cores (a grown pool) stretch each one's wall time; so is the time a worker
+    // may stay silent, or a heap exhaustion in progress would be cut short as a hang. Lambda gives each
+    // instance its own CPU.
+    const running = slots.reduce((count, slot) => count + (slot.inflight.length > 0 ? 1 : 0), 0);
+    const silentMs = (options.timeoutMs + graceMs) * Math.max(1, running / cores);
     for (const slot of slots) {
-      if (slot.ready && !slot.retiring && slot.inflight.length > 0 && now - slot.lastActivity > options.timeoutMs + graceMs) {
+      if (slot.ready && !slot.retiring && slot.inflight.length > 0 && now - slot.lastActivity > silentMs) {
         slot.timedOut = true; // a synchronous loop: the worker's own deadline timer can never fire
         retire(slot);
       }
     }
   }
 
+  /** Ends a growth window (see growth.ts for the rule): windows in which an instance was loading do not count. */
+  function measure(): void {
+    const now = safePerformanceNow();
+    const serving = slots.filter((slot) => slot.ready && !slot.retiring && !slot.draining);
+    const loadingServing = slots.length - serving.length;
+    const restart = (): void => {
+      windowStart = now;
+      completions = 0;
+      hostLoop = performance.eventLoopUtilization();
+      instanceLoops.clear();
+      for (const slot of serving) instanceLoops.set(slot, slot.worker.performance.eventLoopUtilization());
+    };
+    if (loadingServing > 0 || serving.length < target || growth.settled || serving.some((slot) => !instanceLoops.has(slot))) {
+      restart();
+      return;
+    }
+    // Saturated: the caller keeps every instance's pipeline full, so work queues for the instances we have.
+    const busy = waiting.length + serving.reduce((sum, slot) => sum + slot.inflight.length, 0);
+    const saturated = busy >= serving.length * PIPELINE_DEPTH;
+    // Too few completions to tell a rate (a slow or hung handler): the window goes on until there are.
+    if (saturated && completions < MIN_WINDOW_COMPLETIONS * serving.length) return;
+    const instanceUtilization =
+      serving.reduce((sum, slot) => sum + slot.worker.performance.eventLoopUtilization(instanceLoops.get(slot)).utilization, 0) / serving.length;
+    const hostUtilization = performance.eventLoopUtilization(hostLoop).utilization;
+    const add = growth.decide({ completions, ms: now - windowStart, instances: serving.length, saturated, instanceUtilization, hostUtilization });
+    restart();
+    for (let i = 0; i < add && !closed && broken === undefined; i++) {
+      target++;
+      spawnInBackground('serving');
+    }
+    // Shrinking back: the newest instances finish what they hold, then retire; none replaces them.
+    for (const slot of serving.slice(serving.length + Math.min(0, add))) {
+      target--;
+      slot.draining = true;
+      if (slot.inflight.length === 0) retire(slot);
+    }
+  }
+
   return {
     kind: 'isolated',
-    parallelism: workerCount * PIPELINE_DEPTH,
+    get parallelism() {
+      return target * PIPELINE_DEPTH;
+    },
 
     start() {
       started ??= (async () => {
         watchdog = setInterval(checkWatchdog, Math.min(100, graceMs / 2));
         watchdog.unref();
         try {
-          await Promise.all(Array.from({ length: workerCount }, spawn));
+          await Promise.all(Array.from({ length: workerCount }, () => spawn('serving')));
         } catch (error) {
           await close();
           throw error;
         }
+        refillStandby();
+        windowStart = safePerformanceNow();
+        meter = setInterval(measure, GROWTH_WINDOW_MS);
+        meter.unref();
       })();
       return started;
     },
 
     invoke(invocation: Invocation): Promise<Observation> {
-      if (broken !== undefined) return Promise.reject(broken);
       if (started === undefined || closed) {
         return Promise.reject(new HarnessError('EFZ_RUNNER_UNAVAILABLE', 'The isolated runner is not started (call start() first) or already closed.'));
       }
+      if (broken !== undefined) return Promise.reject(broken);
       return new Promise<Observation>((resolve, reject) => {
         waiting.push({ id: nextId++, caseId: invocation.caseId, event: invocation.event, resolve, reject });
         dispatch();
@@ -257,8 +376,10 @@ export function createIsolatedRunner(options: IsolatedRunnerOptions): Runner {
     if (closed) return;
     closed = true;
     if (watchdog !== undefined) clearInterval(watchdog);
+    if (meter !== undefined) clearInterval(meter);
     for (const item of waiting.splice(0)) item.resolve(closedObservation(item, 'none'));
-    await Promise.all(slots.map((slot) => ((slot.retiring = true), slot.worker.terminate().catch(() => undefined))));
+    const all = standby === undefined ? [...slots] : [...slots, standby];
+    await Promise.all(all.map((slot) => ((slot.retiring = true), slot.worker.terminate().catch(() => undefined))));
   }
 }
 

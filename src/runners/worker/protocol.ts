@@ -32,17 +32,27 @@ export interface LoadFailedMessage {
 }
 
 /**
- * Worker → host: one invocation finished. A `crashed` outcome means the worker's runtime is poisoned (like a
- * Lambda runtime after an uncaught exception): it takes no further work and the host replaces it.
+ * Worker → host: one invocation finished. After a `crashed` outcome the worker replaces the module instance
+ * that crashed (like a Lambda runtime after an uncaught exception) before it runs the next invocation.
  */
 export interface ResultMessage {
   readonly type: 'result';
   readonly id: number;
+  /** Which module instance of this worker ran it: 0 first, one more after each crash (a new warm container). */
+  readonly generation: number;
   readonly outcome: Outcome;
   readonly durationMs: number;
   readonly logs: readonly string[];
   readonly effects: readonly Effect[];
 }
 
+/**
+ * Worker → host: this worker has built as many module instances as it may (they cannot be unloaded) and takes
+ * no further work; what it was handed and did not run is to be run elsewhere. The host terminates it.
+ */
+export interface RetiringMessage {
+  readonly type: 'retiring';
+}
+
 /** Every message a worker sends. */
-export type WorkerMessage = ReadyMessage | LoadFailedMessage | ResultMessage;
+export type WorkerMessage = ReadyMessage | LoadFailedMessage | ResultMessage | RetiringMessage;

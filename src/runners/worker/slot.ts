@@ -25,6 +25,8 @@ export interface Slot {
   ready: boolean;
   /** Being terminated on purpose (crash reported, watchdog, close): its exit is not a new crash. */
   retiring: boolean;
+  /** Takes no new work and retires once its in-flight invocations are done (the pool shrinks back). */
+  draining: boolean;
   /** The watchdog killed it: its first in-flight invocation timed out. */
   timedOut: boolean;
   /** The `error` event that preceded the exit (ERR_WORKER_OUT_OF_MEMORY, or an escaped exception). */
@@ -61,7 +63,7 @@ export function spawnSlot(instance: string, options: SpawnOptions, events: SlotE
   // it neither reaches our terminal nor piles up unread.
   worker.stdout.resume();
   worker.stderr.resume();
-  const slot: Slot = { worker, instance, ready: false, retiring: false, timedOut: false, error: undefined, inflight: [], lastActivity: 0 };
+  const slot: Slot = { worker, instance, ready: false, retiring: false, draining: false, timedOut: false, error: undefined, inflight: [], lastActivity: 0 };
   worker.on('message', (message: WorkerMessage) => events.message(slot, message));
   worker.on('error', (error: unknown) => {
     slot.error ??= error;

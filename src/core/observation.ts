@@ -14,8 +14,18 @@ export type Outcome =
     }
   | { readonly kind: 'transport-error'; readonly error: SerializedError };
 
-/** Where in the handler's code a probed call came from: the first stack frame outside node and eventfuzz. */
+/**
+ * Where in the handler's code a probed call came from: the first stack frame outside node and eventfuzz, as
+ * `file:line:column`, followed by FROM_EVALUATED_CODE when code that `eval`, `Function` or `vm` produced made the call.
+ */
 export type CallSite = string;
+
+/**
+ * Marks a call site whose call was made by evaluated code (the `Function` a vm-escape payload reaches through
+ * `this.constructor.constructor`, a command run by injected code): the frame named is the first real one below
+ * that code, the one that called it, not the sink that made it.
+ */
+export const FROM_EVALUATED_CODE = ' (from evaluated code)';
 
 /** A child process the handler tried to start. */
 export interface ProcessEffect {

@@ -1,4 +1,5 @@
 import type { CanaryEffect, CodeEvalEffect, Effect, Finding, Observation } from '../core/index.js';
+import { FROM_EVALUATED_CODE } from '../core/index.js';
 import type { OracleContext } from './types.js';
 import { redact } from './redact.js';
 import { logsHaystack, responseHaystack, segmentAt } from './response-text.js';
@@ -31,9 +32,12 @@ export const codeInjection = defineOracle({
     const called = effects.find((e): e is CanaryEffect => e.kind === 'canary' && e.via === 'function' && e.token === token);
     const marker = called === undefined ? evaluatedMarker(observation, context) : undefined;
     const proof = called !== undefined ? `the canary function ran: ${called.detail}` : marker;
+    const sinks = effects.filter((e): e is CodeEvalEffect => e.kind === 'code-eval' && e.code.includes(token));
+    // Code the payload made evaluate more code (a vm escape through `this.constructor.constructor`) is one bug,
+    // at the sink the payload reached from the handler: the inner sinks are that sink's doing.
+    const fromHandler = sinks.filter((e) => !e.callSite.endsWith(FROM_EVALUATED_CODE));
     const bySite = new Map<string, Finding>();
-    for (const effect of effects) {
-      if (effect.kind !== 'code-eval' || !effect.code.includes(token)) continue;
+    for (const effect of fromHandler.length > 0 ? fromHandler : sinks) {
       const signature = effect.callSite.split(token).join('<canary>');
       if (!bySite.has(signature)) bySite.set(signature, sinkFinding(effect, signature, proof, context));
     }

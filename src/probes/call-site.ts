@@ -1,5 +1,6 @@
 import { dirname, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { FROM_EVALUATED_CODE } from '../core/index.js';
 
 // Captured at load, before handler code can replace them (STYLE practice 11).
 const SafeError = Error;
@@ -9,6 +10,8 @@ const ownRoot = (here.endsWith(`${sep}probes`) ? dirname(here) : here) + sep;
 
 const FRAME = /^\s*at (?:.*? \()?(.+?):(\d+):(\d+)\)?$/;
 
+/** A frame of code that `eval`, `Function` or `vm` produced: `at eval (eval at …)`, `at … (<anonymous>:3:8)`. */
+const EVAL_FRAME = /\(eval at |^\s*at eval \(<anonymous>\)$/;
 /** @internal Where the handler's probed call came from, as `file:line:column`. */
 export type CallSiteFinder = () => string;
 
@@ -16,21 +19,25 @@ export type CallSiteFinder = () => string;
  * @internal
  * Builds a finder that reports the first stack frame outside node internals and outside eventfuzz's own source,
  * relative to `taskRoot` when the file lies under it, so the same bug keeps the same signature on another machine.
- * Returns `<unknown>` when no such frame exists (eventfuzz itself spawned, or the stack was truncated).
+ * Returns `<unknown>` when no such frame exists (eventfuzz itself spawned, or the stack was truncated). A call made
+ * by evaluated code is marked with FROM_EVALUATED_CODE.
  */
 export function createCallSiteFinder(taskRoot: string): CallSiteFinder {
   const rootPrefix = taskRoot.endsWith(sep) ? taskRoot : taskRoot + sep;
   return () => {
     const stack = readStack();
     let start = 0;
+    let evaluated = false;
     while (start < stack.length) {
       let end = stack.indexOf('\n', start);
       if (end === -1) end = stack.length;
-      const site = frameLocation(stack.slice(start, end));
+      const frame = stack.slice(start, end);
+      const site = frameLocation(frame);
       if (site !== undefined) {
         const file = site.file.startsWith(rootPrefix) ? site.file.slice(rootPrefix.length).split(sep).join('/') : site.file;
-        return `${file}:${site.line}:${site.column}`;
+        return `${file}:${site.line}:${site.column}${evaluated ? FROM_EVALUATED_CODE : ''}`;
       }
+      evaluated ||= EVAL_FRAME.test(frame);
       start = end + 1;
     }
     return '<unknown>';

@@ -25,6 +25,8 @@ const EXAMPLES: readonly Case[] = [
   ['07 SQS path traversal', { handler: example('07-apigw-path-traversal/sqs-handler.mjs'), samples: [sample('07-apigw-path-traversal/sqs-event.json')], categories: ['path-traversal'] }, { 'path-traversal': 1 }],
   ['08 SQS SSRF', { handler: example('08-sqs-ssrf/handler.ts'), samples: [sample('08-sqs-ssrf/sqs-event.json')], categories: ['ssrf'] }, { ssrf: 1 }],
   ['09 REST code injection', { handler: example('09-apigw-code-injection/handler.mjs'), samples: [sample('09-apigw-code-injection/event.json')], categories: ['code-injection'] }, { 'code-injection': 1 }],
+  // Every category too: the vm-escape payload makes Function again from the evaluated code, still one bug.
+  ['09 REST code injection, every category', { handler: example('09-apigw-code-injection/handler.mjs'), samples: [sample('09-apigw-code-injection/event.json')] }, { 'code-injection': 1 }],
   ['10 SQS prototype pollution', { handler: example('10-sqs-prototype-pollution/handler.mjs'), samples: [sample('10-sqs-prototype-pollution/event.json')], categories: ['prototype-pollution'] }, { 'prototype-pollution': 1 }],
   ['11 HTTP state leak', { handler: example('11-apigw-http-state-leak/handler.mjs'), source: 'apigw-http' }, { 'state-leak': 1 }],
   // One handler, two disclosures (a stack trace, an internal error message); the plain GET already shows both.

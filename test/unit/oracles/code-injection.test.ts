@@ -1,4 +1,5 @@
 import type { Effect } from '../../../src/core/index.js';
+import { FROM_EVALUATED_CODE } from '../../../src/core/index.js';
 import { describe, expect, it } from 'vitest';
 import { codeInjection } from '../../../src/oracles/code-injection.js';
 import { fuzzCase, observation, oracleContext, returned } from '../../helpers/observation.js';
@@ -48,6 +49,22 @@ describe('oracle: code-injection', () => {
     ],
     ['an indirect eval (not probed) ran the payload: only the canary function saw it', [called()], { statusCode: 200 }, [{ confidence: 'confirmed', severity: 'critical', signature: unprobed }]],
     ['an indirect eval computed the marker, nothing else observed', [], { statusCode: 200, body: `total ${canary}42` }, [{ confidence: 'confirmed', severity: 'critical', signature: unprobed }]],
+    [
+      'a vm escape: the payload made Function from evaluated code, one bug at the sink the handler called',
+      [
+        evalEffect(`function anonymous(price\n) {\nreturn this.constructor.constructor("return efzcanary('${canary}')")()\n}`, 'Function', '/task/pricing.js:12:9'),
+        evalEffect(`function anonymous(\n) {\nreturn efzcanary('${canary}')\n}`, 'Function', `/task/pricing.js:13:40${FROM_EVALUATED_CODE}`),
+        called(),
+      ],
+      { statusCode: 200 },
+      [{ confidence: 'confirmed', severity: 'critical', signature: '/task/pricing.js:12:9' }],
+    ],
+    [
+      'only a sink reached from evaluated code (its maker was not probed): kept, at its own site',
+      [evalEffect(`return '${canary}'`, 'Function', `/task/a.js:1:1${FROM_EVALUATED_CODE}`)],
+      { statusCode: 200 },
+      [{ confidence: 'tainted', severity: 'high', signature: `/task/a.js:1:1${FROM_EVALUATED_CODE}` }],
+    ],
     [
       'two sinks at two call sites',
       [evalEffect(`return '${canary}'`, 'Function', '/task/a.js:1:1'), evalEffect(`'${canary}'`, 'vm.Script', '/task/b.js:2:2')],

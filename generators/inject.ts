@@ -159,6 +159,11 @@ function rewrite(root: unknown, value: unknown, path: ConcretePath, at: number, 
  * Places a payload into a field's decoded value. Handlers often check prefixes and suffixes, so besides replacing
  * the value the payload is appended to it, or set before its file extension (`report.csv` → `report<payload>.csv`).
  */
+/** What follows a file name's last dot: a few letters or digits, nothing else. */
+const EXTENSION = /^[A-Za-z0-9]{1,8}$/;
+/** A value whose slashes can be directories: no quotes, braces or line breaks of a document around them. */
+const PATH_LIKE = /^[^"{}\n]*$/;
+
 export function place(original: string, payload: string, placement: Placement): string {
   switch (placement) {
     case 'replace':
@@ -166,13 +171,18 @@ export function place(original: string, payload: string, placement: Placement): 
     case 'append':
       return original + payload;
     case 'before-extension': {
+      // Only before a real extension (`report.pdf`, `a/b.tar.gz`): the last dot of a JSON document, a sentence
+      // or a version number is no extension, and a payload spliced there lands mid-token (inside a JSON string,
+      // where its backslashes become escapes). Anything else gets the payload appended.
       const dot = original.lastIndexOf('.');
       const slash = original.lastIndexOf('/');
-      return dot > slash + 1 ? original.slice(0, dot) + payload + original.slice(dot) : original + payload;
+      return dot > slash + 1 && EXTENSION.test(original.slice(dot + 1)) ? original.slice(0, dot) + payload + original.slice(dot) : original + payload;
     }
     case 'segment': {
       // The directory the file is in (`site/<here>/page.md`): handlers that match a key against a pattern
       // take their parameters from the middle, and a whole-value or suffix payload no longer matches it.
+      // Only in a path: the slashes of a JSON document or a sentence do not delimit directories.
+      if (!PATH_LIKE.test(original)) return original + payload;
       const last = original.lastIndexOf('/');
       if (last < 0) return payload;
       const before = original.lastIndexOf('/', last - 1);

@@ -157,7 +157,14 @@ describe('place', () => {
     ['dir.v2/file', 'before-extension', 'dir.v2/fileP'],
     ['.env', 'before-extension', '.envP'],
     ['a/.hidden', 'before-extension', 'a/.hiddenP'],
+    // No extension after the last dot: appended, not spliced into a JSON document or a sentence.
+    ['{"price":1.5,"note":"ok"}', 'before-extension', '{"price":1.5,"note":"ok"}P'],
+    ['Order shipped. Thanks!', 'before-extension', 'Order shipped. Thanks!P'],
     ['', 'append', 'P'],
+    ['site/en/page.md', 'segment', 'site/P/page.md'],
+    ['page.md', 'segment', 'P'],
+    // Slashes of a document are not directories: appended.
+    ['{"url":"https://a.example/x"}', 'segment', '{"url":"https://a.example/x"}P'],
   ])('%j with %s → %j', (original, placement, expected) => {
     expect(place(original, 'P', placement)).toBe(expected);
   });

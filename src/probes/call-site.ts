@@ -10,8 +10,11 @@ const ownRoot = (here.endsWith(`${sep}probes`) ? dirname(here) : here) + sep;
 
 const FRAME = /^\s*at (?:.*? \()?(.+?):(\d+):(\d+)\)?$/;
 
-/** A frame of code that `eval`, `Function` or `vm` produced: `at eval (eval at …)`, `at … (<anonymous>:3:8)`. */
-const EVAL_FRAME = /\(eval at |^\s*at eval \(<anonymous>\)$/;
+/**
+ * A frame of code that `eval`, `Function` or `vm` produced: `at eval (eval at …)`, `at eval (<anonymous>)`,
+ * `at evalmachine.<anonymous>:1:1` (vm scripts), `at <anonymous>:1:8` (vm.compileFunction).
+ */
+const EVAL_FRAME = /\(eval at |^\s*at eval \(<anonymous>\)$|evalmachine\.<anonymous>|^\s*at (?:.*? \()?<anonymous>:\d+:\d+\)?$/;
 /** @internal Where the handler's probed call came from, as `file:line:column`. */
 export type CallSiteFinder = () => string;
 
@@ -22,9 +25,11 @@ export type CallSiteFinder = () => string;
  * Returns `<unknown>` when no such frame exists (eventfuzz itself spawned, or the stack was truncated). A call made
  * by evaluated code is marked with FROM_EVALUATED_CODE.
  */
-export function createCallSiteFinder(taskRoot: string): CallSiteFinder {
-  const rootPrefix = taskRoot.endsWith(sep) ? taskRoot : taskRoot + sep;
+export function createCallSiteFinder(taskRoot: string | (() => string)): CallSiteFinder {
+  const rootOf = typeof taskRoot === 'string' ? () => taskRoot : taskRoot;
   return () => {
+    const root = rootOf();
+    const rootPrefix = root.endsWith(sep) ? root : root + sep;
     const stack = readStack();
     let start = 0;
     let evaluated = false;

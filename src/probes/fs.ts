@@ -58,7 +58,17 @@ export function installFsProbe(options: FsProbeOptions): void {
   const require = createRequire(import.meta.url);
   const fs = require('node:fs') as Record<string, unknown>;
   const fsp = require('node:fs/promises') as Record<string, unknown>;
-  const roots = allowedRoots(options.writableRoots ?? [options.taskRoot, tmpdir(), '/tmp']);
+  // The installer may change the task root between runs (installProbes): recomputed when it does.
+  let rootsFor: readonly string[] | undefined;
+  let roots: readonly string[] = [];
+  const currentRoots = (): readonly string[] => {
+    const dirs = options.writableRoots ?? [options.taskRoot, tmpdir(), '/tmp'];
+    if (rootsFor === undefined || dirs.length !== rootsFor.length || dirs.some((dir, i) => dir !== rootsFor![i])) {
+      rootsFor = dirs;
+      roots = allowedRoots(dirs);
+    }
+    return roots;
+  };
   // >0 while an original runs synchronously: anything it calls through the exports object is part of that call.
   let depth = 0;
   // Token paths of streams being constructed: their deferred fs.open is the stream's own, already judged.
@@ -70,7 +80,7 @@ export function installFsProbe(options: FsProbeOptions): void {
       const passed = decodePath(argv[i]);
       if (passed === undefined || apply(regExpExec, CANARY_PATTERN, [passed]) === null) continue;
       const resolved = resolve(passed);
-      (out ??= [])[out.length] = { passed, resolved, role: roles[i] ?? 'other', outside: !isInside(resolved, roots) };
+      (out ??= [])[out.length] = { passed, resolved, role: roles[i] ?? 'other', outside: !isInside(resolved, currentRoots()) };
     }
     return out;
   };

@@ -1,6 +1,7 @@
 import type { Effect } from '../core/index.js';
 import { createCallSiteFinder } from './call-site.js';
 import { createCanaryProgram } from './canary-program.js';
+import type { CanaryProgram } from './canary-program.js';
 import { installCanaryFunction } from './canary-function.js';
 import { installChildProcessProbe } from './child-process.js';
 import { installCodeEvalProbe } from './code-eval.js';
@@ -32,38 +33,73 @@ export interface Probes {
 
 const REALM_KEY = Symbol.for('eventfuzz.probes');
 
+/** The realm's one instance, which a later installProbes reconfigures. */
+interface RealmProbes extends Probes {
+  configure(options: ProbeOptions): void;
+}
+
 /**
  * Installs every probe in the current realm (main thread or worker) and returns its recording window. Call it
- * before the handler module loads: code that copied a function earlier keeps the unprobed original. Idempotent per
- * realm: later calls return the first instance, and the options of the first call stay in force.
+ * before the handler module loads: code that copied a function earlier keeps the unprobed original. The patches are
+ * made once per realm and later calls return the same instance, but each call's options take effect: one process
+ * that runs a handler in-process without `allowExec` and then another (or the same) with it, or two handlers of two
+ * packages one after the other (a vitest file), gets each run's own blocking, roots and call sites. The latest
+ * call's options apply to the whole realm, so two in-process runs must not overlap (the runner runs one at a time).
  */
 export function installProbes(options: ProbeOptions): Probes {
-  const realm = globalThis as unknown as Record<symbol, Probes | undefined>;
+  const realm = globalThis as unknown as Record<symbol, RealmProbes | undefined>;
   const existing = realm[REALM_KEY];
-  if (existing !== undefined) return existing;
+  if (existing !== undefined) {
+    existing.configure(options);
+    return existing;
+  }
 
   const recorder = createRecorder();
-  const canary = options.allowExec ? createCanaryProgram() : undefined;
-  canary?.ensureOnPath();
-  const context = { record: recorder.record, callSite: createCallSiteFinder(options.taskRoot) };
-  installChildProcessProbe({ ...context, allowExec: options.allowExec });
-  installNetworkProbe({ ...context, allowExec: options.allowExec });
-  installFsProbe({ ...context, allowExec: options.allowExec, taskRoot: options.taskRoot, writableRoots: options.writableRoots });
+  // Read by the probes at each call, so a later installProbes can change them (see above).
+  const live = { allowExec: options.allowExec, taskRoot: options.taskRoot, writableRoots: options.writableRoots };
+  let canary: CanaryProgram | undefined;
+  const configure = (next: ProbeOptions): void => {
+    live.allowExec = next.allowExec;
+    live.taskRoot = next.taskRoot;
+    live.writableRoots = next.writableRoots;
+    if (next.allowExec) (canary ??= createCanaryProgram()).ensureOnPath();
+  };
+  configure(options);
+  const context = { record: recorder.record, callSite: createCallSiteFinder(() => live.taskRoot) };
+  // Getters: each probe reads the options in force at the time of the call.
+  const settings = {
+    ...context,
+    get allowExec() {
+      return live.allowExec;
+    },
+    get taskRoot() {
+      return live.taskRoot;
+    },
+    get writableRoots() {
+      return live.writableRoots;
+    },
+  };
+  installChildProcessProbe(settings);
+  installNetworkProbe(settings);
+  installFsProbe(settings);
   installCodeEvalProbe(context);
   installCanaryFunction(context);
   // Keep last: its snapshot must already include the probes' own patches (Function.prototype.constructor).
   const prototypes = installPrototypeProbe(recorder.record);
 
-  const probes: Probes = {
+  const probes: RealmProbes = {
+    configure,
     begin() {
-      canary?.ensureOnPath();
-      canary?.skipToEnd();
+      if (live.allowExec) {
+        canary?.ensureOnPath();
+        canary?.skipToEnd();
+      }
       prototypes.begin();
       recorder.begin();
     },
     end() {
       // Canary lines go through the recorder too, so they share its cap and its begin/end window.
-      if (canary !== undefined) for (const effect of canary.drain()) recorder.record(effect);
+      if (canary !== undefined && live.allowExec) for (const effect of canary.drain()) recorder.record(effect);
       prototypes.end(); // records what the invocation did to built-in prototypes, then undoes it
       return recorder.end();
     },

@@ -34,6 +34,11 @@ export interface ReplayOutcome {
   readonly reproduces: boolean;
   /** What the oracles said this time (titles), for context when it no longer reproduces. */
   readonly seen: readonly string[];
+  /**
+   * When the reproduced finding's evidence shows the payload really ran (the canary program wrote down its
+   * token, which only happens with `allowExec`; the canary function ran), that line: the proof a replay gives.
+   */
+  readonly ran?: string | undefined;
 }
 
 /**
@@ -60,12 +65,14 @@ export async function replay(options: ReplayOptions): Promise<readonly ReplayOut
     try {
       for (const { file, entry } of items) {
         const { findings } = await replayEntry(runner.runner, entry, (observation, ctx) => judge(observation, oracles, ctx), runner.secrets, timeoutMs);
+        const again = findings.find((f) => f.oracle === entry.finding.oracle && replayKey(f.oracle, f.signature) === storedKey(entry));
         outcomes.push({
           file,
           entry,
           target: ref,
-          reproduces: findings.some((f) => f.oracle === entry.finding.oracle && replayKey(f.oracle, f.signature) === storedKey(entry)),
+          reproduces: again !== undefined,
           seen: findings.map((f) => f.title),
+          ran: again?.evidence.split('\n').find((line) => RAN_LINE.test(line))?.trim(),
         });
       }
     } finally {
@@ -74,6 +81,9 @@ export async function replay(options: ReplayOptions): Promise<readonly ReplayOut
   }
   return outcomes;
 }
+
+/** The evidence lines that say a payload really executed (command-injection's and code-injection's wording). */
+const RAN_LINE = /^\s*(canary program ran: |It ran: )/;
 
 type Judge = (observation: Parameters<typeof judge>[0], context: OracleContext) => ReturnType<typeof judge>;
 

@@ -29,6 +29,12 @@ export interface FuzzCase {
 /** Every canary has this shape, so probes can recognise payload-derived data without knowing the case. */
 export const CANARY_PATTERN = /efz[a-z0-9]{12}/;
 
+/**
+ * The harmless program shell payloads call (`;efzcanary <canary>`): with `--allow-exec` it is on PATH and writes
+ * down its arguments, so running it proves a shell executed payload text whatever the handler does with output.
+ */
+export const CANARY_PROGRAM_NAME = 'efzcanary';
+
 /** How many of the field × payload-category pairs a run could send were sent at least once. */
 export interface PairCoverage {
   readonly pairs: number;

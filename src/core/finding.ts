@@ -26,6 +26,13 @@ export interface Finding {
    * campaign reports that case, which a single later invocation reproduces, instead of the observing one.
    */
   readonly earlierCanary?: string;
+  /**
+   * How directly this case shows the bug, among findings of equal confidence and severity (0-9, default 0): the
+   * campaign keeps, and the shrinker stays at, the case that proves most. A command-injection case whose payload
+   * starts the canary program outranks one whose payload starts a command that does not exist (`EFZ-FORGED` from
+   * a log payload): replayed with `--allow-exec`, only the first shows the command really ran.
+   */
+  readonly proofRank?: number;
 }
 
 /**

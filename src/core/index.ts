@@ -1,5 +1,5 @@
 export type { Placement, Injection, FuzzCase, PairCoverage } from './case.js';
-export { CANARY_PATTERN } from './case.js';
+export { CANARY_PATTERN, CANARY_PROGRAM_NAME } from './case.js';
 export type { Confidence, Severity, Finding } from './finding.js';
 export { dedupeKey } from './finding.js';
 export type {

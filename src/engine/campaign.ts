@@ -340,12 +340,12 @@ const CONFIDENCE_RANK = { tainted: 0, confirmed: 1 } as const;
 const SEVERITY_RANK = { low: 0, medium: 1, high: 2, critical: 3 } as const;
 
 /** How strong the proof of a finding is: confidence first, then severity. */
-export function strength(finding: Pick<Finding, 'confidence' | 'severity'>): number {
-  return CONFIDENCE_RANK[finding.confidence] * 10 + SEVERITY_RANK[finding.severity];
+export function strength(finding: Pick<Finding, 'confidence' | 'severity' | 'proofRank'>): number {
+  return (CONFIDENCE_RANK[finding.confidence] * 10 + SEVERITY_RANK[finding.severity]) * 10 + Math.min(9, Math.max(0, finding.proofRank ?? 0));
 }
 
 /** A finding as reported and stored: its id is a hash of the dedupe key, so one bug keeps one corpus file. */
-export function toReported(key: string, finding: Finding, fuzzCase: FuzzCase, hits: number): Omit<ReportedFinding, 'corpusFile'> {
+export function toReported(key: string, { proofRank: _rankOnlyPicksTheCase, ...finding }: Finding, fuzzCase: FuzzCase, hits: number): Omit<ReportedFinding, 'corpusFile'> {
   return {
     ...finding,
     id: createHash('sha256').update(key).digest('hex').slice(0, 12),

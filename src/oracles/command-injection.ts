@@ -1,4 +1,5 @@
 import type { CanaryEffect, Effect, Finding, ProcessEffect } from '../core/index.js';
+import { CANARY_PROGRAM_NAME } from '../core/index.js';
 import type { OracleContext } from './types.js';
 import { redact } from './redact.js';
 import { shellCommandPosition } from './shell-command-position.js';
@@ -6,6 +7,13 @@ import { shellSyntax } from './shell-syntax.js';
 import { defineOracle } from './types.js';
 
 const MAX_SCRIPT_IN_EVIDENCE = 2_000;
+/**
+ * Which confirmed case to keep (Finding.proofRank): one that started the canary program, which a replay with
+ * `--allow-exec` sees run, over one whose injected command proves the bug only on paper (a log payload's
+ * `EFZ-FORGED`, a command `sh` would not find); best, one in which the program really ran.
+ */
+const PROOF_STARTS_CANARY = 1;
+const PROOF_RAN = 2;
 
 /**
  * Command injection (CWE-78): this case's canary reached a shell script started through `child_process`.
@@ -82,6 +90,7 @@ function shellFinding(effect: ProcessEffect, script: string, context: OracleCont
     title: confirmed ? `Command injection via ${effect.api}` : `Payload reaches a shell script via ${effect.api}`,
     evidence: redact(lines.join('\n'), context.secrets),
     signature: signature(effect.callSite, token),
+    proofRank: ran !== undefined ? PROOF_RAN : runs && verdict.program === CANARY_PROGRAM_NAME ? PROOF_STARTS_CANARY : 0,
   };
 }
 
@@ -104,6 +113,7 @@ function namedProgramFinding(effect: ProcessEffect, context: OracleContext, ran:
     title: `Command injection via ${effect.api}: the payload names the program`,
     evidence: redact(lines.join('\n'), context.secrets),
     signature: signature(effect.callSite, token),
+    proofRank: ran !== undefined ? PROOF_RAN : 0,
   };
 }
 
@@ -122,6 +132,7 @@ function canaryOnlyFinding(effects: readonly Effect[], ran: CanaryEffect, contex
     title: `Command injection via ${carrier?.api ?? 'the canary program'}`,
     evidence: redact(lines.join('\n'), context.secrets),
     signature: carrier === undefined ? 'canary-program' : signature(carrier.callSite, token),
+    proofRank: PROOF_RAN,
   };
 }
 

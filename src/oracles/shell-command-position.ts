@@ -18,6 +18,8 @@ export interface CommandPositionVerdict {
   readonly quoted: boolean;
   /** One sentence for the finding's evidence. */
   readonly reason: string;
+  /** The command the token's command runs (its name as written), when the payload started that command. */
+  readonly program?: string;
 }
 
 const OPENER_TEXT: Record<string, string> = {
@@ -58,7 +60,7 @@ export function shellCommandPosition(script: string, token: string, payload?: st
 function judge(script: string, info: readonly CharInfo[], at: number, length: number, allSpans: readonly (readonly [number, number])[]): CommandPositionVerdict {
   const here = info[at];
   const no = (reason: string, quoted = false): CommandPositionVerdict => ({ reachesScript: true, commandPosition: false, quoted, reason });
-  const yes = (reason: string): CommandPositionVerdict => ({ reachesScript: true, commandPosition: true, quoted: false, reason });
+  const yes = (reason: string, program?: string): CommandPositionVerdict => ({ reachesScript: true, commandPosition: true, quoted: false, reason, ...(program === undefined ? {} : { program }) });
   if (here === undefined || here.quote === 'comment' || here.word === undefined) return no('the token is in a # comment');
   const word = here.word;
   const command = word.command;
@@ -77,7 +79,7 @@ function judge(script: string, info: readonly CharInfo[], at: number, length: nu
       (command.opener === 'start' ? `a command the payload wrote` : `a command started by an unquoted \`${command.opener}\``);
     const where = command.openerAt >= 0 ? ` at offset ${command.openerAt}` : '';
     const bounds = spans.length === 0 ? ' (payload bounds unknown: any unquoted separator counts)' : ', inside the payload';
-    return yes(`the token is in ${how}${where}${bounds}; it runs ${name}`);
+    return yes(`the token is in ${how}${where}${bounds}; it runs ${name}`, command.name === undefined ? undefined : raw(command.name));
   }
   if (word.role === 'redirect') return no(`the token is a redirection target of ${name}`);
   if (word.role === 'assignment') return no('the token is in a variable assignment');

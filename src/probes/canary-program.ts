@@ -2,10 +2,8 @@ import type { CanaryEffect } from '../core/index.js';
 import { chmodSync, closeSync, fstatSync, mkdtempSync, openSync, readSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { delimiter, join } from 'node:path';
-import { CANARY_PATTERN } from '../core/index.js';
+import { CANARY_PATTERN, CANARY_PROGRAM_NAME } from '../core/index.js';
 
-/** @internal The program name payloads call (`;efzcanary {{canary}}`): running it is proof a shell executed payload text. */
-export const CANARY_PROGRAM_NAME = 'efzcanary';
 
 /** @internal A harmless program on PATH that only writes down its arguments. */
 export interface CanaryProgram {

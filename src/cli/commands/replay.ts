@@ -44,6 +44,7 @@ export function makeReplayCommand(io: CliIo, setExit: (code: number) => void): C
         const where = relative(io.cwd, outcome.file) || outcome.file;
         const finding = outcome.entry.finding;
         io.stdout(`${outcome.reproduces ? 'REPRODUCES' : 'fixed     '}  ${finding.oracle} at ${finding.injectionPoint ?? '(no payload)'}  ${where}\n`);
+        if (outcome.ran !== undefined) io.stdout(`            ${outcome.ran}\n`);
       }
       const still = outcomes.filter((o) => o.reproduces).length;
       io.stdout(`\n${replaySummary(still, outcomes.length)}\n`);

@@ -31,6 +31,21 @@ describe('replay', () => {
     expect(fixed.map((o) => o.reproduces)).toEqual(found.findings.map(() => false));
   });
 
+  it('keeps a command injection whose replay with allowExec shows the canary program run', async () => {
+    const corpus = tempDir();
+    const handler = example('01-sqs-command-injection/handler.ts');
+    const found = await fuzz({ handler, source: 'sqs', runs: 300, seed: 1, corpusDir: corpus });
+    const injection = found.findings.filter((f) => f.oracle === 'command-injection');
+    expect(injection.map((f) => f.confidence)).toEqual(['confirmed']);
+    // Blocked, a log payload's `EFZ-FORGED` line "runs" as well as any; only the canary program proves it on replay.
+    expect(injection[0]!.payloadId).toMatch(/^ci-canary-/);
+    const allowed = await replay({ paths: [injection[0]!.corpusFile!], handler: `${handler}#handler`, runner: 'in-process', allowExec: true });
+    expect(allowed.map((o) => o.reproduces)).toEqual([true]);
+    expect(allowed[0]!.ran).toMatch(new RegExp(`^canary program ran: efzcanary ${allowed[0]!.entry.case.canary}$`));
+    const blocked = await replay({ paths: [injection[0]!.corpusFile!], handler: `${handler}#handler`, runner: 'in-process' });
+    expect(blocked.map((o) => [o.reproduces, o.ran])).toEqual([[true, undefined]]);
+  });
+
   it('replays entries written before findings were deduplicated across fields (oracle|point|signature)', async () => {
     const corpus = tempDir();
     const found = await fuzz({ handler: example('02-s3-command-injection/handler.mjs'), source: 's3', runs: 300, seed: 1, corpusDir: corpus, categories: ['command-injection'] });

@@ -131,7 +131,7 @@ describe('payload corpus', () => {
     expect(first).toEqual([
       'boundary-empty',
       'code-expression',
-      'ci-semicolon',
+      'ci-canary-semicolon',
       'fmt-percent-s',
       'log-lf',
       'nosql-ne-token',

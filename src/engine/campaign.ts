@@ -13,7 +13,11 @@ import type { CampaignOptions, CampaignProgress, CampaignResult, ReportedFinding
 
 const PROGRESS_EVERY_MS = 250;
 const DEFAULT_SHRINK = { maxInvocations: 300, maxMs: 15_000 } as const;
-/** After this many timeouts of one signature that did not reproduce, stop spending re-runs on that signature. */
+/**
+ * After this many timeouts of one signature at one field that did not reproduce, stop spending re-runs on them.
+ * Per field: a timeout's signature says little (a hang has no crash site), and three slow moments of the machine
+ * on one field must not switch timeout detection off for every other field of the run.
+ */
 const MAX_UNREPRODUCED = 3;
 /** How many earlier canaries per warm instance `state-leak` looks for. */
 const HISTORY_PER_INSTANCE = 16;
@@ -158,7 +162,7 @@ class Campaign {
     if (this.#recentCases.size > 64) this.#recentCases.delete(this.#recentCases.keys().next().value!);
     const reportable = findings.filter((finding) => {
       const key = dedupeKey(finding);
-      return this.#options.ignore?.has(key) !== true && ((this.#unreproduced.get(key) ?? 0) < MAX_UNREPRODUCED || this.#findings.has(key));
+      return this.#options.ignore?.has(key) !== true && ((this.#unreproduced.get(unreproducedKey(key, fuzzCase)) ?? 0) < MAX_UNREPRODUCED || this.#findings.has(key));
     });
     this.#options.feedback?.observed(index, fuzzCase, observation, reportable);
     for (const finding of reportable) {
@@ -198,7 +202,8 @@ class Campaign {
         return;
       }
       if (verdict.kind === 'unreproduced') {
-        this.#unreproduced.set(key, (this.#unreproduced.get(key) ?? 0) + 1);
+        const retries = unreproducedKey(key, value.value);
+        this.#unreproduced.set(retries, (this.#unreproduced.get(retries) ?? 0) + 1);
         return;
       }
       const confirmed = await this.#recordVerdict(key, verdict, value.value, finding, hits);
@@ -340,6 +345,10 @@ const CONFIDENCE_RANK = { tainted: 0, confirmed: 1 } as const;
 const SEVERITY_RANK = { low: 0, medium: 1, high: 2, critical: 3 } as const;
 
 /** How strong the proof of a finding is: confidence first, then severity. */
+function unreproducedKey(key: string, fuzzCase: FuzzCase): string {
+  return `${key}@${fuzzCase.injection?.point ?? ''}`;
+}
+
 export function strength(finding: Pick<Finding, 'confidence' | 'severity' | 'proofRank'>): number {
   return (CONFIDENCE_RANK[finding.confidence] * 10 + SEVERITY_RANK[finding.severity]) * 10 + Math.min(9, Math.max(0, finding.proofRank ?? 0));
 }

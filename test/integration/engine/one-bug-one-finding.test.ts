@@ -118,6 +118,12 @@ describe('a timeout is confirmed, not assumed', () => {
     for (const finding of findings) expect(finding).toMatchObject({ confidence: 'tainted', severity: 'low', injectionPoint: null });
   });
 
+  it('stalls of the machine on other fields do not switch timeout detection off for the field with the bug', async () => {
+    const sample = sqsSample({ note: 'gift wrap', channel: 'web', coupon: 'WINTER', locale: 'en-GB', resourceId: 'res-123' });
+    const { findings } = await only({ handler: fixture('sqs-lock-behind-flaky-dns.mjs'), samples: [sample], ...timing, runs: 60, durationMs: 15_000 }, 'timeout');
+    expect(findings.map((f) => [f.confidence, f.injectionPoint])).toEqual([['confirmed', expect.stringMatching(/resourceId$/)]]);
+  });
+
   it('a hang the payload causes is confirmed at its field', async () => {
     const { findings } = await only({ handler: fixture('sqs-resource-lock.mjs'), samples: [sqsSample({ resourceId: 'res-123' })], ...timing, durationMs: 8000 }, 'timeout');
     expect(findings).toHaveLength(1);

@@ -7,8 +7,11 @@ export type Outcome =
   | { readonly kind: 'timeout'; readonly limitMs: number }
   | {
       readonly kind: 'crashed';
-      /** Why the runtime died: `process.exit`, heap exhaustion, an uncaught exception or unhandled rejection. */
-      readonly reason: 'exit' | 'out-of-memory' | 'uncaught-exception' | 'unhandled-rejection' | 'worker-error';
+      /**
+       * Why the runtime died: `process.exit`, heap exhaustion, an uncaught exception or unhandled rejection, or a
+       * signal the handler sent its own runtime (`process.kill(process.pid, 'SIGKILL')`, `process.abort()`).
+       */
+      readonly reason: 'exit' | 'signal' | 'out-of-memory' | 'uncaught-exception' | 'unhandled-rejection' | 'worker-error';
       readonly exitCode: number | null;
       readonly error: SerializedError | undefined;
     }

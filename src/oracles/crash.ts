@@ -56,6 +56,7 @@ function thrownFinding(error: SerializedError, context: OracleContext): Finding 
 
 const CRASH_TITLES: Record<Crashed['reason'], string> = {
   exit: 'Handler exited the runtime',
+  signal: 'Handler killed the runtime with a signal',
   'out-of-memory': 'Handler ran the runtime out of memory',
   'uncaught-exception': 'Uncaught exception killed the runtime',
   'unhandled-rejection': 'Unhandled promise rejection killed the runtime',

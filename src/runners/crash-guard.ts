@@ -1,3 +1,4 @@
+import { serializeError } from '../core/index.js';
 import type { Outcome } from '../core/observation.js';
 import { handlerError } from './deadline.js';
 
@@ -31,8 +32,9 @@ const CRASH_EVENTS = ['uncaughtException', 'unhandledRejection'] as const;
 
 /** Thrown inside the handler to unwind it after it called `process.exit`; the crash is already recorded. */
 export class ExitIntercepted extends Error {
-  constructor(code: number) {
-    super(`eventfuzz: process.exit(${code}) called by the handler; the process was kept alive`);
+  /** `null` for a signal the handler sent its own runtime. */
+  constructor(code: number | null) {
+    super(code === null ? 'eventfuzz: the handler signalled its own runtime; the process was kept alive' : `eventfuzz: process.exit(${code}) called by the handler; the process was kept alive`);
     this.name = 'ExitIntercepted';
   }
 }
@@ -71,12 +73,22 @@ export function installCrashGuard(options: CrashGuardOptions): CrashGuard {
   process.on('unhandledRejection', onRejection);
 
   const originalExit = process.exit;
+  const originalKill = process.kill;
+  const originalAbort = process.abort;
   if (options.interceptExit) {
     process.exit = ((code?: string | number | null) => {
       const exitCode = toExitCode(code);
       record({ kind: 'crashed', reason: 'exit', exitCode, error: undefined });
       throw new ExitIntercepted(exitCode);
     }) as typeof process.exit;
+    process.kill = guardedKill(originalKill, (what) => {
+      record({ kind: 'crashed', reason: 'signal', exitCode: null, error: serializeError(new Error(what)) });
+      throw new ExitIntercepted(null);
+    });
+    process.abort = (() => {
+      record({ kind: 'crashed', reason: 'signal', exitCode: null, error: serializeError(new Error('process.abort() (SIGABRT)')) });
+      throw new ExitIntercepted(null);
+    }) as typeof process.abort;
   }
 
   return {
@@ -99,9 +111,39 @@ export function installCrashGuard(options: CrashGuardOptions): CrashGuard {
       process.off('uncaughtException', onException);
       process.off('unhandledRejection', onRejection);
       for (const [event, listeners] of displaced) for (const listener of listeners) process.on(event, listener);
-      if (options.interceptExit) process.exit = originalExit;
+      if (options.interceptExit) {
+        process.exit = originalExit;
+        process.kill = originalKill;
+        process.abort = originalAbort;
+      }
     },
   };
+}
+
+/**
+ * `process.kill` as the handler may use it. The runtime the handler runs in is eventfuzz's own process (a worker
+ * thread of it, or the main thread in-process), and its parent is whatever started eventfuzz: a signal to either,
+ * or to a process group (pid 0 or negative), would end the run without a report or kill the user's shell. Such a
+ * call is the handler killing its runtime, as it would on Lambda: recorded as a crash, and the handler unwound.
+ * Another pid is refused with EPERM (a handler has no business signalling the user's processes; its own children
+ * have `child.kill()`), and signal 0 (does the process exist?) is passed through.
+ */
+function guardedKill(original: typeof process.kill, killedRuntime: (what: string) => never): typeof process.kill {
+  const ownPid = process.pid;
+  const parentPid = process.ppid;
+  return ((pid: number, signal?: string | number) => {
+    if (signal === 0) return original(pid, 0);
+    const target = Number(pid);
+    const what = `process.kill(${pid}, ${JSON.stringify(signal ?? 'SIGTERM')})`;
+    if (target === ownPid || target === parentPid || !(target > 0)) {
+      killedRuntime(`${what}: ${target === ownPid ? 'its own runtime' : target === parentPid ? 'the process that started the runtime' : 'a whole process group'}`);
+    }
+    const refused = new Error(`kill EPERM`) as NodeJS.ErrnoException;
+    refused.code = 'EPERM';
+    refused.errno = -1;
+    refused.syscall = 'kill';
+    throw refused;
+  }) as typeof process.kill;
 }
 
 function toExitCode(code: string | number | null | undefined): number {

@@ -1,0 +1,51 @@
+import { execFile } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { afterAll, describe, expect, it } from 'vitest';
+import { cleanTempDirs, ROOT, tempDir } from './helpers.js';
+
+/*
+ * Issue 8, point 4: a handler that signals its own runtime, the process that started it or its process group
+ * must not end the run or reach the user's shell. The CLI runs as a child of a throw-away `sh` that prints the
+ * CLI's exit code afterwards: if a guard failed, the signal would end `sh` (or the CLI) before that line, and
+ * nothing of the test runner is at risk.
+ */
+const run = promisify(execFile);
+const FIXTURE = 'test/fixtures/hostile/signal-own-runtime.mjs';
+
+async function fuzzThroughShell(act: string, runner: 'isolated' | 'in-process') {
+  const report = join(tempDir('efz-hostile-'), 'report.json');
+  const cli = ['node', 'src/cli/launch.js', 'fuzz', FIXTURE, '--source', 'sqs', '--runs', '40', '--seed', '1', '--env', `HOSTILE_ACT=${act}`, '--report', report];
+  if (runner === 'in-process') cli.push('--in-process');
+  const script = `${cli.map((arg) => `'${arg}'`).join(' ')} >/dev/null 2>&1; echo "cli-exit=$?"`;
+  const { stdout } = await run('sh', ['-c', script], { cwd: ROOT, timeout: 60_000 }).catch((error: { stdout?: string; signal?: string }) => ({ stdout: `sh ended by ${error.signal ?? 'an error'} ${error.stdout ?? ''}` }));
+  const findings = existsSync(report) ? (JSON.parse(readFileSync(report, 'utf8')) as { findings: { oracle: string; confidence: string; title: string; evidence: string }[] }).findings : undefined;
+  return { stdout: stdout.trim(), findings };
+}
+
+describe('a handler that signals its runtime cannot end the run or reach the shell that started it', () => {
+  afterAll(cleanTempDirs);
+
+  it.each([
+    ['self', 'isolated', /process\.kill\(\d+, "SIGKILL"\): its own runtime/],
+    ['parent', 'isolated', /process\.kill\(\d+, "SIGTERM"\): the process that started the runtime/],
+    ['group', 'isolated', /process\.kill\(0, "SIGTERM"\): a whole process group/],
+    ['abort', 'isolated', /process\.abort\(\) \(SIGABRT\)/],
+    ['self', 'in-process', /its own runtime/],
+    ['parent', 'in-process', /the process that started the runtime/],
+  ] as const)('%s (%s): a crash finding, the command injection still reported, the report written', async (act, runner, evidence) => {
+    const { stdout, findings } = await fuzzThroughShell(act, runner);
+    expect(stdout).toBe('cli-exit=1');
+    expect(findings?.map((f) => `${f.oracle} ${f.confidence}`).sort()).toEqual(['command-injection confirmed', 'crash confirmed']);
+    const crash = findings!.find((f) => f.oracle === 'crash')!;
+    expect(crash.title).toBe('Handler killed the runtime with a signal');
+    expect(crash.evidence).toMatch(evidence);
+  });
+
+  it('a signal to another process is refused (EPERM) and is no finding', async () => {
+    const { stdout, findings } = await fuzzThroughShell('other', 'isolated');
+    expect(stdout).toBe('cli-exit=1');
+    expect(findings?.map((f) => f.oracle)).toEqual(['command-injection']);
+  });
+});

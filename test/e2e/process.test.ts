@@ -22,8 +22,13 @@ describe('the eventfuzz binary', () => {
     }
   });
 
-  it('one Ctrl-C stops a long run within seconds, with the summary printed and the report written', async () => {
-    const dir = tempDir('efz-sigint-');
+  it.each([
+    // Ctrl-C, what CI runners and `timeout` send on cancel, a closed terminal.
+    ['SIGINT', 130],
+    ['SIGTERM', 143],
+    ['SIGHUP', 129],
+  ] as const)('one %s stops a long run within seconds, with the summary printed and the report written', async (signal, stoppedCode) => {
+    const dir = tempDir('efz-stop-');
     const report = join(dir, 'report.json');
     const cli = spawnCli(['fuzz', e2eFixture('safe.mjs'), '--source', 'sqs', '--runs', '10000000', '--seed', '5', '--workers', '2', '--corpus', join(dir, 'corpus'), '--report', report]);
     try {
@@ -31,12 +36,12 @@ describe('the eventfuzz binary', () => {
       await new Promise((resolve) => setTimeout(resolve, 1_500)); // well into the campaign
       expect(cli.child.exitCode).toBeNull();
       const interruptedAt = performance.now();
-      cli.child.kill('SIGINT');
+      cli.child.kill(signal);
       const ended = await Promise.race([cli.exited, new Promise<'still running'>((resolve) => setTimeout(() => resolve('still running'), 5_000))]);
       expect(ended, `${cli.stderr()}\n${cli.stdout()}`).not.toBe('still running');
       expect(performance.now() - interruptedAt).toBeLessThan(5_000);
       // Stopped by the user with nothing found: not a clean 0 (scripts must not mistake it for a full run).
-      expect(ended).toEqual({ code: 130, signal: null });
+      expect(ended).toEqual({ code: stoppedCode, signal: null });
     } finally {
       await killSpawned();
     }

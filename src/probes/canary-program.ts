@@ -1,8 +1,9 @@
 import type { CanaryEffect } from '../core/index.js';
-import { chmodSync, closeSync, fstatSync, mkdtempSync, openSync, readSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { delimiter, join } from 'node:path';
 import { CANARY_PATTERN, CANARY_PROGRAM_NAME } from '../core/index.js';
+import { createLogTail } from './log-tail.js';
 
 
 /** @internal A harmless program on PATH that only writes down its arguments. */
@@ -34,7 +35,6 @@ export function createCanaryProgram(): CanaryProgram {
   // One short append per call: O_APPEND writes this small are atomic, so concurrent calls do not interleave.
   writeFileSync(program, `#!/bin/sh\n# eventfuzz canary program: records its arguments, does nothing else.\nprintf '%s\\n' "$*" >> ${shellQuote(log)}\n`);
   chmodSync(program, 0o755);
-  let offset = 0;
   let disposed = false;
 
   const dispose = (): void => {
@@ -45,22 +45,7 @@ export function createCanaryProgram(): CanaryProgram {
   };
   process.on('exit', dispose);
 
-  const readNew = (): string => {
-    let fd: number | undefined;
-    try {
-      fd = openSync(log, 'r');
-      const size = fstatSync(fd).size;
-      if (size <= offset) return '';
-      const buffer = Buffer.alloc(size - offset);
-      const read = readSync(fd, buffer, 0, buffer.length, offset);
-      offset += read;
-      return buffer.subarray(0, read).toString('utf8');
-    } catch {
-      return ''; // the handler may have deleted the temp dir; no log means no proof, not a harness failure
-    } finally {
-      if (fd !== undefined) closeSync(fd);
-    }
-  };
+  const { readNew } = createLogTail(log);
 
   return {
     dir,

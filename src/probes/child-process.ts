@@ -14,12 +14,15 @@ import {
   notFoundText,
   type BlockOutcome,
 } from './blocked-call.js';
+import type { SpawnBindingGuard } from './spawn-bindings.js';
 import { describeSpawnCall, SPAWNERS, type SpawnCall, type SpawnerName } from './spawn-call.js';
 
 /** @internal What the child_process probe needs from its installer. */
 export interface ChildProcessProbeOptions extends ProbeContext {
   /** When false (the default on a developer machine), calls that carry a payload token are recorded and refused. */
   readonly allowExec: boolean;
+  /** The native spawn guard below these wrappers, told to stand aside for calls judged here. */
+  readonly bindings: SpawnBindingGuard;
 }
 
 type AnyFunction = (...args: unknown[]) => unknown;
@@ -53,15 +56,16 @@ export function installChildProcessProbe(options: ChildProcessProbeOptions): voi
     return { call, blocked };
   };
 
-  const runOriginal = (name: SpawnerName, fn: AnyFunction, self: unknown, argv: unknown[]): unknown => {
-    if (name !== 'exec') return apply(fn, self, argv);
-    forwarding = true;
-    try {
-      return apply(fn, self, argv);
-    } finally {
-      forwarding = false;
-    }
-  };
+  const runOriginal = (name: SpawnerName, fn: AnyFunction, self: unknown, argv: unknown[]): unknown =>
+    options.bindings.passThrough(() => {
+      if (name !== 'exec') return apply(fn, self, argv);
+      forwarding = true;
+      try {
+        return apply(fn, self, argv);
+      } finally {
+        forwarding = false;
+      }
+    });
 
   for (const name of SPAWNERS) {
     const original = cp[name];

@@ -4,9 +4,16 @@ import { createCanaryProgram } from './canary-program.js';
 import type { CanaryProgram } from './canary-program.js';
 import { installCanaryFunction } from './canary-function.js';
 import { installChildProcessProbe } from './child-process.js';
+import { installSpawnBindingGuard } from './spawn-bindings.js';
 import { installCodeEvalProbe } from './code-eval.js';
 import { installFsProbe } from './fs.js';
 import { installNetworkProbe } from './network.js';
+import { installWorkerThreadsProbe } from './worker-threads.js';
+import { randomUUID } from 'node:crypto';
+import { createRequire } from 'node:module';
+import { createChildEffects } from './child-effects.js';
+import type { ChildEffects } from './child-effects.js';
+import { BroadcastChannel, threadId } from 'node:worker_threads';
 import { installPrototypeProbe } from './prototypes.js';
 import { createRecorder } from './recorder.js';
 
@@ -21,6 +28,16 @@ export interface ProbeOptions {
    * places a Lambda function can write to).
    */
   readonly writableRoots?: readonly string[] | undefined;
+  /**
+   * @internal Set in a worker thread the handler created (see worker-threads.ts): this realm records nothing
+   * itself and sends every effect on this channel to the realm that runs the handler.
+   */
+  readonly relay?: string | undefined;
+  /**
+   * @internal Set in a node process the handler started (see child-effects.ts): this realm records nothing itself
+   * and appends every effect to this log, which the realm that runs the handler reads.
+   */
+  readonly effectsLog?: string | undefined;
 }
 
 /** The recording window around one invocation. */
@@ -32,6 +49,14 @@ export interface Probes {
 }
 
 const REALM_KEY = Symbol.for('eventfuzz.probes');
+// Captured before the fs probe patches it: a child's effect log is ours, not a write the handler made.
+const appendToLog = (createRequire(import.meta.url)('node:fs') as typeof import('node:fs')).appendFileSync;
+
+/**
+ * In a child node process: its own children inherit the parent's log and options (NODE_OPTIONS and the config
+ * variable are in its environment already), so there is nothing to add.
+ */
+const inherited: Pick<ChildEffects, 'envPairs'> = { envPairs: () => [] };
 
 /** The realm's one instance, which a later installProbes reconfigures. */
 interface RealmProbes extends Probes {
@@ -55,6 +80,22 @@ export function installProbes(options: ProbeOptions): Probes {
   }
 
   const recorder = createRecorder();
+  // Effects of the handler's own worker threads arrive on this realm's channel; in such a worker, they leave on it.
+  const relay = options.relay ?? `eventfuzz.effects.${process.pid}.${threadId}.${randomUUID()}`;
+  const channel = new BroadcastChannel(relay);
+  channel.unref();
+  if (options.relay === undefined) channel.onmessage = (message: unknown) => recorder.record((message as { readonly data: Effect }).data);
+  const effectsLog = options.effectsLog;
+  const record =
+    effectsLog !== undefined
+      ? (effect: Effect): void => appendToLog(effectsLog, `${JSON.stringify(effect)}\n`)
+      : options.relay === undefined
+        ? recorder.record
+        : (effect: Effect): void => channel.postMessage(effect);
+  // Node processes the handler starts carry the probes (NODE_OPTIONS); their effects come back through a log.
+  // Only the realm that runs the handler collects them (a node process started from the handler's own worker
+  // thread goes unprobed: a known gap). Children inherit what their parent was given.
+  const children = effectsLog === undefined && options.relay === undefined ? createChildEffects() : undefined;
   // Read by the probes at each call, so a later installProbes can change them (see above).
   const live = { allowExec: options.allowExec, taskRoot: options.taskRoot, writableRoots: options.writableRoots };
   let canary: CanaryProgram | undefined;
@@ -65,7 +106,7 @@ export function installProbes(options: ProbeOptions): Probes {
     if (next.allowExec) (canary ??= createCanaryProgram()).ensureOnPath();
   };
   configure(options);
-  const context = { record: recorder.record, callSite: createCallSiteFinder(() => live.taskRoot) };
+  const context = { record, callSite: createCallSiteFinder(() => live.taskRoot) };
   // Getters: each probe reads the options in force at the time of the call.
   const settings = {
     ...context,
@@ -79,13 +120,35 @@ export function installProbes(options: ProbeOptions): Probes {
       return live.writableRoots;
     },
   };
-  installChildProcessProbe(settings);
+  // The native spawn calls first: the child_process wrappers hand their judged calls through them.
+  // Not a spread: that would read the getters once, and a later installProbes could not change them.
+  const bindings = installSpawnBindingGuard({
+    ...context,
+    get allowExec() {
+      return live.allowExec;
+    },
+    // Only while an invocation runs: the probes stay in this realm after a run (in-process, the user's test
+    // process), and processes it starts later are not the handler's.
+    childEnv: (existingNodeOptions) =>
+      children === undefined || !recorder.recording
+        ? inherited.envPairs({ allowExec: live.allowExec, taskRoot: live.taskRoot }, existingNodeOptions)
+        : children.envPairs({ allowExec: live.allowExec, taskRoot: live.taskRoot, writableRoots: live.writableRoots }, existingNodeOptions),
+  });
+  installChildProcessProbe({
+    record: settings.record,
+    callSite: settings.callSite,
+    bindings,
+    get allowExec() {
+      return live.allowExec;
+    },
+  });
   installNetworkProbe(settings);
+  installWorkerThreadsProbe(Object.create(settings, { relay: { value: relay } }) as typeof settings & { relay: string });
   installFsProbe(settings);
   installCodeEvalProbe(context);
   installCanaryFunction(context);
   // Keep last: its snapshot must already include the probes' own patches (Function.prototype.constructor).
-  const prototypes = installPrototypeProbe(recorder.record);
+  const prototypes = installPrototypeProbe(record);
 
   const probes: RealmProbes = {
     configure,
@@ -94,12 +157,14 @@ export function installProbes(options: ProbeOptions): Probes {
         canary?.ensureOnPath();
         canary?.skipToEnd();
       }
+      children?.drain(); // what children logged between invocations belongs to none of them
       prototypes.begin();
       recorder.begin();
     },
     end() {
-      // Canary lines go through the recorder too, so they share its cap and its begin/end window.
+      // Canary lines and child processes' effects go through the recorder too: its cap and its begin/end window.
       if (canary !== undefined && live.allowExec) for (const effect of canary.drain()) recorder.record(effect);
+      if (children !== undefined) for (const effect of children.drain()) recorder.record(effect);
       prototypes.end(); // records what the invocation did to built-in prototypes, then undoes it
       return recorder.end();
     },

@@ -15,6 +15,8 @@ export interface Recorder {
   end(): Effect[];
   /** Appends an effect when a window is open; ignored otherwise, and once the cap is reached. */
   record(effect: Effect): void;
+  /** Whether a window is open (an invocation is running). */
+  readonly recording: boolean;
 }
 
 /** @internal Default cap: a handler looping over `exec` must not grow the observation without bound. */
@@ -35,6 +37,9 @@ export function createRecorder(cap: number = MAX_EFFECTS_PER_INVOCATION): Record
       const out = buffer ?? [];
       buffer = undefined;
       return out;
+    },
+    get recording() {
+      return buffer !== undefined;
     },
     record(effect) {
       // Index assignment rather than push: a hostile handler may have replaced Array.prototype.push.

@@ -1,0 +1,26 @@
+import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, describe, expect, it } from 'vitest';
+import { fuzz } from '../../../src/api/fuzz.js';
+
+/*
+ * Issue 8, point 1: every way to start a process is guarded, also those around child_process's exported
+ * functions: the ChildProcess class, the spawn_sync binding, worker threads the handler starts (eval code and
+ * module files), and child node processes (shelljs's route). Checked by side effect: the command would leave a
+ * marker file. The handler's command injection is still reported, through whichever route.
+ */
+const handler = fileURLToPath(new URL('../../fixtures/hostile/spawn-around-child-process.mjs', import.meta.url));
+const markers = mkdtempSync(join(tmpdir(), 'efz-spawn-routes-'));
+afterAll(() => rmSync(markers, { recursive: true, force: true }));
+
+const ROUTES = ['child-process-class', 'spawn-sync-binding', 'worker-eval', 'worker-file', 'child-node-script'] as const;
+
+describe('a payload command started around child_process never runs, and is reported', () => {
+  it.each(ROUTES.flatMap((route) => [[route, 'isolated'], [route, 'in-process']] as const))('%s (%s)', async (route, runner) => {
+    const report = await fuzz({ handler, source: 'sqs', runs: 12, seed: 3, runner, env: { SPAWN_ROUTE: route, MARKER_DIR: markers } });
+    expect(readdirSync(markers).filter((name) => name.startsWith(`${route}-`))).toEqual([]);
+    expect(report.findings.map((f) => f.oracle)).toContain('command-injection');
+  });
+});

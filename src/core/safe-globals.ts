@@ -16,6 +16,11 @@ export const safeParse = JSON.parse;
 export const safeObjectKeys = Object.keys;
 export const safeArrayIsArray = Array.isArray;
 
+/** Appends by index: the handler may have replaced `Array.prototype.push` (a no-op push hung every invocation). */
+export function safePush<T>(array: T[], item: T): void {
+  array[array.length] = item;
+}
+
 export function safeIncludes(haystack: string, needle: string): boolean {
   return apply(stringIncludes, haystack, [needle]) as boolean;
 }

@@ -2,7 +2,7 @@ import type { Effect, Outcome } from '../core/observation.js';
 import type { CrashGuard } from './crash-guard.js';
 import type { LogCapture } from './log-capture.js';
 import type { Probes } from './probe-hooks.js';
-import { safeParse, safePerformanceNow, safeStringify } from '../core/safe-globals.js';
+import { safeParse, safePerformanceNow, safePush, safeStringify } from '../core/safe-globals.js';
 import { serializeError } from '../core/serialize-error.js';
 import { runWithDeadline } from './deadline.js';
 import { createLambdaContext } from './lambda-context.js';
@@ -79,7 +79,7 @@ export function createInvoker(options: InvokerOptions): (event: unknown) => Prom
     try {
       effects = probes.end();
     } catch (error) {
-      captured.push(`[eventfuzz: probes failed to report: ${serializeError(error).message}]`);
+      safePush(captured, `[eventfuzz: probes failed to report: ${serializeError(error).message}]`);
       effects = [];
     }
     return { outcome, durationMs, logs: captured, effects };

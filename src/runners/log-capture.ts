@@ -1,5 +1,6 @@
 import { Buffer } from 'node:buffer';
 import { formatWithOptions, inspect } from 'node:util';
+import { safePush } from '../core/safe-globals.js';
 
 /** Bounds on what one invocation may log; a handler that floods must not grow our memory. */
 export interface LogCaptureOptions {
@@ -46,14 +47,14 @@ export function installLogCapture(options: LogCaptureOptions = {}): LogCapture {
     }
     const room = maxBytes - bytes;
     if (size <= room) {
-      entries.push(text);
+      safePush(entries, text);
       bytes += size;
       return;
     }
     // Cut by bytes without encoding the whole (possibly huge) string: a char is at most 3 UTF-8 bytes here.
     const kept = Buffer.from(text.slice(0, room)).subarray(0, room).toString('utf8');
     const keptBytes = Buffer.byteLength(kept);
-    entries.push(kept);
+    safePush(entries, kept);
     bytes += keptBytes;
     dropped += size - keptBytes;
   };
@@ -114,7 +115,7 @@ export function installLogCapture(options: LogCaptureOptions = {}): LogCapture {
     end() {
       active = false;
       const out = entries;
-      if (dropped > 0) out.push(`… ${dropped} more bytes dropped`);
+      if (dropped > 0) safePush(out, `… ${dropped} more bytes dropped`);
       entries = [];
       return out;
     },

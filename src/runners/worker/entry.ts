@@ -1,5 +1,5 @@
 // The worker side of the isolated runner. Safe globals first: captured before any handler code can patch them.
-import '../../core/safe-globals.js';
+import { safePush } from '../../core/safe-globals.js';
 import type { Instance } from '../instance.js';
 import type { InvokeMessage, LoadFailedMessage, ReadyMessage, ResultMessage, RetiringMessage, WorkerSetup } from './protocol.js';
 import { parentPort, workerData } from 'node:worker_threads';
@@ -61,14 +61,21 @@ async function loadInstance(generation: number): Promise<Instance | undefined> {
 let generation = 0;
 let instance = await loadInstance(generation);
 
-// Lambda runs one invocation per instance at a time; the host pipelines up to two, so queue here.
+// Lambda runs one invocation per instance at a time; the host pipelines up to two, so queue here. By index, not
+// push/shift: the handler may have replaced the array methods at import, and the harness must keep working.
 const queue: InvokeMessage[] = [];
+let head = 0;
+const next = (): InvokeMessage | undefined => {
+  if (head < queue.length) return queue[head++];
+  queue.length = head = 0;
+  return undefined;
+};
 let running = false;
 let retiring = false;
 
 async function drain(): Promise<void> {
   running = true;
-  for (let message = queue.shift(); message !== undefined && instance !== undefined && !retiring; message = queue.shift()) {
+  for (let message = next(); message !== undefined && instance !== undefined && !retiring; message = next()) {
     const record = await instance.invoke(message.event);
     send({ type: 'result', id: message.id, generation, ...record });
     // After a crash the module instance is not trusted, like a Lambda runtime after an uncaught exception or
@@ -103,7 +110,7 @@ function send(result: ResultMessage): void {
 
 if (instance !== undefined) {
   port.on('message', (message: InvokeMessage) => {
-    queue.push(message);
+    safePush(queue, message);
     if (!running) void drain();
   });
   port.postMessage({ type: 'ready' } satisfies ReadyMessage);

@@ -54,7 +54,8 @@ interface TaintedPath {
  * named imports of `node:fs` and `node:fs/promises` reach the wrappers; `fs.promises` keeps its identity.
  *
  * Only calls whose path (string, Buffer or `file:` URL) carries a payload token are looked at: they are recorded
- * (inside a begin/end window) and, when they write or delete outside the task root and the temp directory, refused
+ * (inside a begin/end window) and, when they write or delete outside the task root and the temp directory (where
+ * they really land, symlinks followed: see real-location.ts), refused
  * with the error node would give, through the API's own channel. Every other call runs untouched. Node's own
  * nested calls (readFileSync → openSync, appendFile → writeFile) belong to the outer call and are not seen twice.
  */

@@ -1,4 +1,4 @@
-import { lstatSync, readlinkSync } from 'node:fs';
+import { constants, lstatSync, readlinkSync } from 'node:fs';
 import { isAbsolute, join, resolve } from 'node:path';
 
 /*
@@ -16,6 +16,11 @@ const lstat = lstatSync;
 const readlink = readlinkSync;
 const apply = Reflect.apply;
 const stringSplit = String.prototype.split;
+// The mode bits, not Stats#isSymbolicLink: a handler can replace a prototype method, not a number read at load.
+const S_IFMT = constants.S_IFMT;
+const S_IFLNK = constants.S_IFLNK;
+/** The kernel refuses longer paths (ENAMETOOLONG) without touching anything; walking them would only cost time. */
+const PATH_MAX = 4_096;
 /** The kernel gives up after 40 links (ELOOP); so does the walk, and the call then fails anyway. */
 const MAX_LINKS = 40;
 
@@ -26,6 +31,7 @@ const MAX_LINKS = 40;
  * itself, not on what a symlink there points at), only its directory is resolved.
  */
 export function realLocation(path: string, base: string, followLast: boolean): string {
+  if (path.length > PATH_MAX) return resolve(base, path);
   // A stack of the segments still to walk, the next one last.
   const pending: string[] = [];
   // Not path.join: it would drop a `..` that follows a symlink before the walk could see it.
@@ -68,7 +74,7 @@ function inspect(path: string): string {
     const stats = lstat(path, { throwIfNoEntry: false });
     if (stats === undefined) return 'missing';
     // A target is never `missing` or `other` as such: those are relative names, returned prefixed with `./`.
-    if (!stats.isSymbolicLink()) return 'other';
+    if ((stats.mode & S_IFMT) !== S_IFLNK) return 'other';
     const target = readlink(path, 'utf8');
     return target === 'missing' || target === 'other' ? `./${target}` : target;
   } catch {

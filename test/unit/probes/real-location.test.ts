@@ -38,6 +38,11 @@ describe('realLocation: where a path lands once the kernel has walked it', () =>
     expect(realLocation('abs/inner', dir, false)).toBe(join(dir, 'a/b/inner'));
   });
 
+  it('does not walk a path longer than PATH_MAX, which the kernel refuses anyway (a hostile handler may build one)', () => {
+    const long = `abs/${'x/'.repeat(5_000)}file`;
+    expect(realLocation(long, dir, true)).toBe(join(dir, long));
+  });
+
   it('stops on a symlink loop, where the call itself fails with ELOOP', () => {
     expect(realLocation('loop/file', dir, true)).toBe(join(dir, 'loop/file'));
   });

@@ -59,10 +59,15 @@ export interface FileEffect {
   readonly op: 'read' | 'write' | 'delete' | 'list' | 'other';
   readonly path: string;
   readonly resolved: string;
+  /**
+   * Where the call really lands when that differs from `resolved`: the OS follows the symlinks of the path's
+   * existing prefix (`/tmp/link/x` with /tmp/link a symlink to a home directory lands in that home directory).
+   */
+  readonly real?: string;
   readonly blocked: boolean;
   readonly callSite: CallSite;
   /**
-   * True when `resolved` lies outside the roots a handler may use (its task root, os.tmpdir() and /tmp). Decided by
+   * True when the call's real location (`real`, else `resolved`) lies outside the roots a handler may use (its task root, os.tmpdir() and /tmp). Decided by
    * the probe, which knows the task root; absent when the recorder could not tell (older corpora, custom probes).
    */
   readonly outsideRoots?: boolean;

@@ -14,12 +14,18 @@ import { defineOracle } from './types.js';
  *   "Outside the roots" alone is not enough: locally the handler's own base (`/var/task/templates`) is usually
  *   outside the task root too, and a handler that keeps the payload inert inside its base must not be reported.
  *   Read, write or delete, blocked or not: the handler asked for the file.
+ * - `confirmed`, a distinct finding ("Write outside the allowed roots …"): a write or delete whose real location
+ *   (symlinks followed: `/tmp/link/<token>` with /tmp/link a symlink to a home directory) lies outside the allowed
+ *   roots, wherever it points. The payload chose the name of a file the handler changes outside the places a
+ *   Lambda function may write; the probe refuses such a call (unless `--allow-exec`), and a refusal must never go
+ *   unreported. High, not critical: it does not show the payload escaping a base, only naming a file outside.
+ *   It shares the call site's signature, so a proven escape from the same call (critical) outranks it.
  * - `tainted`: the path the handler passed still holds literal `..` segments (the OS will climb them) or is the
  *   payload itself as an absolute path, but it did not land at the payload's target (inside the roots, or a partial
  *   climb). Encoded forms (`%2e%2e%2f`, `..%5c`, `....//`) that reach fs undecoded are inert bytes in a file name
  *   and are not reported: a handler that resolves and checks containment passes them to fs legitimately.
  *
- * Severity: critical for a write or delete, high otherwise. Signature: call site + op. A handler that checks
+ * Severity: critical for a write or delete, high otherwise (a write outside the roots: high). Signature: call site + op. A handler that checks
  * containment never calls fs with the escaped path, so it produces no effect to judge.
  */
 export const pathTraversal = defineOracle({
@@ -44,6 +50,8 @@ export const pathTraversal = defineOracle({
 
 interface Verdict {
   readonly confidence: 'confirmed' | 'tainted';
+  /** `outside`: a write or delete outside the roots that is not (shown to be) a traversal. */
+  readonly kind: 'traversal' | 'outside';
   readonly reason: string;
 }
 
@@ -59,13 +67,18 @@ function judgeEffect(effect: FileEffect, token: string, payload: string | undefi
     aimsAt(payload, top.toLowerCase(), token) &&
     !effect.path.includes('\u0000');
   if (landed) {
-    return { confidence: 'confirmed', reason: `the resolved path ${resolved} passes through /${top}/${landing}, where the payload aims, outside the allowed roots` };
+    return { confidence: 'confirmed', kind: 'traversal', reason: `the resolved path ${resolved} passes through /${top}/${landing}, where the payload aims, outside the allowed roots` };
+  }
+  // Before the `..` check: a change outside the roots is a fact, stronger than a climb that did not land.
+  if ((effect.op === 'write' || effect.op === 'delete') && effect.outsideRoots === true && !effect.path.includes('\u0000')) {
+    const where = effect.real === undefined ? effect.resolved : `${effect.real}, where a symlink on the way leads`;
+    return { confidence: 'confirmed', kind: 'outside', reason: `the call would change ${where}: a payload-chosen name outside the task root and the temp directories` };
   }
   if (effect.path.split('/').includes('..')) {
-    return { confidence: 'tainted', reason: 'the path still holds `..` segments from the payload; they did not climb to the payload\'s target here' };
+    return { confidence: 'tainted', kind: 'traversal', reason: 'the path still holds `..` segments from the payload; they did not climb to the payload\'s target here' };
   }
   if (payload !== undefined && effect.path.startsWith('/') && payload.startsWith(effect.path.toLowerCase())) {
-    return { confidence: 'tainted', reason: 'the whole path is the payload, an absolute path the handler used as is' };
+    return { confidence: 'tainted', kind: 'traversal', reason: 'the whole path is the payload, an absolute path the handler used as is' };
   }
   return undefined;
 }
@@ -91,22 +104,28 @@ function payloadText(context: OracleContext): string | undefined {
 function toFinding(effect: FileEffect, verdict: Verdict, context: OracleContext): Finding {
   const token = context.case.canary;
   const changes = effect.op === 'write' || effect.op === 'delete';
-  const what = verdict.confidence === 'confirmed' ? 'Path traversal' : 'Traversal sequence reaches a file-system call';
+  const outsideMark = effect.outsideRoots === true ? ' (outside the task root and the temp directory)' : '';
   const lines = [
     `${effect.api} (${effect.op}) was called with a path carrying this case's canary ${token}; ${
-      effect.blocked ? 'eventfuzz blocked it, so nothing was changed' : 'it was performed'
+      effect.blocked ? 'eventfuzz refused it, so nothing was changed' : 'it was performed'
     }.`,
     `path: ${effect.path}`,
-    `resolved: ${effect.resolved}${effect.outsideRoots === true ? ' (outside the task root and the temp directory)' : ''}`,
+    // The probe judges the real location: the outside mark belongs to it when a symlink took the path elsewhere.
+    effect.real === undefined ? `resolved: ${effect.resolved}${outsideMark}` : `resolved: ${effect.resolved}\nreal location: ${effect.real}${outsideMark}`,
     `${verdict.confidence}: ${verdict.reason}.`,
     `call site: ${effect.callSite}`,
   ];
   return {
     oracle: 'path-traversal',
     confidence: verdict.confidence,
-    severity: changes ? 'critical' : 'high',
-    title: `${what} via ${effect.api}`,
+    severity: changes && verdict.kind === 'traversal' ? 'critical' : 'high',
+    title: `${titleOf(verdict, effect)} via ${effect.api}`,
     evidence: redact(lines.join('\n'), context.secrets),
     signature: `${effect.callSite.split(token).join('<canary>')}:${effect.op}`,
   };
+}
+
+function titleOf(verdict: Verdict, effect: FileEffect): string {
+  if (verdict.kind === 'outside') return `${effect.op === 'delete' ? 'Delete' : 'Write'} outside the allowed roots at a payload-chosen path`;
+  return verdict.confidence === 'confirmed' ? 'Path traversal' : 'Traversal sequence reaches a file-system call';
 }

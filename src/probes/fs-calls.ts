@@ -16,7 +16,12 @@ export interface FsFamily {
   readonly needsTarget: boolean;
   /** Which forms exist: `c` callback, `s` sync, `p` promises. */
   readonly forms: string;
+  /** False when the call acts on the last segment itself, not on what a symlink there points at (unlink, rename). */
+  readonly followsLast: boolean;
 }
+
+/** Calls that do not follow a symlink in the last segment of their paths: the name itself is read, made or removed. */
+const KEEP_LAST = new Set(['lstat', 'readlink', 'lchmod', 'lchown', 'lutimes', 'mkdir', 'mkdtemp', 'rename', 'link', 'symlink', 'unlink', 'rm', 'rmdir']);
 
 const family = (name: string, roles: readonly PathRole[], syscall: string, needsTarget: boolean, forms = 'csp'): FsFamily => ({
   name,
@@ -24,6 +29,7 @@ const family = (name: string, roles: readonly PathRole[], syscall: string, needs
   syscall,
   needsTarget,
   forms,
+  followsLast: !KEEP_LAST.has(name),
 });
 
 /**
@@ -58,7 +64,9 @@ export const FS_FAMILIES: readonly FsFamily[] = [
   family('copyFile', ['read', 'write'], 'copyfile', true),
   family('cp', ['read', 'write'], 'cp', true),
   family('rename', ['delete', 'write'], 'rename', true),
-  family('link', ['other', 'write'], 'link', true),
+  // A hard link is a second name for the source file: writes through the new name change it wherever it lives, and
+  // no realpath can see that, so the source of a link is judged as a write.
+  family('link', ['write', 'write'], 'link', true),
   family('symlink', ['other', 'write'], 'symlink', false),
   family('unlink', ['delete'], 'unlink', true),
   family('rm', ['delete'], 'rm', true),

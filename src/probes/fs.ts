@@ -7,6 +7,7 @@ import { tmpdir } from 'node:os';
 import { resolve, sep } from 'node:path';
 import { CANARY_PATTERN } from '../core/index.js';
 import { failingStreamFs, fsError, refusal } from './fs-blocked.js';
+import { realLocation } from './real-location.js';
 import { decodePath, flagsWrite, FS_FAMILIES } from './fs-calls.js';
 
 /** @internal What the fs probe needs from its installer. */
@@ -31,6 +32,7 @@ const regExpExec = RegExp.prototype.exec;
 const SafePromise = Promise;
 const SafeTypeError = TypeError;
 const safeSetImmediate = globalThis.setImmediate;
+const processCwd = process.cwd;
 /** Keeps recorded effects bounded: a handler may build a megabyte-long path. */
 const MAX_PATH = 4_096;
 const SKIPPED_KEYS = new Set<string | symbol>(['length', 'name', 'prototype', 'arguments', 'caller']);
@@ -39,6 +41,8 @@ const SKIPPED_KEYS = new Set<string | symbol>(['length', 'name', 'prototype', 'a
 interface TaintedPath {
   readonly passed: string;
   readonly resolved: string;
+  /** Where the call really lands: `resolved` as the OS walks it, through the symlinks of its existing prefix. */
+  readonly real: string;
   readonly role: PathRole;
   readonly outside: boolean;
 }
@@ -50,7 +54,8 @@ interface TaintedPath {
  * named imports of `node:fs` and `node:fs/promises` reach the wrappers; `fs.promises` keeps its identity.
  *
  * Only calls whose path (string, Buffer or `file:` URL) carries a payload token are looked at: they are recorded
- * (inside a begin/end window) and, when they write or delete outside the task root and the temp directory, refused
+ * (inside a begin/end window) and, when they write or delete outside the task root and the temp directory (where
+ * they really land, symlinks followed: see real-location.ts), refused
  * with the error node would give, through the API's own channel. Every other call runs untouched. Node's own
  * nested calls (readFileSync → openSync, appendFile → writeFile) belong to the outer call and are not seen twice.
  */
@@ -74,13 +79,15 @@ export function installFsProbe(options: FsProbeOptions): void {
   // Token paths of streams being constructed: their deferred fs.open is the stream's own, already judged.
   const streamOpens = new Map<string, number>();
 
-  const taintedPaths = (argv: readonly unknown[], roles: readonly PathRole[]): TaintedPath[] | undefined => {
+  const taintedPaths = (argv: readonly unknown[], roles: readonly PathRole[], followsLast: boolean): TaintedPath[] | undefined => {
     let out: TaintedPath[] | undefined;
     for (let i = 0; i < roles.length; i++) {
       const passed = decodePath(argv[i]);
       if (passed === undefined || apply(regExpExec, CANARY_PATTERN, [passed]) === null) continue;
       const resolved = resolve(passed);
-      (out ??= [])[out.length] = { passed, resolved, role: roles[i] ?? 'other', outside: !isInside(resolved, currentRoots()) };
+      // Judged where it really lands: `/tmp/link/x` with /tmp/link a symlink to a home directory is a home write.
+      const real = realLocation(passed, apply(processCwd, process, []) as string, followsLast);
+      (out ??= [])[out.length] = { passed, resolved, real, role: roles[i] ?? 'other', outside: !isInside(real, currentRoots()) };
     }
     return out;
   };
@@ -112,7 +119,7 @@ export function installFsProbe(options: FsProbeOptions): void {
       if (depth > 0) return apply(original, this, argv);
       const opensForWrite = family.name === 'open' && flagsWrite(argv[1]);
       const roles = opensForWrite ? (['write'] as const) : family.roles;
-      const tainted = taintedPaths(argv, roles);
+      const tainted = taintedPaths(argv, roles, family.followsLast);
       if (tainted === undefined) return runOriginal(original as AnyFunction, this, argv);
       if (family.name === 'open' && form === 'callback' && takeStreamOpen(streamOpens, tainted[0]?.passed)) {
         return runOriginal(original as AnyFunction, this, argv);
@@ -149,7 +156,7 @@ export function installFsProbe(options: FsProbeOptions): void {
     if (typeof original !== 'function') return;
     const wrapper = function (this: unknown, ...argv: unknown[]): unknown {
       if (depth > 0) return apply(original, this, argv);
-      const tainted = taintedPaths(argv, [role]);
+      const tainted = taintedPaths(argv, [role], true);
       const first = tainted?.[0];
       if (tainted === undefined || first === undefined) return runOriginal(original as AnyFunction, this, argv);
       if (!judge(`fs.${key}`, tainted)) {
@@ -205,19 +212,25 @@ function takeStreamOpen(pending: Map<string, number>, path: string | undefined):
   return true;
 }
 
-/** The writable roots, each resolved and with a trailing separator. */
+/**
+ * The writable roots by their real location (paths are judged by theirs: a root named through a symlink, as
+ * /tmp is on macOS, must still hold what lands in it), each with a trailing separator.
+ */
 function allowedRoots(dirs: readonly string[]): readonly string[] {
   const withSep = (dir: string): string => (dir.endsWith(sep) ? dir : dir + sep);
-  return [...new Set(dirs.map((dir) => withSep(resolve(dir))))];
+  const cwd = apply(processCwd, process, []) as string;
+  return [...new Set(dirs.map((dir) => withSep(realLocation(dir, cwd, true))))];
 }
 
-function isInside(resolved: string, roots: readonly string[]): boolean {
-  for (const root of roots) if (resolved.startsWith(root) || `${resolved}${sep}` === root) return true;
+function isInside(real: string, roots: readonly string[]): boolean {
+  for (const root of roots) if (real.startsWith(root) || `${real}${sep}` === root) return true;
   return false;
 }
 
 function fileEffect(api: string, p: TaintedPath, blocked: boolean, callSite: string): FileEffect {
-  return { kind: 'file', api, op: p.role, path: clip(p.passed), resolved: clip(p.resolved), blocked, callSite, outsideRoots: p.outside };
+  const effect: FileEffect = { kind: 'file', api, op: p.role, path: clip(p.passed), resolved: clip(p.resolved), blocked, callSite, outsideRoots: p.outside };
+  // Only when a symlink (or `..` after one) takes the call elsewhere: most effects stay as they were.
+  return p.real === p.resolved ? effect : { ...effect, real: clip(p.real) };
 }
 
 /** Same `name`, `length` and own properties (`promisify.custom`, `realpath.native`) as the original. */

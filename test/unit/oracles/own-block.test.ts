@@ -25,6 +25,14 @@ describe('judge: a consequence of our own block is not the handler bug', () => {
     expect(found).not.toContain('crash');
   });
 
+  it('drops the crash a refused write outside the roots caused, and reports the refused write itself', () => {
+    // A write through /tmp/link, a symlink to a home directory: the probe refused it where it really lands.
+    const refused: Effect = { ...blockedWrite, path: `/tmp/link/${canary}`, resolved: `/tmp/link/${canary}`, real: `/home/dev/${canary}`, outsideRoots: true };
+    const obs = observation({ outcome: threw(serializedError({ name: 'Error', message: `EACCES: permission denied, open '/tmp/link/${canary}'` })), effects: [refused] });
+    const findings = judge(obs, builtinOracles, ctx);
+    expect(findings.map((f) => [f.oracle, f.title])).toEqual([['path-traversal', 'Write outside the allowed roots at a payload-chosen path via fs.writeFileSync']]);
+  });
+
   it('still reports an unrelated crash in the same invocation', () => {
     const obs = observation({ outcome: threw(serializedError()), effects: [blockedNamedProgram] });
     expect(oracles(judge(obs, builtinOracles, ctx))).toEqual(['command-injection', 'crash']);

@@ -74,7 +74,45 @@ describe('path-traversal oracle', () => {
       ['confirmed', 'critical', 'handler.mjs:12:20:write'],
       ['confirmed', 'critical', 'handler.mjs:20:3:delete'],
     ]);
-    expect(findings[0]?.evidence).toContain('blocked');
+    expect(findings[0]?.evidence).toContain('eventfuzz refused it');
+  });
+
+  describe('a write or delete outside the roots that is no traversal (issue 8: a refusal is never silent)', () => {
+    it.each([
+      ['write', 'fs.writeFileSync', 'Write outside the allowed roots at a payload-chosen path via fs.writeFileSync'],
+      ['delete', 'fs.unlinkSync', 'Delete outside the allowed roots at a payload-chosen path via fs.unlinkSync'],
+    ] as const)('a refused %s at a payload-named file under a fixed base: confirmed, high, said refused', (op, api, title) => {
+      const path = `/srv/data/;echo ${TOKEN}$((6*7))`;
+      const findings = check([fileEffect({ api, op, path, resolved: path, blocked: true })], `;echo ${TOKEN}$((6*7))`);
+      expect(findings).toEqual([expect.objectContaining({ confidence: 'confirmed', severity: 'high', title, signature: `handler.mjs:12:20:${op}` })]);
+      expect(findings[0]?.evidence).toContain('eventfuzz refused it, so nothing was changed');
+      expect(findings[0]?.evidence).toContain(`would change ${path}`);
+    });
+
+    it('names the real location when a symlink took a path inside /tmp elsewhere', () => {
+      const path = `/tmp/link/${TOKEN}`;
+      const findings = check([fileEffect({ api: 'fs.writeFileSync', op: 'write', path, resolved: path, real: `/home/dev/${TOKEN}`, blocked: true })], TOKEN);
+      expect(findings.map((f) => [f.confidence, f.severity])).toEqual([['confirmed', 'high']]);
+      expect(findings[0]?.evidence).toContain(`real location: /home/dev/${TOKEN} (outside the task root and the temp directory)`);
+      expect(findings[0]?.evidence).toContain('where a symlink on the way leads');
+    });
+
+    it('is reported the same when --allow-exec let it run (replay shows the same finding)', () => {
+      const findings = check([fileEffect({ api: 'fs.writeFileSync', op: 'write', path: `/srv/data/${TOKEN}`, resolved: `/srv/data/${TOKEN}` })], TOKEN);
+      expect(findings.map((f) => f.title)).toEqual(['Write outside the allowed roots at a payload-chosen path via fs.writeFileSync']);
+      expect(findings[0]?.evidence).toContain('it was performed');
+    });
+
+    it('is not reported for a read, a write inside the roots, or a path with a NUL byte (node refuses it itself)', () => {
+      expect(check([fileEffect({ path: `/srv/data/${TOKEN}`, resolved: `/srv/data/${TOKEN}` })], TOKEN)).toEqual([]);
+      expect(check([fileEffect({ op: 'write', path: `/tmp/${TOKEN}`, resolved: `/tmp/${TOKEN}`, outsideRoots: false })], TOKEN)).toEqual([]);
+      expect(check([fileEffect({ op: 'write', path: `/srv/${TOKEN}\u0000`, resolved: `/srv/${TOKEN}\u0000`, blocked: false })], TOKEN)).toEqual([]);
+    });
+
+    it('gives way to a proven traversal: a write landing where the payload aims stays a critical path traversal', () => {
+      const findings = check([fileEffect({ api: 'fs.writeFileSync', op: 'write', blocked: true })]);
+      expect(findings.map((f) => [f.title, f.severity])).toEqual([['Path traversal via fs.writeFileSync', 'critical']]);
+    });
   });
 
   it.each([

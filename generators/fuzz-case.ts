@@ -117,14 +117,18 @@ function injectPayload(space: CaseSpace, payloads: readonly Payload[], picks: Pi
     if (typeof value === 'string' && target.accepts !== undefined && !target.accepts(value)) continue;
     const event = eventCarrying(space, picks.event, field, value);
     if (event === UNENCODABLE) continue;
-    const fuzzCase: FuzzCase = {
-      source: space.sourceId,
-      event,
-      canary: picks.canary,
-      injection: { point: target.point, target: formatPath(field), payloadId: payload.id, family: payload.family, placement, payload: rendered },
-      mutators: [],
-    };
-    return withPayloadFreeBase(fuzzCase, picks.event);
+    const injection = { point: target.point, target: formatPath(field), payloadId: payload.id, family: payload.family, placement, payload: rendered };
+    const fuzzCase: FuzzCase = { source: space.sourceId, event, canary: picks.canary, injection, mutators: [] };
+    // Text only: a JSON value (an object) is not something to shorten or vary.
+    const rewrite =
+      payload.json === true
+        ? undefined
+        : (text: string): FuzzCase | undefined => {
+            const other = eventCarrying(space, picks.event, field, place(original, text, placement));
+            if (other === UNENCODABLE) return undefined;
+            return withPayloadFreeBase({ ...fuzzCase, event: other, injection: { ...injection, payload: text } }, picks.event);
+          };
+    return withPayloadFreeBase(fuzzCase, picks.event, rewrite);
   }
   return undefined;
 }

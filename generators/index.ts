@@ -40,5 +40,5 @@ export { canaryArbitrary } from './canary.js';
 export { buildCase, fuzzCaseArbitrary, toTargets } from './fuzz-case.js';
 export type { CaseSpace, FuzzCaseConstraints, TargetPattern } from './fuzz-case.js';
 export { caseSpaceForSource, caseSpaceForSamples } from './case-space.js';
-export { payloadFreeCase } from './payload-free.js';
+export { payloadFreeCase, withOtherPayload } from './payload-free.js';
 export { CaseSchedule, FEEDBACK_LAG } from './schedule.js';

@@ -8,11 +8,25 @@ import type { FuzzCase } from '../src/core/index.js';
  * takes its control with it.
  */
 const baseEvents = new WeakMap<FuzzCase, unknown>();
+/** How to write another text where each case's payload went (same field, placement and encodings). */
+const rewriters = new WeakMap<FuzzCase, (payload: string) => FuzzCase | undefined>();
 
 /** Records that `fuzzCase` is `base` with one payload written into it; returns the case. */
-export function withPayloadFreeBase(fuzzCase: FuzzCase, base: unknown): FuzzCase {
-  if (fuzzCase.injection !== null) baseEvents.set(fuzzCase, base);
+export function withPayloadFreeBase(fuzzCase: FuzzCase, base: unknown, rewrite?: (payload: string) => FuzzCase | undefined): FuzzCase {
+  if (fuzzCase.injection !== null) {
+    baseEvents.set(fuzzCase, base);
+    if (rewrite !== undefined) rewriters.set(fuzzCase, rewrite);
+  }
   return fuzzCase;
+}
+
+/**
+ * The same case with `payload` (rendered text) in place of its payload, written into the same field with the same
+ * placement and encodings, or `undefined` when the case was not built here or the field cannot carry the text.
+ * The control that asks whether a hang grows with the payload's length.
+ */
+export function withOtherPayload(fuzzCase: FuzzCase, payload: string): FuzzCase | undefined {
+  return rewriters.get(fuzzCase)?.(payload);
 }
 
 /** The event `fuzzCase` was built on, without building its payload-free twin (the schedule asks per case). */

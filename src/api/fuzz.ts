@@ -14,7 +14,7 @@ import { parseHandlerRef } from '../runners/index.js';
 import type { RunnerKind } from '../runners/types.js';
 import { VERSION } from '../version.js';
 import { startLocalTarget } from './local-target.js';
-import { CaseSchedule, caseSpaceForSamples, caseSpaceForSource, getEventSource, payloadFreeCase, sourceIds } from '../../generators/index.js';
+import { CaseSchedule, caseSpaceForSamples, caseSpaceForSource, getEventSource, payloadFreeCase, sourceIds, withOtherPayload } from '../../generators/index.js';
 import type { SourceId } from '../../generators/index.js';
 import { detectSource, loadSamples } from '../../generators/sample/index.js';
 import { baselineSignatures, runBaseline } from './baseline.js';
@@ -123,6 +123,7 @@ export async function fuzz(options: FuzzOptions): Promise<FuzzReport> {
       judge: judgeAll,
       ignore: baselineSignatures(baseline),
       withoutPayload: payloadFreeCase,
+      withPayload: withOtherPayload,
       secrets,
       timeoutMs,
       seed,

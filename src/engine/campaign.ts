@@ -277,6 +277,7 @@ class Campaign {
       key,
       reproduce,
       withoutPayload: this.#options.withoutPayload ?? (() => undefined),
+      withPayload: this.#options.withPayload,
       evaluate: (candidate) => {
         this.#controlInvocations++;
         return this.#evaluate(candidate);

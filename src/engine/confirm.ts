@@ -1,4 +1,5 @@
 import type { Finding, FuzzCase } from '../core/index.js';
+import { needsGrowthCheck, notRedos, shortenedPump } from './redos-growth.js';
 
 /** A finding an invocation showed, with its dedupe key. */
 export interface KeyedFinding {
@@ -28,6 +29,8 @@ export interface ControlRequest {
   readonly withoutPayload: (fuzzCase: FuzzCase) => FuzzCase | undefined;
   /** Re-run the case itself first and require the finding again (see `needsReproduction`). */
   readonly reproduce: boolean;
+  /** The same case with another payload text at the same field, for the ReDoS growth check; absent: no check. */
+  readonly withPayload?: ((fuzzCase: FuzzCase, payload: string) => FuzzCase | undefined) | undefined;
 }
 
 /**
@@ -58,7 +61,22 @@ export async function runControl(request: ControlRequest): Promise<ControlVerdic
   const control = request.withoutPayload(fuzzCase);
   if (control === undefined) return { kind: 'no-control' };
   const shown = (await evaluate(control)).find((hit) => hit.key === key || (needsReproduction(finding) && hit.finding.oracle === finding.oracle));
-  return shown === undefined ? { kind: 'payload', finding } : { kind: 'event', control, finding: shown.finding };
+  if (shown !== undefined) return { kind: 'event', control, finding: shown.finding };
+  return { kind: 'payload', finding: await backedByGrowth(request, finding) };
+}
+
+/**
+ * "Possible ReDoS" only when the time grows with the payload's length: the same field with a pump a sixteenth as
+ * long must finish. A handler that hangs on the value whatever its length keeps a plain timeout.
+ */
+async function backedByGrowth(request: ControlRequest, finding: Finding): Promise<Finding> {
+  const { fuzzCase, withPayload } = request;
+  if (withPayload === undefined || fuzzCase.injection === null || !needsGrowthCheck(finding, fuzzCase)) return finding;
+  const short = shortenedPump(fuzzCase.injection.payload);
+  const variant = short === undefined ? undefined : withPayload(fuzzCase, short);
+  if (short === undefined || variant === undefined) return finding;
+  const hangsToo = (await request.evaluate(variant)).some((hit) => hit.finding.oracle === 'timeout');
+  return hangsToo ? notRedos(finding, short.length) : finding;
 }
 
 /**

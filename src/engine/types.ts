@@ -89,6 +89,11 @@ export interface CampaignOptions {
    * finding belongs to the payload's field or to the event. Without it, findings are attributed to the field.
    */
   readonly withoutPayload?: ((fuzzCase: FuzzCase) => FuzzCase | undefined) | undefined;
+  /**
+   * The same case with another payload text at the same field (see `withOtherPayload` in generators/): the
+   * control that backs a "possible ReDoS" by growth. Without it, a ReDoS payload's timeout keeps its label.
+   */
+  readonly withPayload?: ((fuzzCase: FuzzCase, payload: string) => FuzzCase | undefined) | undefined;
   readonly listener?: CampaignListener | undefined;
   /** Aborting stops generating new cases; in-flight ones finish and everything found is still reported. */
   readonly signal?: AbortSignal | undefined;

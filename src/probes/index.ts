@@ -25,8 +25,11 @@ export interface ProbeOptions {
 
 /** The recording window around one invocation. */
 export interface Probes {
-  /** Starts recording for one invocation; discards anything recorded before. */
-  begin(): void;
+  /**
+   * Starts recording for one invocation; discards anything recorded before. `event` is the invocation's event:
+   * the network probe refuses the destinations its payload URLs name (see payload-destinations.ts).
+   */
+  begin(event?: unknown): void;
   /** Stops recording and returns the effects since `begin` (at most about 200). */
   end(): Effect[];
 }
@@ -80,7 +83,7 @@ export function installProbes(options: ProbeOptions): Probes {
     },
   };
   installChildProcessProbe(settings);
-  installNetworkProbe(settings);
+  const network = installNetworkProbe(settings);
   installFsProbe(settings);
   installCodeEvalProbe(context);
   installCanaryFunction(context);
@@ -89,7 +92,8 @@ export function installProbes(options: ProbeOptions): Probes {
 
   const probes: RealmProbes = {
     configure,
-    begin() {
+    begin(event) {
+      network.begin(event);
       if (live.allowExec) {
         canary?.ensureOnPath();
         canary?.skipToEnd();

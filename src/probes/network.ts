@@ -3,8 +3,11 @@ import type { ClientRequest } from 'node:http';
 import type { Socket as DgramSocket } from 'node:dgram';
 import type { Socket } from 'node:net';
 import { createRequire, syncBuiltinESMExports } from 'node:module';
+import { installDnsProbe } from './dns.js';
+import { installHttp2Probe } from './http2.js';
 import { createNetworkGuard } from './network-guard.js';
 import { mirror, patch } from './patch.js';
+import { installUndiciProbe } from './undici.js';
 import {
   describeConnectArgs,
   describeDgramArgs,
@@ -42,7 +45,7 @@ export interface NetworkProbe {
  * - `net.connect`/`createConnection`, `tls.connect`, and `net.Socket.prototype.connect`, the choke point every
  *   TCP connection passes (agents, undici, http2, sockets built by hand), so a host node would resolve to a
  *   metadata address is refused before any lookup or connect, whichever API got there;
- * - `dgram` `Socket#send`/`#connect`.
+ * - `dgram` `Socket#send`/`#connect`; `http2.connect`; DNS (dns.ts); the `undici` package (undici.ts).
  *
  * A higher layer that lets an attempt through "claims" its destination for the duration of the call (or of the
  * fetch), so the layers below it do not record the same connection again; they still apply the host policy.
@@ -117,6 +120,9 @@ export function installNetworkProbe(options: NetworkProbeOptions): NetworkProbe 
   }
 
   installFetchProbe(guard);
+  installHttp2Probe(guard);
+  installDnsProbe(guard);
+  installUndiciProbe(guard);
   syncBuiltinESMExports();
   return { begin: guard.begin };
 }

@@ -91,6 +91,7 @@ describe('network probe against a hostile handler (deny by default)', () => {
     ['named-dgram-send', 'dgram.send', 'udp', 'ECONNREFUSED', () => null],
     ['named-http2-connect', 'http2.connect', 'tcp', 'ECONNREFUSED', (p: number) => `http://127.0.0.1:${p}/`],
     ['undici-pool-named', 'undici.Pool', 'http', 'ECONNREFUSED', (p: number) => `http://127.0.0.1:${p}/status`],
+    ['named-node-fetch', 'fetch', 'http', 'ECONNREFUSED', (p: number) => `http://127.0.0.1:${p}/status`],
   ] as const)('%s: the host and port of the payload URL, taken apart, are refused and recorded once', (name, api, listener, code, url) => {
     expect(report.scenarios[name]?.result).toMatchObject({ ok: false, code });
     expect(report.scenarios[name]?.result.ms).toBeLessThan(1_000);

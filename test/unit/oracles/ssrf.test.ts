@@ -75,6 +75,12 @@ describe('oracle: ssrf', () => {
       { severity: 'high' },
     ],
     [
+      'a DNS query for the canary host (no port, no URL)',
+      `http://${canary}.canary.invalid/`,
+      [net({ api: 'dns.resolve4', host: `${canary}.canary.invalid`, port: null, url: null })],
+      { severity: 'high' },
+    ],
+    [
       "a raw net.connect to the payload URL's host and port (the handler took the URL apart)",
       `http://127.0.0.1:6379/${canary}`,
       [net({ api: 'net.connect', host: '127.0.0.1', port: 6379, url: null })],

@@ -26,6 +26,8 @@ const setHas = Set.prototype.has;
 const MAX_STRINGS = 10_000;
 const MAX_DEPTH = 32;
 const MAX_TEXT = 1_048_576;
+// Decoding costs more than reading: an oversized field (a 1 MB body of letters is valid base64) is read as written.
+const MAX_DECODED = 262_144;
 const BASE64 = /^(?:[A-Za-z0-9+/]{4}){2,}(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/;
 // An absolute or scheme-relative URL, up to the first character no URL in a JSON or text field contains.
 const URL_TEXT = /(?:[a-z][a-z0-9+.-]*:)?\/\/[^\s"'<>`\\]+/gi;
@@ -69,6 +71,7 @@ export function namedDestinations(event: unknown): NamedDestinations {
 function decodings(raw: string): string[] {
   const text = raw.length > MAX_TEXT ? raw.slice(0, MAX_TEXT) : raw;
   const out = [text];
+  if (text.length > MAX_DECODED) return out;
   if (apply(stringIncludes, text, ['%'])) {
     try {
       out[out.length] = safeDecodeURIComponent(text.replace(/\+/g, ' '));

@@ -143,6 +143,8 @@ describe('network probe against a hostile handler (deny by default)', () => {
   });
 
   it('refuses metadata names and lets localhost resolve', () => {
+    expect(report.scenarios['dns-reverse-metadata']?.result).toMatchObject({ ok: false, code: 'ENOTFOUND', message: 'getHostByAddr ENOTFOUND 169.254.169.254' });
+    expect(networkEffects(report, 'dns-reverse-metadata')).toEqual([expect.objectContaining({ api: 'dns.reverse', host: '169.254.169.254', blocked: true })]);
     expect(report.scenarios['dns-lookup-metadata-name']?.result).toMatchObject({ ok: false, code: 'ENOTFOUND' });
     expect(networkEffects(report, 'dns-lookup-metadata-name')).toEqual([expect.objectContaining({ host: 'metadata.google.internal', blocked: true })]);
     expect(report.scenarios['dns-lookup-localhost']?.result).toMatchObject({ ok: true });

@@ -110,7 +110,7 @@ export function urlDestination(text: string): UrlDestination | undefined {
 }
 
 /** Why the probe refuses a connection; `null` when it lets it through. */
-export type BlockReason = 'metadata' | 'canary-host' | 'reserved-name' | 'token-in-host' | 'token-in-url' | null;
+export type BlockReason = 'metadata' | 'canary-host' | 'reserved-name' | 'token-in-host' | 'token-in-url' | 'payload-named' | null;
 
 /**
  * The probe's policy for one attempt. Always refused: cloud metadata addresses, the canary domain, a host that
@@ -118,12 +118,16 @@ export type BlockReason = 'metadata' | 'canary-host' | 'reserved-name' | 'token-
  * and reserved documentation/test names (they host no real service; refusing them keeps fuzzing a sample event
  * offline, and the handler sees ENOTFOUND, as DNS answers for most of them). Refused unless `allowExec`: a token only in the path or query, e.g. loopback `http://127.0.0.1/<token>` or a
  * fixed API called with payload data (no fuzzing traffic leaves the machine or reaches local services by default).
+ * Refused unless `allowExec` as well: a destination `named` by a token-carrying URL of the payload, reached by an
+ * API that no longer sees the URL (`net.connect(port, host)` after the handler took the URL apart): it is the
+ * same request as `http://127.0.0.1/<token>`, seen from below.
  */
-export function blockReason(host: string, url: string | null, allowExec: boolean): BlockReason {
+export function blockReason(host: string, url: string | null, allowExec: boolean, named = false): BlockReason {
   const kind = classifyHost(host);
   if (kind === 'metadata' || kind === 'canary-host' || kind === 'reserved-name') return kind;
   if (carriesToken(host)) return 'token-in-host';
   if (!allowExec && carriesToken(url)) return 'token-in-url';
+  if (!allowExec && named) return 'payload-named';
   return null;
 }
 

@@ -13,7 +13,8 @@ type Reason = 'host-token' | 'payload-url' | 'metadata';
  * - the host carries this case's canary (`<canary>.canary.invalid`, or the payload spliced into a host name);
  * - the request URL is the payload's URL: same host (normalised: `127.1` is `127.0.0.1`) and port, and its
  *   path and query start with the payload's path and carry the canary (so `${url}/notify` counts, while a fixed
- *   local service that happens to share the host does not);
+ *   local service that happens to share the host does not); for a raw socket or datagram, which has no URL,
+ *   the same host and port (`net.connect(u.port, u.hostname)` of the payload's URL);
  * - the host is a cloud metadata address (any spelling, normalised by the probe) while this case injects an
  *   `ssrf` payload or a payload whose URL points there: no handler has a fixed reason to call it.
  *
@@ -54,7 +55,12 @@ function reasonFor(effect: NetworkEffect, token: string, payloadUrl: UrlDestinat
   const requested = effect.url === null ? undefined : urlDestination(effect.url);
   if (effect.host.includes(token) || (requested !== undefined && requested.host.includes(token))) return 'host-token';
   if (isMetadata(effect.host) && (ssrfCase || (effect.url ?? '').includes(token))) return 'metadata';
-  if (payloadUrl === undefined || requested === undefined || !(effect.url ?? '').includes(token)) return undefined;
+  if (payloadUrl === undefined) return undefined;
+  // A raw socket or datagram (no URL: the handler took the payload URL apart and connected to its host and
+  // port itself). The probe refuses exactly these, as named by the payload; the port keeps a fixed local
+  // database on the payload's host out of it.
+  if (effect.url === null) return effect.host === payloadUrl.host && effect.port === payloadUrl.port ? 'payload-url' : undefined;
+  if (requested === undefined || !effect.url.includes(token)) return undefined;
   const samePlace = requested.host === payloadUrl.host && requested.port === payloadUrl.port;
   const payloadPath = payloadUrl.target.split('?')[0] ?? '/';
   return samePlace && requested.target.startsWith(payloadPath) ? 'payload-url' : undefined;
@@ -66,7 +72,10 @@ function toFinding(effect: NetworkEffect, reason: Reason, context: OracleContext
   const where = effect.url ?? `${effect.host}${effect.port === null ? '' : `:${effect.port}`}`;
   const why: Record<Reason, string> = {
     'host-token': `the host carries this case's canary ${token}: the payload chose it`,
-    'payload-url': "the request goes to the host and port of the payload's URL, with its path and this case's canary",
+    'payload-url':
+      effect.url === null
+        ? "the connection goes to the host and port of the payload's URL"
+        : "the request goes to the host and port of the payload's URL, with its path and this case's canary",
     metadata: `${effect.host} is a cloud metadata address, reached while this case injected an SSRF payload`,
   };
   const lines = [

@@ -42,8 +42,11 @@ export interface ProbeOptions {
 
 /** The recording window around one invocation. */
 export interface Probes {
-  /** Starts recording for one invocation; discards anything recorded before. */
-  begin(): void;
+  /**
+   * Starts recording for one invocation; discards anything recorded before. `event` is the invocation's event:
+   * the network probe refuses the destinations its payload URLs name (see payload-destinations.ts).
+   */
+  begin(event?: unknown): void;
   /** Stops recording and returns the effects since `begin` (at most about 200). */
   end(): Effect[];
 }
@@ -142,7 +145,7 @@ export function installProbes(options: ProbeOptions): Probes {
       return live.allowExec;
     },
   });
-  installNetworkProbe(settings);
+  const network = installNetworkProbe(settings);
   installWorkerThreadsProbe(Object.create(settings, { relay: { value: relay } }) as typeof settings & { relay: string });
   installFsProbe(settings);
   installCodeEvalProbe(context);
@@ -152,7 +155,8 @@ export function installProbes(options: ProbeOptions): Probes {
 
   const probes: RealmProbes = {
     configure,
-    begin() {
+    begin(event) {
+      network.begin(event);
       if (live.allowExec) {
         canary?.ensureOnPath();
         canary?.skipToEnd();

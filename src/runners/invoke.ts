@@ -50,7 +50,7 @@ export function createInvoker(options: InvokerOptions): (event: unknown) => Prom
   return async (event) => {
     const stray = crashes.takePending();
     if (stray !== undefined) return { outcome: stray, durationMs: 0, logs: [], effects: [] };
-    probes.begin();
+    probes.begin(event);
     logs.begin();
     const started = safePerformanceNow();
     let outcome = await runWithDeadline(

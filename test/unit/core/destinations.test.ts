@@ -110,6 +110,15 @@ describe('blockReason: the probe policy', () => {
     expect(blockReason(host, url, allowExec)).toBe(expected);
   });
 
+  it.each<[string, boolean, boolean, ReturnType<typeof blockReason>]>([
+    ['127.0.0.1', true, false, 'payload-named'], // the payload's URL named it: refused from below too
+    ['127.0.0.1', true, true, null], // --allow-exec lets it through, as a token in a loopback URL
+    ['127.0.0.1', false, false, null],
+    ['169.254.169.254', true, true, 'metadata'],
+  ])('%s named=%s allowExec=%s → %s (a raw API, no URL)', (host, named, allowExec, expected) => {
+    expect(blockReason(host, null, allowExec, named)).toBe(expected);
+  });
+
   it('recognises any case canary, and nothing else', () => {
     expect(carriesToken(`x/${token}/y`)).toBe(true);
     expect(carriesToken('efz-not-a-token')).toBe(false);

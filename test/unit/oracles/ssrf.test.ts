@@ -74,6 +74,24 @@ describe('oracle: ssrf', () => {
       [net({ host: '::1', url: `http://[::1]/${canary}/notify` })],
       { severity: 'high' },
     ],
+    [
+      'a DNS query for the canary host (no port, no URL)',
+      `http://${canary}.canary.invalid/`,
+      [net({ api: 'dns.resolve4', host: `${canary}.canary.invalid`, port: null, url: null })],
+      { severity: 'high' },
+    ],
+    [
+      "a raw net.connect to the payload URL's host and port (the handler took the URL apart)",
+      `http://127.0.0.1:6379/${canary}`,
+      [net({ api: 'net.connect', host: '127.0.0.1', port: 6379, url: null })],
+      { severity: 'high' },
+    ],
+    [
+      "a datagram to the payload URL's host and default port",
+      `http://127.1/${canary}`,
+      [net({ api: 'dgram.send', host: '127.0.0.1', port: 80, url: null })],
+      { severity: 'high' },
+    ],
   ])('reports %s as confirmed', (_label, payload, effects, expected) => {
     // Arrange
     const obs = observation({ effects });
@@ -107,6 +125,12 @@ describe('oracle: ssrf', () => {
       `http://127.0.0.1/${canary}`,
       [net({ api: 'net.connect', host: '127.0.0.1', port: 5432, url: null, blocked: false })],
     ],
+    [
+      "a raw connect to the payload's host on another port",
+      `http://127.0.0.1:6379/${canary}`,
+      [net({ api: 'net.connect', host: '127.0.0.1', port: 6380, url: null })],
+    ],
+    ["a DNS lookup of the payload's loopback name (no port, no canary)", `http://localhost/${canary}`, [net({ api: 'dns.lookup', host: 'localhost', port: null, url: null })]],
     ["another case's canary host", `http://${canary}.canary.invalid/`, [net({ host: `${other}.canary.invalid`, url: `http://${other}.canary.invalid/` })]],
     ["another case's canary at the payload URL", `http://127.0.0.1/${canary}`, [net({ host: '127.0.0.1', url: `http://127.0.0.1/${other}` })]],
     ['remote runner: no effects observed', `http://${canary}.canary.invalid/`, undefined],

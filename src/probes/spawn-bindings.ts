@@ -1,4 +1,6 @@
 import type { ProcessEffect } from '../core/index.js';
+import { BroadcastChannel } from 'node:worker_threads';
+import { childrenChannelName, type StartedChild } from '../core/children.js';
 import { CANARY_PATTERN } from '../core/index.js';
 import type { ProbeContext } from './recorder.js';
 
@@ -40,6 +42,15 @@ const UV_ENOENT = -2;
  */
 export function installSpawnBindingGuard(options: SpawnBindingGuardOptions): SpawnBindingGuard {
   let standingAside = 0;
+  const children = new BroadcastChannel(childrenChannelName());
+  children.unref();
+  const announce = (child: StartedChild): void => {
+    try {
+      children.postMessage(child);
+    } catch {
+      // the channel is closed (the realm is ending): the process-exit sweep still has the earlier ones
+    }
+  };
   const binding = (name: string): Record<string, unknown> | undefined => {
     try {
       return (process as unknown as { binding(name: string): Record<string, unknown> }).binding(name);
@@ -78,7 +89,11 @@ export function installSpawnBindingGuard(options: SpawnBindingGuardOptions): Spa
     ProcessCtor.prototype.spawn = function spawn(this: unknown, spawnOptions: SpawnOptions): unknown {
       if (judge('process_wrap.Process#spawn', spawnOptions)) return UV_ENOENT;
       carryProbes(spawnOptions);
-      return apply(asyncSpawn, this, [spawnOptions]);
+      const result = apply(asyncSpawn, this, [spawnOptions]);
+      const pid = (this as { pid?: unknown }).pid;
+      // Announced so the runner can end it at the end of the run, whatever the handler does with it.
+      if (result === 0 && typeof pid === 'number') announce({ pid, detached: (spawnOptions as { detached?: unknown }).detached === true });
+      return result;
     };
   }
 

@@ -1,5 +1,6 @@
 // Safe globals first: they must be captured before any handler code can patch them.
 import '../core/safe-globals.js';
+import { watchStartedChildren } from './child-reaper.js';
 import type { Observation } from '../core/observation.js';
 import type { CrashGuard } from './crash-guard.js';
 import type { InvocationRecord } from './invoke.js';
@@ -30,6 +31,8 @@ export function createInProcessRunner(options: InProcessRunnerOptions): Runner {
   let logs: LogCapture | undefined;
   let crashes: CrashGuard | undefined;
   let savedEnv: Map<string, string | undefined> | undefined;
+  /** Ends what the handler started, once this runner closes (see child-reaper.ts). */
+  let releaseChildren: (() => Promise<void>) | undefined;
   // Parallelism is 1: concurrent invocations would share console capture and crash attribution.
   let queue: Promise<unknown> = Promise.resolve();
 
@@ -51,6 +54,7 @@ export function createInProcessRunner(options: InProcessRunnerOptions): Runner {
 
     async start() {
       if (invoke !== undefined) return;
+      releaseChildren ??= watchStartedChildren();
       try {
         savedEnv = new Map();
         for (const [name, value] of Object.entries(options.env)) {
@@ -94,6 +98,9 @@ export function createInProcessRunner(options: InProcessRunnerOptions): Runner {
     async close() {
       await queue;
       restore();
+      const release = releaseChildren;
+      releaseChildren = undefined;
+      await release?.();
     },
   };
 }

@@ -1,3 +1,4 @@
+import { watchStartedChildren } from '../child-reaper.js';
 import type { Observation, Outcome } from '../../core/observation.js';
 import type { Invocation, LocalRunnerOptions, Runner } from '../types.js';
 import type { WorkerMessage } from './protocol.js';
@@ -86,6 +87,8 @@ function isTsxSpecifier(specifier: string): boolean {
  * never shown. Up to two invocations are queued per worker.
  */
 export function createIsolatedRunner(options: IsolatedRunnerOptions): Runner {
+  /** Ends what the handler started, once this runner closes (see child-reaper.ts). */
+  let releaseChildren: (() => Promise<void>) | undefined;
   const workerCount = Math.max(1, Math.floor(options.workers ?? availableParallelism()));
   const instanceCap = Math.max(workerCount, Math.floor(options.instances ?? DEFAULT_INSTANCES));
   const cores = availableParallelism();
@@ -342,6 +345,7 @@ export function createIsolatedRunner(options: IsolatedRunnerOptions): Runner {
 
     start() {
       started ??= (async () => {
+        releaseChildren = watchStartedChildren();
         watchdog = setInterval(checkWatchdog, Math.min(100, graceMs / 2));
         watchdog.unref();
         try {
@@ -380,6 +384,7 @@ export function createIsolatedRunner(options: IsolatedRunnerOptions): Runner {
     for (const item of waiting.splice(0)) item.resolve(closedObservation(item, 'none'));
     const all = standby === undefined ? [...slots] : [...slots, standby];
     await Promise.all(all.map((slot) => ((slot.retiring = true), slot.worker.terminate().catch(() => undefined))));
+    await releaseChildren?.();
   }
 }
 

@@ -73,6 +73,9 @@ export function blockedChild(
       // Real node would throw on an unheard 'error'; a probe must never be what crashes the handler.
       child.emit('error', enoent(call, 'spawn'));
     }
+    // As node does when a child exits (or never started): its stdin pipe is destroyed. Libraries that wait for
+    // every stdio stream to finish (execa) hung until the deadline on a stdin that never closed.
+    stdin?.destroy();
     stdout?.push(null);
     stderr?.push(null);
     safeSetImmediate(() => {

@@ -99,6 +99,9 @@ export function installProbes(options: ProbeOptions): Probes {
   // Only the realm that runs the handler collects them (a node process started from the handler's own worker
   // thread goes unprobed: a known gap). Children inherit what their parent was given.
   const children = effectsLog === undefined && options.relay === undefined ? createChildEffects() : undefined;
+  // Their log is read only once the handler has started a process at all: two file reads per invocation are a
+  // tenth of a trivial handler's throughput.
+  let childrenStarted = false;
   // Read by the probes at each call, so a later installProbes can change them (see above).
   const live = { allowExec: options.allowExec, taskRoot: options.taskRoot, writableRoots: options.writableRoots };
   let canary: CanaryProgram | undefined;
@@ -132,10 +135,11 @@ export function installProbes(options: ProbeOptions): Probes {
     },
     // Only while an invocation runs: the probes stay in this realm after a run (in-process, the user's test
     // process), and processes it starts later are not the handler's.
-    childEnv: (existingNodeOptions) =>
-      children === undefined || !recorder.recording
-        ? inherited.envPairs({ allowExec: live.allowExec, taskRoot: live.taskRoot }, existingNodeOptions)
-        : children.envPairs({ allowExec: live.allowExec, taskRoot: live.taskRoot, writableRoots: live.writableRoots }, existingNodeOptions),
+    childEnv: (existingNodeOptions) => {
+      if (children === undefined || !recorder.recording) return inherited.envPairs({ allowExec: live.allowExec, taskRoot: live.taskRoot }, existingNodeOptions);
+      childrenStarted = true;
+      return children.envPairs({ allowExec: live.allowExec, taskRoot: live.taskRoot, writableRoots: live.writableRoots }, existingNodeOptions);
+    },
   });
   installChildProcessProbe({
     record: settings.record,
@@ -161,14 +165,14 @@ export function installProbes(options: ProbeOptions): Probes {
         canary?.ensureOnPath();
         canary?.skipToEnd();
       }
-      children?.drain(); // what children logged between invocations belongs to none of them
+      if (childrenStarted) children?.drain(); // what children logged between invocations belongs to none of them
       prototypes.begin();
       recorder.begin();
     },
     end() {
       // Canary lines and child processes' effects go through the recorder too: its cap and its begin/end window.
       if (canary !== undefined && live.allowExec) for (const effect of canary.drain()) recorder.record(effect);
-      if (children !== undefined) for (const effect of children.drain()) recorder.record(effect);
+      if (children !== undefined && childrenStarted) for (const effect of children.drain()) recorder.record(effect);
       prototypes.end(); // records what the invocation did to built-in prototypes, then undoes it
       return recorder.end();
     },

@@ -46,7 +46,21 @@ const MAX_TEXT = 65_536;
 /** @internal Builds the realm's guard. */
 export function createNetworkGuard(options: NetworkProbeOptions): NetworkGuard {
   const claims: Claim[] = [];
-  let named: NamedDestinations = NOTHING_NAMED;
+  // Read from the event on the first connection of an invocation, not at its start: most invocations open none,
+  // and scanning every field of every event (with its decodings) cost a third of a trivial handler's throughput.
+  let event: unknown;
+  let named: NamedDestinations | undefined = NOTHING_NAMED;
+  const namedNow = (): NamedDestinations => {
+    if (named === undefined) {
+      try {
+        named = namedDestinations(event);
+      } catch {
+        named = NOTHING_NAMED;
+      }
+      event = undefined;
+    }
+    return named;
+  };
   let depth = 0;
   const claim = (target: Target): Claim => {
     const entry = { key: keyOf(target) };
@@ -60,7 +74,7 @@ export function createNetworkGuard(options: NetworkProbeOptions): NetworkGuard {
   return {
     attempt(api, target, url, below = false) {
       const host = normalizeHost(target.host);
-      const reason = blockReason(host, url, options.allowExec, isNamed(named, host, target.port));
+      const reason = blockReason(host, url, options.allowExec, isNamed(namedNow(), host, target.port));
       const key = keyOf(target);
       const claimed = below && claims.some((c) => c.key === key || (target.port === null && c.key.startsWith(`${host}|`)));
       if (!claimed) options.record(networkEffect(api, host, target.port, url, reason !== null, options.callSite()));
@@ -87,14 +101,11 @@ export function createNetworkGuard(options: NetworkProbeOptions): NetworkGuard {
     get inside() {
       return depth > 0;
     },
-    begin(event) {
+    begin(next) {
       // A claim left by an attempt that never settled must not hide the next invocation's attempts.
       claims.length = 0;
-      try {
-        named = namedDestinations(event);
-      } catch {
-        named = NOTHING_NAMED;
-      }
+      event = next;
+      named = undefined;
     },
   };
 }

@@ -15,8 +15,10 @@ const run = promisify(execFile);
 const FIXTURE = 'test/fixtures/hostile/signal-own-runtime.mjs';
 
 async function fuzzThroughShell(act: string, runner: 'isolated' | 'in-process') {
-  const report = join(tempDir('efz-hostile-'), 'report.json');
-  const cli = ['node', 'src/cli/launch.js', 'fuzz', FIXTURE, '--source', 'sqs', '--runs', '40', '--seed', '1', '--env', `HOSTILE_ACT=${act}`, '--report', report];
+  const dir = tempDir('efz-hostile-');
+  const report = join(dir, 'report.json');
+  // Its own corpus: the default (.eventfuzz/ in the repository) would leave entries behind for the user's replay.
+  const cli = ['node', 'src/cli/launch.js', 'fuzz', FIXTURE, '--source', 'sqs', '--runs', '40', '--seed', '1', '--env', `HOSTILE_ACT=${act}`, '--report', report, '--corpus', join(dir, 'corpus')];
   if (runner === 'in-process') cli.push('--in-process');
   const script = `${cli.map((arg) => `'${arg}'`).join(' ')} >/dev/null 2>&1; echo "cli-exit=$?"`;
   const { stdout } = await run('sh', ['-c', script], { cwd: ROOT, timeout: 60_000 }).catch((error: { stdout?: string; signal?: string }) => ({ stdout: `sh ended by ${error.signal ?? 'an error'} ${error.stdout ?? ''}` }));

@@ -1,9 +1,8 @@
 import type { CanaryEffect } from '../core/index.js';
-import { chmodSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { chmodSync, writeFileSync } from 'node:fs';
 import { delimiter, join } from 'node:path';
 import { CANARY_PATTERN, CANARY_PROGRAM_NAME } from '../core/index.js';
-import { createLogTail } from './log-tail.js';
+import { createTempLog } from './log-tail.js';
 
 
 /** @internal A harmless program on PATH that only writes down its arguments. */
@@ -28,24 +27,11 @@ const GLOBAL_TOKENS = new RegExp(CANARY_PATTERN.source, 'g');
  * without it, commands carrying a token are blocked and the program could never run with one.
  */
 export function createCanaryProgram(): CanaryProgram {
-  const dir = mkdtempSync(join(tmpdir(), 'efz-canary-'));
-  const log = join(dir, 'calls.log');
-  writeFileSync(log, '');
+  const { dir, file: log, dispose, readNew } = createTempLog('efz-canary-', 'calls.log');
   const program = join(dir, CANARY_PROGRAM_NAME);
   // One short append per call: O_APPEND writes this small are atomic, so concurrent calls do not interleave.
   writeFileSync(program, `#!/bin/sh\n# eventfuzz canary program: records its arguments, does nothing else.\nprintf '%s\\n' "$*" >> ${shellQuote(log)}\n`);
   chmodSync(program, 0o755);
-  let disposed = false;
-
-  const dispose = (): void => {
-    if (disposed) return;
-    disposed = true;
-    process.removeListener('exit', dispose);
-    rmSync(dir, { recursive: true, force: true });
-  };
-  process.on('exit', dispose);
-
-  const { readNew } = createLogTail(log);
 
   return {
     dir,

@@ -1,8 +1,5 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import type { Effect } from '../core/index.js';
-import { createLogTail } from './log-tail.js';
+import { createTempLog } from './log-tail.js';
 
 /** @internal The environment variable that hands a child node process its probe options (see child-node/bootstrap.mjs). */
 export const CHILD_PROBES_ENV = 'EVENTFUZZ_CHILD_PROBES';
@@ -33,19 +30,9 @@ export interface ChildEffects {
  * and appends their effects to a log in a temp dir; the invocation collects them when it ends.
  */
 export function createChildEffects(): ChildEffects {
-  const dir = mkdtempSync(join(tmpdir(), 'efz-children-'));
-  const log = join(dir, 'effects.log');
-  writeFileSync(log, '');
-  const tail = createLogTail(log);
+  const tail = createTempLog('efz-children-', 'effects.log');
+  const log = tail.file;
   const bootstrap = new URL('./child-node/bootstrap.mjs', import.meta.url).href;
-  let disposed = false;
-  const dispose = (): void => {
-    if (disposed) return;
-    disposed = true;
-    process.removeListener('exit', dispose);
-    rmSync(dir, { recursive: true, force: true });
-  };
-  process.on('exit', dispose);
   return {
     envPairs(config, existingNodeOptions) {
       const own = `--import=${bootstrap}`;
@@ -64,6 +51,6 @@ export function createChildEffects(): ChildEffects {
       }
       return effects;
     },
-    dispose,
+    dispose: tail.dispose,
   };
 }

@@ -1,4 +1,6 @@
-import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
+import { closeSync, fstatSync, mkdtempSync, openSync, readSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 
 /** @internal Reads what other processes appended to a file since the last read. */
 export interface LogTail {
@@ -27,4 +29,27 @@ export function createLogTail(file: string): LogTail {
       }
     },
   };
+}
+
+/** @internal A fresh append-only log in its own temp dir, removed by `dispose` or at exit, with its reader. */
+export interface TempLog extends LogTail {
+  readonly dir: string;
+  readonly file: string;
+  dispose(): void;
+}
+
+/** @internal Creates `<tmpdir>/<prefix>XXXXXX/<name>` (empty) for children of ours to append to. */
+export function createTempLog(prefix: string, name: string): TempLog {
+  const dir = mkdtempSync(join(tmpdir(), prefix));
+  const file = join(dir, name);
+  writeFileSync(file, '');
+  let disposed = false;
+  const dispose = (): void => {
+    if (disposed) return;
+    disposed = true;
+    process.removeListener('exit', dispose);
+    rmSync(dir, { recursive: true, force: true });
+  };
+  process.on('exit', dispose);
+  return { dir, file, dispose, ...createLogTail(file) };
 }

@@ -15,7 +15,7 @@ import {
   type BlockOutcome,
 } from './blocked-call.js';
 import type { SpawnBindingGuard } from './spawn-bindings.js';
-import { describeSpawnCall, SPAWNERS, type SpawnCall, type SpawnerName } from './spawn-call.js';
+import { clipProcessText as clip, describeSpawnCall, SPAWNERS, type SpawnCall, type SpawnerName } from './spawn-call.js';
 
 /** @internal What the child_process probe needs from its installer. */
 export interface ChildProcessProbeOptions extends ProbeContext {
@@ -32,8 +32,6 @@ const apply = Reflect.apply;
 const defineProperty = Object.defineProperty;
 const getOwnPropertyDescriptor = Object.getOwnPropertyDescriptor;
 const regExpExec = RegExp.prototype.exec;
-/** Keeps recorded effects bounded: a handler may pass megabytes on a command line. */
-const MAX_TEXT = 65_536;
 
 /**
  * @internal
@@ -161,6 +159,3 @@ function mirror(wrapper: AnyFunction, original: AnyFunction): void {
   defineProperty(wrapper, 'length', { value: original.length, configurable: true });
 }
 
-function clip(text: string): string {
-  return text.length > MAX_TEXT ? `${text.slice(0, MAX_TEXT)}…(${text.length - MAX_TEXT} more chars)` : text;
-}

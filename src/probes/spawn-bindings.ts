@@ -3,6 +3,7 @@ import { BroadcastChannel } from 'node:worker_threads';
 import { childrenChannelName, type StartedChild } from '../core/children.js';
 import { CANARY_PATTERN } from '../core/index.js';
 import type { ProbeContext } from './recorder.js';
+import { clipProcessText as clip } from './spawn-call.js';
 
 /** @internal What the binding guard needs from its installer. */
 export interface SpawnBindingGuardOptions extends ProbeContext {
@@ -26,7 +27,6 @@ const regExpExec = RegExp.prototype.exec;
 const isArray = Array.isArray;
 const stringStartsWith = String.prototype.startsWith;
 const stringSlice = String.prototype.slice;
-const MAX_TEXT = 65_536;
 /** libuv's "no such file or directory": what a missing program gives, so callers take their real error path. */
 const UV_ENOENT = -2;
 
@@ -163,6 +163,3 @@ function clipAll(texts: readonly string[]): string[] {
   return out;
 }
 
-function clip(text: string): string {
-  return text.length > MAX_TEXT ? `${text.slice(0, MAX_TEXT)}…` : text;
-}

@@ -162,3 +162,11 @@ function baseName(path: string): string {
   const slash = Math.max(path.lastIndexOf('/'), path.lastIndexOf('\\'));
   return slash === -1 ? path : path.slice(slash + 1);
 }
+
+/** Keeps recorded effects bounded: a handler may pass megabytes on a command line. */
+const MAX_TEXT = 65_536;
+
+/** @internal `text` cut to what a process effect records. */
+export function clipProcessText(text: string): string {
+  return text.length > MAX_TEXT ? `${text.slice(0, MAX_TEXT)}…(${text.length - MAX_TEXT} more chars)` : text;
+}

@@ -3,7 +3,7 @@ import type { LocalRunnerOptions, Runner, RunnerKind } from './types.js';
 import { createInProcessRunner } from './in-process.js';
 import { createIsolatedRunner } from './worker/host.js';
 
-export type { Invocation, LocalRunnerOptions, Runner, RunnerKind } from './types.js';
+export type { Invocation, LocalRunnerOptions, RemoteRunnerKind, Runner, RunnerKind } from './types.js';
 export type { ProbeHooks, ProbeOptions, Probes } from './probe-hooks.js';
 export { createInProcessRunner } from './in-process.js';
 export type { InProcessRunnerOptions } from './in-process.js';

@@ -6,7 +6,10 @@ export interface Invocation {
   readonly event: unknown;
 }
 
+/** Local deliveries: the handler's module runs on this machine, under eventfuzz's probes. */
 export type RunnerKind = 'in-process' | 'isolated';
+/** Remote deliveries: a deployed Lambda function (Invoke API) or an HTTP endpoint; no probes, `effects` undefined. */
+export type RemoteRunnerKind = 'lambda' | 'http';
 
 /** What every local runner needs to know about the target and the sandbox around it. */
 export interface LocalRunnerOptions {
@@ -30,7 +33,7 @@ export interface LocalRunnerOptions {
  * the handler cannot be loaded at all.
  */
 export interface Runner {
-  readonly kind: RunnerKind;
+  readonly kind: RunnerKind | RemoteRunnerKind;
   /** How many invocations it is worth keeping in flight at once; may grow during a run (read it each time). */
   readonly parallelism: number;
   start(): Promise<void>;

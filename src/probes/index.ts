@@ -38,6 +38,12 @@ export interface ProbeOptions {
    * and appends every effect to this log, which the realm that runs the handler reads.
    */
   readonly effectsLog?: string | undefined;
+  /**
+   * @internal Set in a process realm (the pool's child process): each effect the invocation's window keeps is also
+   * handed here the moment it is recorded, so the pool holds the evidence even if the runtime dies right after
+   * the sink (a native crash, a signal no guard saw), before the invocation's result could be sent.
+   */
+  readonly streamEffects?: ((effect: Effect) => void) | undefined;
 }
 
 /** The recording window around one invocation. */
@@ -82,7 +88,7 @@ export function installProbes(options: ProbeOptions): Probes {
     return existing;
   }
 
-  const recorder = createRecorder();
+  const recorder = createRecorder(undefined, () => live.streamEffects);
   // Effects of the handler's own worker threads arrive on this realm's channel; in such a worker, they leave on it.
   const relay = options.relay ?? `eventfuzz.effects.${process.pid}.${threadId}.${randomUUID()}`;
   const channel = new BroadcastChannel(relay);
@@ -103,12 +109,13 @@ export function installProbes(options: ProbeOptions): Probes {
   // tenth of a trivial handler's throughput.
   let childrenStarted = false;
   // Read by the probes at each call, so a later installProbes can change them (see above).
-  const live = { allowExec: options.allowExec, taskRoot: options.taskRoot, writableRoots: options.writableRoots };
+  const live = { allowExec: options.allowExec, taskRoot: options.taskRoot, writableRoots: options.writableRoots, streamEffects: options.streamEffects };
   let canary: CanaryProgram | undefined;
   const configure = (next: ProbeOptions): void => {
     live.allowExec = next.allowExec;
     live.taskRoot = next.taskRoot;
     live.writableRoots = next.writableRoots;
+    live.streamEffects = next.streamEffects;
     if (next.allowExec) (canary ??= createCanaryProgram()).ensureOnPath();
   };
   configure(options);

@@ -25,9 +25,10 @@ export const MAX_EFFECTS_PER_INVOCATION = 200;
 /**
  * @internal
  * Creates a recorder with a per-invocation cap. Effects arriving outside a `begin`/`end` window (module load, a
- * callback still running after the handler returned) are dropped: they cannot be attributed to a case.
+ * callback still running after the handler returned) are dropped: they cannot be attributed to a case. `stream`
+ * names a listener that gets each kept effect the moment it is recorded (read at each call).
  */
-export function createRecorder(cap: number = MAX_EFFECTS_PER_INVOCATION): Recorder {
+export function createRecorder(cap: number = MAX_EFFECTS_PER_INVOCATION, stream?: () => ((effect: Effect) => void) | undefined): Recorder {
   let buffer: Effect[] | undefined;
   return {
     begin() {
@@ -43,7 +44,10 @@ export function createRecorder(cap: number = MAX_EFFECTS_PER_INVOCATION): Record
     },
     record(effect) {
       // Index assignment rather than push: a hostile handler may have replaced Array.prototype.push.
-      if (buffer !== undefined && buffer.length < cap) buffer[buffer.length] = effect;
+      if (buffer !== undefined && buffer.length < cap) {
+        buffer[buffer.length] = effect;
+        stream?.()?.(effect);
+      }
     },
   };
 }

@@ -35,6 +35,11 @@ export function watchStartedChildren(): () => Promise<void> {
   };
 }
 
+/** Records a process a handler in a child-process realm started (relayed by the pool, which hears that realm). */
+export function noteStartedChild(child: StartedChild): void {
+  if (child.pid > 0) started.set(child.pid, child);
+}
+
 /** SIGKILLs every announced child (its process group when detached) that is still there. */
 export function endStartedChildren(): void {
   for (const child of started.values()) {

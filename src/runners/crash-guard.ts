@@ -75,6 +75,11 @@ export function installCrashGuard(options: CrashGuardOptions): CrashGuard {
   const originalExit = process.exit;
   const originalKill = process.kill;
   const originalAbort = process.abort;
+  // What process.exit and process.kill call underneath, also reachable by the handler: `process.reallyExit(1)`
+  // would end eventfuzz in-process, `process._kill(process.ppid, 9)` kill eventfuzz from a process realm.
+  const raw = process as unknown as RawProcess;
+  const originalReallyExit = raw.reallyExit;
+  const originalRawKill = raw._kill;
   if (options.interceptExit) {
     process.exit = ((code?: string | number | null) => {
       const exitCode = toExitCode(code);
@@ -89,6 +94,15 @@ export function installCrashGuard(options: CrashGuardOptions): CrashGuard {
       record({ kind: 'crashed', reason: 'signal', exitCode: null, error: serializeError(new Error('process.abort() (SIGABRT)')) });
       throw new ExitIntercepted(null);
     }) as typeof process.abort;
+    raw.reallyExit = (code) => {
+      const exitCode = toExitCode(code);
+      record({ kind: 'crashed', reason: 'exit', exitCode, error: undefined });
+      throw new ExitIntercepted(exitCode);
+    };
+    raw._kill = guardedRawKill(originalRawKill, (what) => {
+      record({ kind: 'crashed', reason: 'signal', exitCode: null, error: serializeError(new Error(what)) });
+      throw new ExitIntercepted(null);
+    });
   }
 
   return {
@@ -115,6 +129,8 @@ export function installCrashGuard(options: CrashGuardOptions): CrashGuard {
         process.exit = originalExit;
         process.kill = originalKill;
         process.abort = originalAbort;
+        raw.reallyExit = originalReallyExit;
+        raw._kill = originalRawKill;
       }
     },
   };
@@ -144,6 +160,29 @@ function guardedKill(original: typeof process.kill, killedRuntime: (what: string
     refused.syscall = 'kill';
     throw refused;
   }) as typeof process.kill;
+}
+
+/** Node's internals under `process.exit` and `process.kill`: `_kill` returns a negative errno instead of throwing. */
+interface RawProcess {
+  reallyExit(code?: number): never;
+  _kill(pid: number, signal: number): number;
+}
+
+/** libuv's EPERM, which `process.kill` turns into the error a refused signal raises. */
+const UV_EPERM = -1;
+
+/** `process._kill`, with the rule of {@link guardedKill}: the handler's own runtime, its parent and groups are not its to signal. */
+function guardedRawKill(original: RawProcess['_kill'], killedRuntime: (what: string) => never): RawProcess['_kill'] {
+  const ownPid = process.pid;
+  const parentPid = process.ppid;
+  return (pid, signal) => {
+    if (signal === 0) return original(pid, 0);
+    const target = Number(pid);
+    if (target === ownPid || target === parentPid || !(target > 0)) {
+      killedRuntime(`process._kill(${pid}, ${signal}): ${target === ownPid ? 'its own runtime' : target === parentPid ? 'the process that started the runtime' : 'a whole process group'}`);
+    }
+    return UV_EPERM;
+  };
 }
 
 function toExitCode(code: string | number | null | undefined): number {

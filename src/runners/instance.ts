@@ -1,3 +1,4 @@
+import type { Effect } from '../core/observation.js';
 import type { CrashGuard } from './crash-guard.js';
 import type { InvocationRecord } from './invoke.js';
 import type { ModuleImporter } from './load-handler.js';
@@ -18,6 +19,8 @@ export interface InstanceOptions {
   readonly allowExec: boolean;
   readonly taskRoot: string;
   readonly probes: ProbeHooks;
+  /** Hands each recorded effect over the moment it is recorded (a process realm streams them to the pool). */
+  readonly streamEffects?: ((effect: Effect) => void) | undefined;
   /** How the handler module is imported (tsx in the main realm, a plain import in a worker started with tsx). */
   readonly importer?: ModuleImporter | undefined;
   /**
@@ -42,7 +45,7 @@ export interface Instance {
  * so they observe a handler identically. The Lambda environment must already be in `process.env`.
  */
 export async function startInstance(options: InstanceOptions): Promise<Instance> {
-  const probes = options.probes.installProbes({ allowExec: options.allowExec, taskRoot: options.taskRoot });
+  const probes = options.probes.installProbes({ allowExec: options.allowExec, taskRoot: options.taskRoot, streamEffects: options.streamEffects });
   const handler = await loadHandler(options.file, options.exportName, options.importer);
   const logs = installLogCapture();
   const crashes = installCrashGuard({ interceptExit: options.interceptExit });

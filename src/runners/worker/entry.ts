@@ -1,8 +1,14 @@
-// The worker side of the isolated runner. Safe globals first: captured before any handler code can patch them.
+// The instance side of the isolated runner, in a worker thread or a child process (realm.ts). Safe globals
+// first: captured before any handler code can patch them; so is the line to the pool (host-channel.ts).
 import { safePush } from '../../core/safe-globals.js';
 import type { Instance } from '../instance.js';
-import type { InvokeMessage, LoadFailedMessage, ReadyMessage, ResultMessage, RetiringMessage, WorkerSetup } from './protocol.js';
-import { parentPort, workerData } from 'node:worker_threads';
+import type { Effect } from '../../core/observation.js';
+import type { ChildStartedMessage, EffectMessage, InvokeMessage, LoadFailedMessage, ReadyMessage, ResultMessage, RetiringMessage } from './protocol.js';
+import type { StartedChild } from '../../core/children.js';
+import { BroadcastChannel, isMainThread } from 'node:worker_threads';
+import { performance } from 'node:perf_hooks';
+import { childrenChannelName } from '../../core/children.js';
+import { connectToHost } from './host-channel.js';
 import { isHarnessError } from '../../core/errors.js';
 import { serializeError } from '../../core/serialize-error.js';
 import { startInstance } from '../instance.js';
@@ -11,9 +17,11 @@ import { getHeapStatistics } from 'node:v8';
 import { probeHooks } from '../probe-hooks.js';
 import { createFreshImport } from './fresh-import.js';
 
-const port = parentPort;
-if (port === null) throw new Error('eventfuzz: worker/entry.ts runs only inside a worker thread');
-const setup = workerData as WorkerSetup;
+const host = connectToHost();
+const setup = host.setup;
+// A process realm measures its own event loop for the pool (a thread's the pool reads directly).
+const eventLoopUtilization = performance.eventLoopUtilization.bind(performance);
+if (isMainThread) relayStartedChildren();
 
 // The worker is started with a TypeScript loader (`--import tsx`), so a plain import loads any handler and
 // keeps its URL clean (no per-import query in stack traces). It caches, though: a replacement instance after a
@@ -42,6 +50,8 @@ async function loadInstance(generation: number): Promise<Instance | undefined> {
       allowExec: setup.allowExec,
       taskRoot: setup.taskRoot,
       probes: probeHooks,
+      // A process can die where a guard cannot see it (a native crash): the pool must already hold the evidence.
+      streamEffects: isMainThread ? streamEffect : undefined,
       importer: generation === 0 ? nativeImport : fresh.importer(generation),
       // A crash then ends only the module instance, and this worker builds a fresh one in milliseconds, as
       // Lambda reinitialises a runtime: building a new worker costs hundreds.
@@ -53,8 +63,18 @@ async function loadInstance(generation: number): Promise<Instance | undefined> {
       ? { type: 'load-failed', code: error.code, message: error.message }
       : { type: 'load-failed', code: 'EFZ_HANDLER_LOAD_FAILED', message: serializeError(error).message };
     // No process.exit: a message posted just before it can be lost. The host terminates us on receipt.
-    port!.postMessage(failure);
+    host.post(failure);
     return undefined;
+  }
+}
+
+/** The invocation running now, whose effects are streamed. */
+let current = -1;
+function streamEffect(effect: Effect): void {
+  try {
+    host.post({ type: 'effect', id: current, effect } satisfies EffectMessage);
+  } catch {
+    host.post({ type: 'effect', id: current, effect: plainValue(effect) as Effect } satisfies EffectMessage);
   }
 }
 
@@ -76,8 +96,10 @@ let retiring = false;
 async function drain(): Promise<void> {
   running = true;
   for (let message = next(); message !== undefined && instance !== undefined && !retiring; message = next()) {
+    current = message.id;
     const record = await instance.invoke(message.event);
-    send({ type: 'result', id: message.id, generation, ...record });
+    const result: ResultMessage = { type: 'result', id: message.id, generation, ...record };
+    send(isMainThread ? { ...result, loop: loopSample() } : result);
     // After a crash the module instance is not trusted, like a Lambda runtime after an uncaught exception or
     // process.exit: tear it down and build a fresh one before the next invocation.
     if (record.outcome.kind === 'crashed') await replaceInstance();
@@ -90,7 +112,7 @@ async function replaceInstance(): Promise<void> {
   instance?.logs.restore();
   if (!mayBuildAnother()) {
     retiring = true;
-    port!.postMessage({ type: 'retiring' } satisfies RetiringMessage);
+    host.post({ type: 'retiring' } satisfies RetiringMessage);
     return;
   }
   generation += 1;
@@ -98,20 +120,38 @@ async function replaceInstance(): Promise<void> {
   instance = await loadInstance(generation);
 }
 
+function loopSample(): { idle: number; active: number } {
+  const { idle, active } = eventLoopUtilization();
+  return { idle, active };
+}
+
+/**
+ * In a child process the spawn guard announces the handler's processes on this process's own children channel:
+ * relay them to the pool, whose reaper ends them when the run ends (child-reaper.ts).
+ */
+function relayStartedChildren(): void {
+  const channel = new BroadcastChannel(childrenChannelName());
+  channel.unref();
+  channel.onmessage = (message: unknown) => {
+    const child = (message as { readonly data: StartedChild }).data;
+    if (typeof child?.pid === 'number') host.post({ type: 'child-started', pid: child.pid, detached: child.detached === true } satisfies ChildStartedMessage);
+  };
+}
+
 function send(result: ResultMessage): void {
   try {
-    port!.postMessage(result);
+    host.post(result);
   } catch {
     // The returned value (or something a probe recorded) cannot be cloned: send plain data instead.
     const outcome = result.outcome.kind === 'returned' ? { kind: 'returned' as const, value: plainValue(result.outcome.value) } : result.outcome;
-    port!.postMessage({ ...result, outcome, effects: plainValue(result.effects) as ResultMessage['effects'] });
+    host.post({ ...result, outcome, effects: plainValue(result.effects) as ResultMessage['effects'] });
   }
 }
 
 if (instance !== undefined) {
-  port.on('message', (message: InvokeMessage) => {
-    safePush(queue, message);
+  host.onMessage((message) => {
+    safePush(queue, message as InvokeMessage);
     if (!running) void drain();
   });
-  port.postMessage({ type: 'ready' } satisfies ReadyMessage);
+  host.post({ type: 'ready' } satisfies ReadyMessage);
 }

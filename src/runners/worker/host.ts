@@ -1,25 +1,38 @@
-import { watchStartedChildren } from '../child-reaper.js';
+import { noteStartedChild, watchStartedChildren } from '../child-reaper.js';
 import type { Observation, Outcome } from '../../core/observation.js';
 import type { Invocation, LocalRunnerOptions, Runner } from '../types.js';
 import type { WorkerMessage } from './protocol.js';
 import type { InFlight, Slot, SpawnOptions } from './slot.js';
 import type { Growth } from './growth.js';
+import type { Isolation, RealmExit } from './realm.js';
 import type { EventLoopUtilization } from 'node:perf_hooks';
-import { availableParallelism } from 'node:os';
+import { availableParallelism, constants as osConstants } from 'node:os';
 import { performance } from 'node:perf_hooks';
 import { dirname } from 'node:path';
 import { HarnessError } from '../../core/errors.js';
-import { safeClearTimeout, safePerformanceNow, safeSetTimeout } from '../../core/safe-globals.js';
+import { safeClearTimeout, safePerformanceNow, safePush, safeSetTimeout } from '../../core/safe-globals.js';
 import { serializeError } from '../../core/serialize-error.js';
 import { createGrowth } from './growth.js';
 import { retire, spawnSlot } from './slot.js';
+import { OUT_OF_MEMORY } from './realm.js';
 
 /**
  * Isolated runner options: the local ones plus the pool size. `workers` warm instances start (default
  * `os.availableParallelism()`); the pool grows while that raises throughput, up to `instances` (default
  * {@link DEFAULT_INSTANCES}, never below `workers`).
  */
-export type IsolatedRunnerOptions = LocalRunnerOptions & { readonly workers?: number; readonly instances?: number };
+export type IsolatedRunnerOptions = LocalRunnerOptions & {
+  readonly workers?: number;
+  readonly instances?: number;
+  /** Where each warm instance runs (realm.ts); default {@link DEFAULT_ISOLATION}. */
+  readonly isolation?: Isolation;
+};
+
+/**
+ * A child process per warm instance: what the handler does to its runtime stays in it, as on Lambda. See
+ * `npm run bench` for what that costs against worker threads.
+ */
+export const DEFAULT_ISOLATION: Isolation = 'process';
 
 /** Default cap on warm instances serving side by side. */
 export const DEFAULT_INSTANCES = 16;
@@ -94,6 +107,7 @@ export function createIsolatedRunner(options: IsolatedRunnerOptions): Runner {
   const cores = availableParallelism();
   const graceMs = Math.max(250, options.timeoutMs / 2);
   const spawnOptions: SpawnOptions = {
+    isolation: options.isolation ?? DEFAULT_ISOLATION,
     bootstrap: BOOTSTRAP_URL,
     entryUrl: workerEntryUrl().href,
     execArgv: workerExecArgv(),
@@ -192,6 +206,11 @@ export function createIsolatedRunner(options: IsolatedRunnerOptions): Runner {
         item.resolve({ caseId: item.caseId, outcome, durationMs, logs, effects, instance });
       }
       dispatch();
+    } else if (message.type === 'effect') {
+      const item = slot.inflight[0];
+      if (item !== undefined && item.id === message.id) safePush(item.streamed, message.effect);
+    } else if (message.type === 'child-started') {
+      noteStartedChild({ pid: message.pid, detached: message.detached });
     } else if (message.type === 'retiring') {
       retire(slot); // it built all the module instances it may; what it did not run is re-queued on exit
     } else if (message.type === 'ready') {
@@ -208,7 +227,8 @@ export function createIsolatedRunner(options: IsolatedRunnerOptions): Runner {
     }
   }
 
-  function onExit(slot: Slot, exitCode: number): void {
+  function onExit(slot: Slot, exit: RealmExit): void {
+    const exitCode = exit.code ?? signalExitCode(exit.signal);
     if (slot === standby) {
       standby = undefined;
       loading.get(slot)?.reject(loadExitError(slot, exitCode));
@@ -222,11 +242,12 @@ export function createIsolatedRunner(options: IsolatedRunnerOptions): Runner {
       for (const item of [first, ...rest]) if (item !== undefined) item.resolve(closedObservation(item, slot.instance));
       return;
     }
-    const outcome = exitOutcome(slot, exitCode);
+    const outcome = exitOutcome(slot, exitCode, exit.signal);
     if (first !== undefined && outcome !== undefined) {
       const durationMs = safePerformanceNow() - slot.lastActivity;
       completions++;
-      first.resolve({ caseId: first.caseId, outcome, durationMs, logs: [], effects: [], instance: slot.instance });
+      // What the invocation did before the end is evidence: a blocked injection right before the runtime died.
+      first.resolve({ caseId: first.caseId, outcome, durationMs, logs: [], effects: first.streamed, instance: slot.instance });
     } else if (first !== undefined) {
       rest.unshift(first); // retired without an outcome (it asked to, or its module broke): nothing here ran yet
     } else if (outcome !== undefined && slot.ready) {
@@ -239,12 +260,17 @@ export function createIsolatedRunner(options: IsolatedRunnerOptions): Runner {
   }
 
   /** What the death of a worker means for the invocation it was running; undefined when we retired it. */
-  function exitOutcome(slot: Slot, exitCode: number): Outcome | undefined {
+  function exitOutcome(slot: Slot, exitCode: number, signal: NodeJS.Signals | null): Outcome | undefined {
     if (slot.timedOut) return { kind: 'timeout', limitMs: options.timeoutMs };
     if (slot.retiring) return undefined;
     const error = slot.error;
-    if ((error as { code?: unknown } | undefined)?.code === 'ERR_WORKER_OUT_OF_MEMORY') {
+    if ((error as { code?: unknown } | undefined)?.code === OUT_OF_MEMORY) {
       return { kind: 'crashed', reason: 'out-of-memory', exitCode, error: serializeError(error) };
+    }
+    // Only a process realm dies of a signal: a native crash (SIGSEGV), an abort, a kill the guards did not see.
+    if (signal !== null) {
+      const death = new Error(`the runtime process died of ${signal}`);
+      return { kind: 'crashed', reason: 'signal', exitCode: null, error: serializeError(death) };
     }
     if (error !== undefined) return { kind: 'crashed', reason: 'worker-error', exitCode, error: serializeError(error) };
     return { kind: 'crashed', reason: 'exit', exitCode, error: undefined };
@@ -309,7 +335,7 @@ export function createIsolatedRunner(options: IsolatedRunnerOptions): Runner {
       completions = 0;
       hostLoop = performance.eventLoopUtilization();
       instanceLoops.clear();
-      for (const slot of serving) instanceLoops.set(slot, slot.worker.performance.eventLoopUtilization());
+      for (const slot of serving) instanceLoops.set(slot, slot.worker.eventLoopUtilization());
     };
     if (loadingServing > 0 || serving.length < target || growth.settled || serving.some((slot) => !instanceLoops.has(slot))) {
       restart();
@@ -321,7 +347,7 @@ export function createIsolatedRunner(options: IsolatedRunnerOptions): Runner {
     // Too few completions to tell a rate (a slow or hung handler): the window goes on until there are.
     if (saturated && completions < MIN_WINDOW_COMPLETIONS * serving.length) return;
     const instanceUtilization =
-      serving.reduce((sum, slot) => sum + slot.worker.performance.eventLoopUtilization(instanceLoops.get(slot)).utilization, 0) / serving.length;
+      serving.reduce((sum, slot) => sum + slot.worker.eventLoopUtilization(instanceLoops.get(slot)).utilization, 0) / serving.length;
     const hostUtilization = performance.eventLoopUtilization(hostLoop).utilization;
     const add = growth.decide({ completions, ms: now - windowStart, instances: serving.length, saturated, instanceUtilization, hostUtilization });
     restart();
@@ -368,7 +394,7 @@ export function createIsolatedRunner(options: IsolatedRunnerOptions): Runner {
       }
       if (broken !== undefined) return Promise.reject(broken);
       return new Promise<Observation>((resolve, reject) => {
-        waiting.push({ id: nextId++, caseId: invocation.caseId, event: invocation.event, resolve, reject });
+        waiting.push({ id: nextId++, caseId: invocation.caseId, event: invocation.event, resolve, reject, streamed: [] });
         dispatch();
       });
     },
@@ -386,6 +412,12 @@ export function createIsolatedRunner(options: IsolatedRunnerOptions): Runner {
     await Promise.all(all.map((slot) => ((slot.retiring = true), slot.worker.terminate().catch(() => undefined))));
     await releaseChildren?.();
   }
+}
+
+/** A shell's convention for a death by signal (128 + its number), where a number is needed. */
+function signalExitCode(signal: NodeJS.Signals | null): number {
+  const number = signal === null ? undefined : osConstants.signals[signal];
+  return number === undefined ? 1 : 128 + number;
 }
 
 function closedObservation(item: InFlight, instance: string): Observation {

@@ -11,6 +11,9 @@ export interface WorkerSetup {
   readonly taskRoot: string;
 }
 
+/** What a realm's bootstrap receives: the setup, and the entry module it imports once tsx is registered. */
+export type RealmSetup = WorkerSetup & { readonly entryUrl: string };
+
 /** Host → worker: run one invocation. Invocations are run one at a time, in the order they arrive. */
 export interface InvokeMessage {
   readonly type: 'invoke';
@@ -44,6 +47,32 @@ export interface ResultMessage {
   readonly durationMs: number;
   readonly logs: readonly string[];
   readonly effects: readonly Effect[];
+  /**
+   * A process realm's cumulative event-loop utilization when it sent this (a worker thread's the pool reads
+   * itself): the growth rule compares windows of it.
+   */
+  readonly loop?: { readonly idle: number; readonly active: number };
+}
+
+/**
+ * Worker → host, from a process realm: an effect of invocation `id`, sent the moment a probe recorded it. The
+ * result carries them all again; these matter only when the runtime dies before it can send one.
+ */
+export interface EffectMessage {
+  readonly type: 'effect';
+  readonly id: number;
+  readonly effect: Effect;
+}
+
+/**
+ * Worker → host, from a process realm: the handler started this process. A worker thread announces it on the
+ * children channel of eventfuzz's own process (children.ts); a child process has a channel of its own, which the
+ * pool does not hear, so the entry relays it.
+ */
+export interface ChildStartedMessage {
+  readonly type: 'child-started';
+  readonly pid: number;
+  readonly detached: boolean;
 }
 
 /**
@@ -55,4 +84,4 @@ export interface RetiringMessage {
 }
 
 /** Every message a worker sends. */
-export type WorkerMessage = ReadyMessage | LoadFailedMessage | ResultMessage | RetiringMessage;
+export type WorkerMessage = ReadyMessage | LoadFailedMessage | ResultMessage | RetiringMessage | ChildStartedMessage | EffectMessage;

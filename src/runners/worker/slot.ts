@@ -1,6 +1,8 @@
-import type { Observation } from '../../core/observation.js';
-import type { WorkerMessage, WorkerSetup } from './protocol.js';
-import { Worker } from 'node:worker_threads';
+import type { Effect, Observation } from '../../core/observation.js';
+import type { WorkerMessage } from './protocol.js';
+import type { Realm, RealmExit, RealmOptions } from './realm.js';
+import { startProcessRealm } from './process-realm.js';
+import { startThreadRealm } from './thread-realm.js';
 
 /** An invocation handed to a worker and not yet answered. */
 export interface InFlight {
@@ -9,17 +11,19 @@ export interface InFlight {
   readonly event: unknown;
   readonly resolve: (observation: Observation) => void;
   readonly reject: (error: unknown) => void;
+  /** What a process realm streamed of this invocation's effects so far (EffectMessage): kept if it dies mid-way. */
+  readonly streamed: Effect[];
 }
 
 /** How a slot reports back to its pool. */
 export interface SlotEvents {
   message(slot: Slot, message: WorkerMessage): void;
-  exit(slot: Slot, exitCode: number): void;
+  exit(slot: Slot, exit: RealmExit): void;
 }
 
-/** One warm instance: a worker thread, its queue of in-flight invocations and what the watchdog needs. */
+/** One warm instance: its realm (a child process or a worker thread), its queue of in-flight invocations and what the watchdog needs. */
 export interface Slot {
-  readonly worker: Worker;
+  readonly worker: Realm;
   /** Instance name reported in observations; a replacement worker gets a new one, like a new container. */
   readonly instance: string;
   ready: boolean;
@@ -37,38 +41,21 @@ export interface Slot {
   lastActivity: number;
 }
 
-/** Everything needed to start a worker. */
-export interface SpawnOptions {
-  /** The first module the worker runs (registers the TypeScript loader). */
+/** Everything needed to start a warm instance. */
+export type SpawnOptions = RealmOptions & {
+  /** The first module the realm runs (registers the TypeScript loader). */
   readonly bootstrap: URL;
-  /** The entry the bootstrap then imports (`workerEntryUrl()`). */
-  readonly entryUrl: string;
-  readonly execArgv: readonly string[];
-  readonly env: Readonly<Record<string, string>>;
-  readonly setup: WorkerSetup;
-  readonly maxOldGenerationSizeMb: number;
-}
+};
 
-/** Starts a worker and wires its events to `events`. Its stdio is drained and discarded, never shown. */
+/** Starts a warm instance in the realm `options.isolation` names and wires its events to `events`. */
 export function spawnSlot(instance: string, options: SpawnOptions, events: SlotEvents): Slot {
-  const worker = new Worker(options.bootstrap, {
-    workerData: { ...options.setup, entryUrl: options.entryUrl },
-    env: { ...options.env },
-    execArgv: [...options.execArgv],
-    stdout: true,
-    stderr: true,
-    resourceLimits: { maxOldGenerationSizeMb: options.maxOldGenerationSizeMb },
-  });
-  // Output outside an invocation (load-time logs, stray timers) is not captured by the worker: discard it so
-  // it neither reaches our terminal nor piles up unread.
-  worker.stdout.resume();
-  worker.stderr.resume();
+  const worker = options.isolation === 'process' ? startProcessRealm(options.bootstrap, options) : startThreadRealm(options.bootstrap, options);
   const slot: Slot = { worker, instance, ready: false, retiring: false, draining: false, timedOut: false, error: undefined, inflight: [], lastActivity: 0 };
-  worker.on('message', (message: WorkerMessage) => events.message(slot, message));
-  worker.on('error', (error: unknown) => {
+  worker.onMessage((message: WorkerMessage) => events.message(slot, message));
+  worker.onError((error: unknown) => {
     slot.error ??= error;
   });
-  worker.on('exit', (code: number) => events.exit(slot, code));
+  worker.onExit((exit) => events.exit(slot, exit));
   return slot;
 }
 

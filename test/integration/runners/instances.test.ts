@@ -46,7 +46,7 @@ describe('isolated runner: warm instances', () => {
     expect(next.instance).not.toBe(first.instance);
     expect(next.instance).toBe(`${first.instance}.1`);
     // ... and no new worker was built for it.
-    expect(value(next)['threadId']).toBe(value(first)['threadId']);
+    expect(value(next)['realm']).toBe(value(first)['realm']);
     const after = await invoke(runner);
     expect(value(after)).toMatchObject({ calls: 2 });
     expect(after.instance).toBe(next.instance);
@@ -104,9 +104,9 @@ describe('isolated runner: warm instances', () => {
     expect(results.every((o) => o.outcome.kind === 'returned')).toBe(true);
     expect(maxParallelism).toBeLessThanOrEqual(cap * 2);
     const instances = new Set(results.map((o) => o.instance));
-    const threads = new Set(results.map((o) => value(o)['threadId']));
+    const realms = new Set(results.map((o) => value(o)['realm']));
     expect(instances.size).toBeLessThanOrEqual(cap);
-    expect(threads.size).toBe(instances.size);
+    expect(realms.size).toBe(instances.size);
     expect([...instances].every((instance) => workerOf(instance) === instance)).toBe(true);
     // It did grow (an I/O-bound handler: more instances, more throughput).
     expect(instances.size).toBeGreaterThan(1);

@@ -1,11 +1,14 @@
 import type { LocalRunnerOptions, Runner } from '../../../src/runners/types.js';
-import { afterEach, describe, expect, it } from 'vitest';
+import type { Isolation } from '../../../src/runners/worker/realm.js';
+import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createIsolatedRunner } from '../../../src/runners/worker/host.js';
+import { isolations } from '../../../src/runners/worker/realm.js';
 import { runnerOptions } from './helpers.js';
 
 const open: Runner[] = [];
+let isolation: Isolation = 'process';
 function isolated(name: string, overrides: Partial<LocalRunnerOptions> & { workers?: number } = {}): Runner {
-  const runner = createIsolatedRunner({ workers: 1, ...runnerOptions(name, overrides), ...overrides });
+  const runner = createIsolatedRunner({ workers: 1, isolation, ...runnerOptions(name, overrides), ...overrides });
   open.push(runner);
   return runner;
 }
@@ -16,7 +19,11 @@ async function started(name: string, overrides: Partial<LocalRunnerOptions> & { 
 }
 const invoke = (runner: Runner, event: unknown = {}, caseId = 'case-1') => runner.invoke({ caseId, event });
 
-describe('isolated runner', () => {
+// Every behaviour holds in both realms a warm instance can run in: a child process (the default) and a thread.
+describe.each(isolations)('isolated runner (%s realm)', (realm) => {
+  beforeAll(() => {
+    isolation = realm;
+  });
   afterEach(async () => {
     await Promise.all(open.splice(0).map((runner) => runner.close()));
   });

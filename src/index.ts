@@ -2,7 +2,7 @@
  * eventfuzz's public API: everything `import … from 'eventfuzz'` exposes. Nothing else is public.
  */
 export { fuzz } from './api/fuzz.js';
-export type { FuzzOptions } from './api/fuzz.js';
+export type { FuzzOptions, Isolation } from './api/fuzz.js';
 export { replay } from './api/replay.js';
 export type { ReplayOptions, ReplayOutcome } from './api/replay.js';
 export type { FuzzReport, ReportFinding } from './api/report.js';

@@ -12,6 +12,7 @@ import { loadPayloads } from '../payloads/index.js';
 import type { Payload } from '../payloads/types.js';
 import { parseHandlerRef } from '../runners/index.js';
 import type { RunnerKind } from '../runners/types.js';
+import type { Isolation } from '../runners/index.js';
 import { VERSION } from '../version.js';
 import { startLocalTarget } from './local-target.js';
 import { CaseSchedule, caseSpaceForSamples, caseSpaceForSource, getEventSource, payloadFreeCase, sourceIds, withOtherPayload } from '../../generators/index.js';
@@ -48,6 +49,12 @@ export interface FuzzOptions {
    * state leaks, which depend on which instance served which case.
    */
   readonly instances?: number | undefined;
+  /**
+   * Isolated runner: `process` (default) runs each warm instance in a child process of its own, so nothing the
+   * handler does to its runtime (a native crash, a signal) can end the run; `thread` uses worker threads, which
+   * start faster but share eventfuzz's process.
+   */
+  readonly isolation?: Isolation | undefined;
   readonly memoryLimitMb?: number | undefined;
   readonly functionName?: string | undefined;
   /** Extra environment variables for the handler. */
@@ -72,7 +79,8 @@ export interface FuzzOptions {
 const DEFAULTS = { runs: 1000, timeoutMs: 3000, memoryLimitMb: 512 } as const;
 
 /** The isolated pool's default cap on warm instances (for the CLI's help). */
-export { DEFAULT_INSTANCES } from '../runners/index.js';
+export { DEFAULT_INSTANCES, DEFAULT_ISOLATION, isolations } from '../runners/index.js';
+export type { Isolation } from '../runners/index.js';
 
 /**
  * Fuzzes a local handler and resolves to the report (the same object `--report out.json` writes). Findings do
@@ -108,6 +116,7 @@ export async function fuzz(options: FuzzOptions): Promise<FuzzReport> {
     runner: options.runner ?? 'in-process',
     workers: options.workers,
     instances: options.instances,
+    isolation: options.isolation,
     taskRoot: options.taskRoot === undefined ? undefined : resolve(cwd, options.taskRoot),
   });
   try {

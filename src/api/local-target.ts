@@ -1,5 +1,6 @@
 import type { WatchedSecret } from '../core/index.js';
 import type { Runner, RunnerKind } from '../runners/types.js';
+import type { Isolation } from '../runners/index.js';
 import { createLambdaEnvironment } from '../runners/lambda-env.js';
 import { createLocalRunner } from '../runners/index.js';
 import { enterTaskRoot } from './task-root-cwd.js';
@@ -22,6 +23,8 @@ export interface LocalTargetOptions {
   readonly workers?: number | undefined;
   /** Cap on warm instances the isolated pool may grow to (default 16, never below `workers`). */
   readonly instances?: number | undefined;
+  /** Isolated runner: where each warm instance runs (default: a child process each). */
+  readonly isolation?: Isolation | undefined;
   /** `--task-root DIR` (absolute); default: the handler's package root. */
   readonly taskRoot?: string | undefined;
 }
@@ -57,6 +60,7 @@ export async function startLocalTarget(options: LocalTargetOptions): Promise<{ r
     memoryLimitMb,
     ...(options.workers === undefined ? {} : { workers: options.workers }),
     ...(options.instances === undefined ? {} : { instances: options.instances }),
+    ...(options.isolation === undefined ? {} : { isolation: options.isolation }),
   });
   // eventfuzz resolves its own paths (corpus, samples) before this point.
   const restore = enterTaskRoot(env['LAMBDA_TASK_ROOT'] ?? process.cwd());

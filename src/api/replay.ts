@@ -7,6 +7,7 @@ import { judge, selectOracles } from '../oracles/index.js';
 import type { OracleContext } from '../oracles/types.js';
 import { parseHandlerRef } from '../runners/index.js';
 import type { Runner, RunnerKind } from '../runners/types.js';
+import type { Isolation } from '../runners/index.js';
 import { canaryFromSeed } from '../../generators/canary.js';
 import { startLocalTarget } from './local-target.js';
 
@@ -18,6 +19,8 @@ export interface ReplayOptions {
   readonly timeoutMs?: number | undefined;
   readonly runner?: RunnerKind | undefined;
   readonly workers?: number | undefined;
+  /** Isolated runner: child processes (default) or worker threads; see `FuzzOptions.isolation`. */
+  readonly isolation?: Isolation | undefined;
   readonly env?: Readonly<Record<string, string>> | undefined;
   readonly secrets?: readonly string[] | undefined;
   readonly allowExec?: boolean | undefined;
@@ -123,6 +126,7 @@ async function startRunner(ref: string, first: { file: string; entry: CorpusEntr
       workers: options.workers ?? 1,
       // No growth: a replay re-runs a few stored cases, and a state leak replays only on the same instances.
       instances: options.workers ?? 1,
+      isolation: options.isolation,
       taskRoot: options.taskRoot === undefined ? undefined : resolve(cwd, options.taskRoot),
     });
   } catch (error) {

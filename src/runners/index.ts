@@ -1,5 +1,6 @@
 import type { ProbeHooks } from './probe-hooks.js';
 import type { LocalRunnerOptions, Runner, RunnerKind } from './types.js';
+import type { Isolation } from './worker/realm.js';
 import { createInProcessRunner } from './in-process.js';
 import { createIsolatedRunner } from './worker/host.js';
 
@@ -7,7 +8,9 @@ export type { Invocation, LocalRunnerOptions, RemoteRunnerKind, Runner, RunnerKi
 export type { ProbeHooks, ProbeOptions, Probes } from './probe-hooks.js';
 export { createInProcessRunner } from './in-process.js';
 export type { InProcessRunnerOptions } from './in-process.js';
-export { createIsolatedRunner, DEFAULT_INSTANCES, workerEntryUrl } from './worker/host.js';
+export { createIsolatedRunner, DEFAULT_INSTANCES, DEFAULT_ISOLATION, workerEntryUrl } from './worker/host.js';
+export { isolations } from './worker/realm.js';
+export type { Isolation } from './worker/realm.js';
 export type { IsolatedRunnerOptions } from './worker/host.js';
 export { createLambdaContext } from './lambda-context.js';
 export type { LambdaContextOptions } from './lambda-context.js';
@@ -17,10 +20,10 @@ export { loadHandler, parseHandlerRef } from './load-handler.js';
 export type { HandlerRef } from './load-handler.js';
 
 /**
- * Options any local runner accepts: `workers` (the pool's starting size) and `instances` (its cap) are used by
- * the isolated pool, `probes` by the in-process runner.
+ * Options any local runner accepts: `workers` (the pool's starting size), `instances` (its cap) and `isolation`
+ * (child processes or worker threads) are used by the isolated pool, `probes` by the in-process runner.
  */
-export type LocalRunnerFactoryOptions = LocalRunnerOptions & { readonly workers?: number; readonly instances?: number; readonly probes?: ProbeHooks };
+export type LocalRunnerFactoryOptions = LocalRunnerOptions & { readonly workers?: number; readonly instances?: number; readonly isolation?: Isolation; readonly probes?: ProbeHooks };
 
 /** Local runner factories by kind (STYLE practice 9); `satisfies` keeps the table complete when a kind is added. */
 export const localRunnerFactories = {

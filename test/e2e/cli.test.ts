@@ -164,7 +164,7 @@ describe('eventfuzz fuzz on local handlers', () => {
     // Not a terminal: no carriage returns or escape sequences, just lines.
     expect(result.stderr).not.toMatch(ANSI_OR_CR);
     expect(result.stdout).not.toMatch(ANSI_OR_CR);
-    expect(result.stderr).toMatch(/^eventfuzz: fuzzing .*command-injection\.mjs with seed 11 \(isolated, 2 workers\)$/m);
+    expect(result.stderr).toMatch(/^eventfuzz: fuzzing .*command-injection\.mjs with seed 11 \(isolated, 2 child processes\)$/m);
     expect(result.stderr).toMatch(/^ {2}found {2}\[(CRITICAL|HIGH)\] command-injection /m);
     expect(result.stderr).toContain(`report written to ${report}`);
     expect(result.stdout).toMatch(/150 runs, \d+ invocations in/);

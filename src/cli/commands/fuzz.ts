@@ -3,7 +3,8 @@ import { Command, Option } from 'commander';
 import { sourceIds } from '../../../generators/index.js';
 import type { SourceId } from '../../../generators/index.js';
 import { loadSamples } from '../../../generators/sample/index.js';
-import { DEFAULT_INSTANCES, fuzz } from '../../api/fuzz.js';
+import { DEFAULT_INSTANCES, DEFAULT_ISOLATION, fuzz } from '../../api/fuzz.js';
+import type { Isolation } from '../../api/fuzz.js';
 import { HarnessError } from '../../core/index.js';
 import { createConsoleReporter } from '../../reporters/console.js';
 import { checkReportPaths, ensureWritableDirectory, writeReports } from '../../reporters/write-reports.js';
@@ -11,6 +12,7 @@ import { ExitCode } from '../exit-codes.js';
 import type { CliIo } from '../io.js';
 import { plural, sourceMismatchWarnings } from '../messages.js';
 import { collect, envPair, positiveInt, seconds, seedValue } from '../parse.js';
+import { isolationOption } from './isolation-option.js';
 
 interface FuzzFlags {
   readonly source?: SourceId;
@@ -24,6 +26,7 @@ interface FuzzFlags {
   readonly workers?: number;
   readonly instances?: number;
   readonly inProcess?: boolean;
+  readonly isolation?: Isolation;
   readonly corpus: string;
   readonly report?: string[];
   readonly category?: string[];
@@ -47,9 +50,10 @@ export function makeFuzzCommand(io: CliIo, setExit: (code: number) => void): Com
     .addOption(new Option('--sample <file>', 'a real event (or array) to inject into; repeatable').argParser(collect))
     .addOption(new Option('--env <NAME=VALUE>', 'environment variable for the handler; repeatable').argParser(envPair))
     .addOption(new Option('--secret <NAME>', 'an environment variable whose value must never leak; repeatable').argParser(collect))
-    .addOption(new Option('--workers <n>', 'worker threads for the isolated runner (default: the number of cores, at most 4)').argParser(positiveInt))
+    .addOption(new Option('--workers <n>', 'warm instances the isolated runner starts with (default: the number of cores, at most 4)').argParser(positiveInt))
     .addOption(new Option('--instances <n>', `warm instances the isolated pool may grow to while throughput grows (default ${DEFAULT_INSTANCES}, never below --workers)`).argParser(positiveInt))
     .addOption(new Option('--in-process', 'run the handler in this process: fastest, but cannot stop a synchronous infinite loop'))
+    .addOption(isolationOption())
     .addOption(new Option('--task-root <dir>', "the handler's working directory and LAMBDA_TASK_ROOT (default: its package root, the nearest package.json)"))
     .addOption(new Option('--corpus <dir>', 'where findings are saved the moment they are found').default('.eventfuzz/corpus'))
     .addOption(new Option('--report <file>', 'write a report (.json); repeatable').argParser(collect))
@@ -72,7 +76,8 @@ export function makeFuzzCommand(io: CliIo, setExit: (code: number) => void): Com
       for (const warning of sourceMismatchWarnings(flags.source, samples)) io.stderr(warning);
       const seed = flags.seed ?? (Math.random() * 0x7fffffff) | 0;
       const workers = flags.workers ?? Math.min(availableParallelism(), 4);
-      io.stderr(`eventfuzz: fuzzing ${handler} with seed ${seed} (${flags.inProcess === true ? 'in-process' : `isolated, ${plural(workers, 'worker')}`})\n`);
+      const [realm, realms] = (flags.isolation ?? DEFAULT_ISOLATION) === 'process' ? ['child process', 'child processes'] : ['worker thread', 'worker threads'];
+      io.stderr(`eventfuzz: fuzzing ${handler} with seed ${seed} (${flags.inProcess === true ? 'in-process' : `isolated, ${plural(workers, realm, realms)}`})\n`);
       const console = createConsoleReporter(io);
       const report = await fuzz({
         handler,
@@ -85,6 +90,7 @@ export function makeFuzzCommand(io: CliIo, setExit: (code: number) => void): Com
         runner: flags.inProcess === true ? 'in-process' : 'isolated',
         workers,
         instances: flags.instances,
+        isolation: flags.isolation,
         env: flags.env,
         secrets: flags.secret,
         allowExec: flags.allowExec === true,

@@ -5,11 +5,14 @@ import { ExitCode } from '../exit-codes.js';
 import type { CliIo } from '../io.js';
 import { replaySummary } from '../messages.js';
 import { collect, envPair, positiveInt } from '../parse.js';
+import type { Isolation } from '../../api/fuzz.js';
+import { isolationOption } from './isolation-option.js';
 
 interface ReplayFlags {
   readonly handler?: string;
   readonly timeout: number;
   readonly inProcess?: boolean;
+  readonly isolation?: Isolation;
   readonly env?: Record<string, string>;
   readonly secret?: string[];
   readonly allowExec?: boolean;
@@ -24,6 +27,7 @@ export function makeReplayCommand(io: CliIo, setExit: (code: number) => void): C
     .addOption(new Option('--handler <file#export>', 'replay against this handler instead of the one each finding was found on'))
     .addOption(new Option('--timeout <ms>', 'per-invocation deadline').argParser(positiveInt).default(3000))
     .addOption(new Option('--in-process', 'run in this process instead of a worker'))
+    .addOption(isolationOption())
     .addOption(new Option('--env <NAME=VALUE>', 'environment variable for the handler; repeatable').argParser(envPair))
     .addOption(new Option('--secret <NAME>', 'an environment variable whose value must never leak; repeatable').argParser(collect))
     .addOption(new Option('--task-root <dir>', "the handler's working directory and LAMBDA_TASK_ROOT (default: its package root, the nearest package.json)"))
@@ -34,6 +38,7 @@ export function makeReplayCommand(io: CliIo, setExit: (code: number) => void): C
         handler: flags.handler,
         timeoutMs: flags.timeout,
         runner: flags.inProcess === true ? 'in-process' : 'isolated',
+        isolation: flags.isolation,
         env: flags.env,
         secrets: flags.secret,
         allowExec: flags.allowExec === true,

@@ -261,12 +261,14 @@ export function createIsolatedRunner(options: IsolatedRunnerOptions): Runner {
 
   /** What the death of a worker means for the invocation it was running; undefined when we retired it. */
   function exitOutcome(slot: Slot, exitCode: number, signal: NodeJS.Signals | null): Outcome | undefined {
-    if (slot.timedOut) return { kind: 'timeout', limitMs: options.timeoutMs };
-    if (slot.retiring) return undefined;
     const error = slot.error;
-    if ((error as { code?: unknown } | undefined)?.code === OUT_OF_MEMORY) {
+    // Before the watchdog's verdict: a runtime thrashing at its heap limit is silent too, and if V8 said it ran
+    // out of memory, that is what happened, whoever ended the process.
+    if ((error as { code?: unknown } | undefined)?.code === OUT_OF_MEMORY && !(slot.retiring && !slot.timedOut)) {
       return { kind: 'crashed', reason: 'out-of-memory', exitCode, error: serializeError(error) };
     }
+    if (slot.timedOut) return { kind: 'timeout', limitMs: options.timeoutMs };
+    if (slot.retiring) return undefined;
     // Only a process realm dies of a signal: a native crash (SIGSEGV), an abort, a kill the guards did not see.
     if (signal !== null) {
       const death = new Error(`the runtime process died of ${signal}`);
@@ -318,7 +320,7 @@ export function createIsolatedRunner(options: IsolatedRunnerOptions): Runner {
     const running = slots.reduce((count, slot) => count + (slot.inflight.length > 0 ? 1 : 0), 0);
     const silentMs = (options.timeoutMs + graceMs) * Math.max(1, running / cores);
     for (const slot of slots) {
-      if (slot.ready && !slot.retiring && slot.inflight.length > 0 && now - slot.lastActivity > silentMs) {
+      if (slot.ready && !slot.retiring && slot.worker.alive && slot.inflight.length > 0 && now - slot.lastActivity > silentMs) {
         slot.timedOut = true; // a synchronous loop: the worker's own deadline timer can never fire
         retire(slot);
       }

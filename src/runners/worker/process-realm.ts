@@ -61,6 +61,9 @@ export function startProcessRealm(bootstrap: URL, options: RealmOptions): Realm 
   };
   return {
     isolation: 'process',
+    get alive() {
+      return child.exitCode === null && child.signalCode === null;
+    },
     postMessage: (message) => {
       if (child.connected) child.send(message as never);
     },

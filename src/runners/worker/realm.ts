@@ -18,6 +18,11 @@ export interface RealmExit {
 /** What a slot needs from the realm its instance runs in, whichever kind it is. */
 export interface Realm {
   readonly isolation: Isolation;
+  /**
+   * False once the realm has ended, even before its exit is reported (a process realm reads the rest of its
+   * stderr first): the watchdog must not call a runtime that died on its own a hang.
+   */
+  readonly alive: boolean;
   postMessage(message: unknown): void;
   /** Keeps eventfuzz alive while the instance holds work; `unref` lets it exit while the instance idles. */
   ref(): void;

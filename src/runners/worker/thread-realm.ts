@@ -15,8 +15,15 @@ export function startThreadRealm(bootstrap: URL, options: RealmOptions): Realm {
   // it neither reaches our terminal nor piles up unread.
   worker.stdout.resume();
   worker.stderr.resume();
+  let alive = true;
+  worker.once('exit', () => {
+    alive = false;
+  });
   return {
     isolation: 'thread',
+    get alive() {
+      return alive;
+    },
     postMessage: (message) => worker.postMessage(message),
     ref: () => worker.ref(),
     unref: () => worker.unref(),

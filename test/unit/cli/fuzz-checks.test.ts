@@ -62,14 +62,25 @@ describe('eventfuzz fuzz: output paths are checked before the campaign', () => {
 describe('eventfuzz fuzz: wording', () => {
   it('--help states the real --workers default', async () => {
     const result = await runCli(['fuzz', '--help']);
-    expect(result.stdout.replace(/\s+/g, ' ')).toMatch(/--workers <n> +worker threads for the isolated runner \(default: the number of cores, at most 4\)/);
+    expect(result.stdout.replace(/\s+/g, ' ')).toMatch(/--workers <n> +warm instances the isolated runner starts with \(default: the number of cores, at most 4\)/);
+    expect(result.stdout.replace(/\s+/g, ' ')).toMatch(/--isolation <realm> .*\(choices: "process", "thread", default: "process"\)/);
   });
 
-  it('"1 worker", not "1 workers"', async () => {
+  it('"1 child process", "2 worker threads": the start line names the realm and counts it right', async () => {
     const dir = tempDir('efz-cli-');
     const result = await runCli(['fuzz', SAFE, '--source', 'sqs', '--runs', '3', '--seed', '2', '--workers', '1', '--corpus', join(dir, 'corpus')]);
     expect(result.code, result.stderr).toBe(0);
-    expect(result.stderr).toMatch(/\(isolated, 1 worker\)$/m);
+    expect(result.stderr).toMatch(/\(isolated, 1 child process\)$/m);
+    const threads = await runCli(['fuzz', SAFE, '--source', 'sqs', '--runs', '3', '--seed', '2', '--workers', '2', '--isolation', 'thread', '--corpus', join(dir, 'corpus')]);
+    expect(threads.code, threads.stderr).toBe(0);
+    expect(threads.stderr).toMatch(/\(isolated, 2 worker threads\)$/m);
+  });
+
+  it('--isolation other is a usage error: exit 2, one line naming the choices', async () => {
+    const result = await runCli(['fuzz', SAFE, '--source', 'sqs', '--isolation', 'vm']);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toMatch(/--isolation.*process, thread/);
+    expect(result.stderr).not.toMatch(/\n\s+at /);
   });
 
   it('warns when --sample looks like another source than --source', async () => {

@@ -6,6 +6,7 @@ import { measureAsync, type BenchRow } from './measure.js';
 
 const HANDLER = fileURLToPath(new URL('./fixtures/trivial-sqs.mjs', import.meta.url));
 const EXITS = fileURLToPath(new URL('./fixtures/exits-sqs.mjs', import.meta.url));
+const DIES = fileURLToPath(new URL('./fixtures/dies-sqs.mjs', import.meta.url));
 const SLOW_IO = fileURLToPath(new URL('./fixtures/slow-io-sqs.mjs', import.meta.url));
 const SLOW_IO_MS = 20;
 
@@ -21,11 +22,14 @@ export async function benchExecution(seconds: number): Promise<BenchRow[]> {
   }, seconds);
   const runs = 20_000;
   const inProcess = await fuzz({ handler: HANDLER, source: 'sqs', runs, seed: 1, runner: 'in-process' });
-  const isolated = await fuzz({ handler: HANDLER, source: 'sqs', runs, seed: 1, runner: 'isolated', workers: 2 });
+  const processes = await fuzz({ handler: HANDLER, source: 'sqs', runs, seed: 1, runner: 'isolated', workers: 2, isolation: 'process' });
+  const threads = await fuzz({ handler: HANDLER, source: 'sqs', runs, seed: 1, runner: 'isolated', workers: 2, isolation: 'thread' });
   return [
     bare,
     { name: `campaign in-process (${runs} runs, all oracles)`, perSecond: inProcess.stats.execsPerSecond, ratio: inProcess.stats.execsPerSecond / bare.perSecond },
-    { name: `campaign isolated, 2 workers (${runs} runs)`, perSecond: isolated.stats.execsPerSecond, ratio: isolated.stats.execsPerSecond / bare.perSecond },
+    { name: `campaign isolated, 2 child processes (${runs} runs)`, perSecond: processes.stats.execsPerSecond, ratio: processes.stats.execsPerSecond / bare.perSecond },
+    { name: `campaign isolated, 2 worker threads (${runs} runs)`, perSecond: threads.stats.execsPerSecond, ratio: threads.stats.execsPerSecond / bare.perSecond },
+    { name: '  child processes ÷ worker threads', perSecond: Number.NaN, ratio: processes.stats.execsPerSecond / threads.stats.execsPerSecond },
   ];
 }
 
@@ -41,14 +45,20 @@ export async function benchExecution(seconds: number): Promise<BenchRow[]> {
 export async function benchHostile(seconds: number): Promise<BenchRow[]> {
   const durationMs = Math.max(4, 3 * seconds) * 1000;
   const trivial = await fuzz({ handler: HANDLER, source: 'sqs', durationMs, seed: 1, runner: 'isolated', workers: 2 });
-  const ceiling: BenchRow = { name: 'trivial handler, isolated, 2 workers (ceiling)', perSecond: trivial.stats.execsPerSecond, ratio: undefined };
+  const ceiling: BenchRow = { name: 'trivial handler, isolated, 2 child processes (ceiling)', perSecond: trivial.stats.execsPerSecond, ratio: undefined };
   const exits = await fuzz({ handler: EXITS, source: 'sqs', durationMs, seed: 1, runner: 'isolated', workers: 2 });
+  const threadExits = await fuzz({ handler: EXITS, source: 'sqs', durationMs, seed: 1, runner: 'isolated', workers: 2, isolation: 'thread' });
+  // A runtime that really dies on every call (no guard can turn it into a crash outcome): each case costs a new
+  // process, like a Lambda cold start. Child processes only: in a worker thread this kills eventfuzz.
+  const dies = await fuzz({ handler: DIES, source: 'sqs', durationMs, seed: 1, runner: 'isolated', workers: 2, isolation: 'process' });
   const ioMs = 2 * durationMs;
   const io = await steadyRate(() => fuzz({ handler: SLOW_IO, source: 'sqs', durationMs: ioMs, seed: 1, runner: 'isolated', workers: 2, listener }), ioMs);
   const ioLimit = DEFAULT_INSTANCES / (SLOW_IO_MS / 1000);
   return [
     ceiling,
-    { name: 'process.exit() on every call, 2 workers', perSecond: exits.stats.execsPerSecond, ratio: exits.stats.execsPerSecond / ceiling.perSecond },
+    { name: 'process.exit() on every call, 2 child processes', perSecond: exits.stats.execsPerSecond, ratio: exits.stats.execsPerSecond / ceiling.perSecond },
+    { name: '  same, 2 worker threads', perSecond: threadExits.stats.execsPerSecond, ratio: threadExits.stats.execsPerSecond / ceiling.perSecond },
+    { name: 'runtime killed (SIGKILL) on every call, 2 child processes', perSecond: dies.stats.execsPerSecond, ratio: dies.stats.execsPerSecond / ceiling.perSecond },
     { name: `${SLOW_IO_MS} ms I/O, grown (limit ${DEFAULT_INSTANCES} inst ÷ ${SLOW_IO_MS} ms = ${ioLimit})`, perSecond: io.perSecond, ratio: io.perSecond / ioLimit },
     { name: `  same, whole run incl. growth from 2`, perSecond: io.overall, ratio: io.overall / ioLimit },
   ];

@@ -1,6 +1,7 @@
 /** One benchmark figure, with its ratio to the baseline measured in the same run. */
 export interface BenchRow {
   readonly name: string;
+  /** NaN for a row that only compares two others (its ratio): printed blank. */
   readonly perSecond: number;
   readonly ratio: number | undefined;
 }
@@ -36,9 +37,10 @@ export async function measureAsync(name: string, step: () => Promise<void>, seco
 }
 
 export function formatRows(title: string, rows: readonly BenchRow[]): string {
-  const lines = [`\n${title}`, `${'benchmark'.padEnd(48)} ${'per second'.padStart(12)}  ratio`];
+  const lines = [`\n${title}`, `${'benchmark'.padEnd(56)} ${'per second'.padStart(12)}  ratio`];
   for (const row of rows) {
-    lines.push(`${row.name.padEnd(48)} ${Math.round(row.perSecond).toLocaleString('en-US').padStart(12)}  ${row.ratio === undefined ? 'baseline' : `${row.ratio.toFixed(2)}x`}`);
+    const perSecond = Number.isNaN(row.perSecond) ? '' : Math.round(row.perSecond).toLocaleString('en-US');
+    lines.push(`${row.name.padEnd(56)} ${perSecond.padStart(12)}  ${row.ratio === undefined ? 'baseline' : `${row.ratio.toFixed(2)}x`}`);
   }
   return lines.join('\n');
 }

@@ -34,6 +34,8 @@ export function connectToHost(): HostChannel {
   delete process.env[REALM_SETUP_ENV];
   // The pool is gone (eventfuzz was killed, or ended without terminating us): an instance must not outlive it.
   on('disconnect', () => reallyExit(0));
+  // Gone before we listened (killed while this realm was still loading): the event will not come again.
+  if (!process.connected) reallyExit(0);
   return {
     setup: JSON.parse(text) as RealmSetup,
     post: (message) => {

@@ -17,10 +17,25 @@ export interface ChildProbeConfig {
 export interface ChildEffects {
   /** The `KEY=value` pairs to add to a child's environment, for the options in force now. */
   envPairs(config: Omit<ChildProbeConfig, 'effectsLog'>, existingNodeOptions: string | undefined): readonly string[];
+  /** The log the children append to: worker threads the handler starts hand it on to their own children. */
+  readonly log: string;
   /** Effects child processes logged since the last call. */
   drain(): Effect[];
   dispose(): void;
 }
+
+/**
+ * @internal
+ * The environment that carries the probes into a child node process: `NODE_OPTIONS` with `--import` of the child
+ * bootstrap (before whatever the handler put there), and the options, with the log its effects go to.
+ */
+export function childEnvPairs(log: string, config: Omit<ChildProbeConfig, 'effectsLog'>, existingNodeOptions: string | undefined): readonly string[] {
+  const own = `--import=${CHILD_BOOTSTRAP}`;
+  const nodeOptions = existingNodeOptions === undefined || existingNodeOptions === '' ? own : `${own} ${existingNodeOptions}`;
+  return [`NODE_OPTIONS=${nodeOptions}`, `${CHILD_PROBES_ENV}=${JSON.stringify({ ...config, effectsLog: log })}`];
+}
+
+const CHILD_BOOTSTRAP = new URL('./child-node/bootstrap.mjs', import.meta.url).href;
 
 /**
  * @internal
@@ -32,13 +47,9 @@ export interface ChildEffects {
 export function createChildEffects(): ChildEffects {
   const tail = createTempLog('efz-children-', 'effects.log');
   const log = tail.file;
-  const bootstrap = new URL('./child-node/bootstrap.mjs', import.meta.url).href;
   return {
-    envPairs(config, existingNodeOptions) {
-      const own = `--import=${bootstrap}`;
-      const nodeOptions = existingNodeOptions === undefined || existingNodeOptions === '' ? own : `${own} ${existingNodeOptions}`;
-      return [`NODE_OPTIONS=${nodeOptions}`, `${CHILD_PROBES_ENV}=${JSON.stringify({ ...config, effectsLog: log })}`];
-    },
+    log,
+    envPairs: (config, existingNodeOptions) => childEnvPairs(log, config, existingNodeOptions),
     drain() {
       const effects: Effect[] = [];
       for (const line of tail.readNew().split('\n')) {

@@ -11,7 +11,7 @@ import { installNetworkProbe } from './network.js';
 import { installWorkerThreadsProbe } from './worker-threads.js';
 import { randomUUID } from 'node:crypto';
 import { createRequire } from 'node:module';
-import { createChildEffects } from './child-effects.js';
+import { childEnvPairs, createChildEffects } from './child-effects.js';
 import type { ChildEffects } from './child-effects.js';
 import { BroadcastChannel, threadId } from 'node:worker_threads';
 import { installPrototypeProbe } from './prototypes.js';
@@ -38,6 +38,11 @@ export interface ProbeOptions {
    * and appends every effect to this log, which the realm that runs the handler reads.
    */
   readonly effectsLog?: string | undefined;
+  /**
+   * @internal Set in a worker thread the handler created: node processes started from it write their effects to
+   * this log, the handler realm's, which that realm collects when the invocation ends.
+   */
+  readonly childEffectsLog?: string | undefined;
   /**
    * @internal Set in a process realm (the pool's child process): each effect the invocation's window keeps is also
    * handed here the moment it is recorded, so the pool holds the evidence even if the runtime dies right after
@@ -143,9 +148,12 @@ export function installProbes(options: ProbeOptions): Probes {
     // Only while an invocation runs: the probes stay in this realm after a run (in-process, the user's test
     // process), and processes it starts later are not the handler's.
     childEnv: (existingNodeOptions) => {
+      const config = { allowExec: live.allowExec, taskRoot: live.taskRoot, writableRoots: live.writableRoots };
+      // A worker thread of the handler: its children report to the handler realm's log (it has no window itself).
+      if (options.childEffectsLog !== undefined) return childEnvPairs(options.childEffectsLog, config, existingNodeOptions);
       if (children === undefined || !recorder.recording) return inherited.envPairs({ allowExec: live.allowExec, taskRoot: live.taskRoot }, existingNodeOptions);
       childrenStarted = true;
-      return children.envPairs({ allowExec: live.allowExec, taskRoot: live.taskRoot, writableRoots: live.writableRoots }, existingNodeOptions);
+      return children.envPairs(config, existingNodeOptions);
     },
   });
   installChildProcessProbe({
@@ -157,7 +165,13 @@ export function installProbes(options: ProbeOptions): Probes {
     },
   });
   const network = installNetworkProbe(settings);
-  installWorkerThreadsProbe(Object.create(settings, { relay: { value: relay } }) as typeof settings & { relay: string });
+  // The handler's workers hand this realm's children log on to the node processes they start.
+  const childEffectsLog = (): string | undefined => {
+    if (children === undefined) return options.childEffectsLog;
+    childrenStarted = true;
+    return children.log;
+  };
+  installWorkerThreadsProbe(Object.create(settings, { relay: { value: relay }, childEffectsLog: { value: childEffectsLog } }) as typeof settings & { relay: string; childEffectsLog: () => string | undefined });
   installFsProbe(settings);
   installCodeEvalProbe(context);
   installCanaryFunction(context);

@@ -10,6 +10,11 @@ export interface WorkerThreadsProbeOptions extends ProbeContext {
   readonly writableRoots?: readonly string[] | undefined;
   /** The channel a worker's probes send their effects on, to the realm that runs the handler. */
   readonly relay: string;
+  /**
+   * The log where node processes started from the worker write their effects: the handler realm's own, which it
+   * collects when the invocation ends. Asked at each `new Worker` (which marks that log as in use).
+   */
+  readonly childEffectsLog: () => string | undefined;
 }
 
 /** @internal What the bootstrap of a handler's worker is told, as the last entry of its `process.argv`. */
@@ -21,6 +26,7 @@ export interface SubWorkerConfig {
   readonly taskRoot: string;
   readonly writableRoots?: readonly string[] | undefined;
   readonly relay: string;
+  readonly childEffectsLog?: string | undefined;
 }
 
 /** @internal Marks the bootstrap's own argument, which it takes off `process.argv` before the worker's code runs. */
@@ -67,7 +73,15 @@ export function installWorkerThreadsProbe(options: WorkerThreadsProbeOptions): v
       if (isEval && apply(regExpExec, CANARY_PATTERN, [target]) !== null) {
         options.record({ kind: 'code-eval', api: 'worker_threads.Worker (eval)', code: target.length > MAX_CODE ? `${target.slice(0, MAX_CODE)}…` : target, callSite: options.callSite() });
       }
-      const config: SubWorkerConfig = { target, eval: isEval, allowExec: options.allowExec, taskRoot: options.taskRoot, writableRoots: options.writableRoots, relay: options.relay };
+      const config: SubWorkerConfig = {
+        target,
+        eval: isEval,
+        allowExec: options.allowExec,
+        taskRoot: options.taskRoot,
+        writableRoots: options.writableRoots,
+        relay: options.relay,
+        childEffectsLog: options.childEffectsLog(),
+      };
       const argv = isArray(given.argv) ? [...(given.argv as unknown[])] : [];
       argv[argv.length] = `${SUB_WORKER_ARG}${stringify(config)}`;
       super(bootstrap, { ...given, eval: false, argv });

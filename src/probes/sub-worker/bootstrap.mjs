@@ -19,7 +19,7 @@ const runInThisContext = vm.runInThisContext;
 registerCjs();
 register();
 const { installProbes } = await import(new URL('../index.ts', import.meta.url).href);
-installProbes({ allowExec: config.allowExec, taskRoot: config.taskRoot, writableRoots: config.writableRoots, relay: config.relay });
+installProbes({ allowExec: config.allowExec, taskRoot: config.taskRoot, writableRoots: config.writableRoots, relay: config.relay, childEffectsLog: config.childEffectsLog });
 
 if (config.eval) {
   // As node runs `new Worker(code, { eval: true })`: a script with require, module and exports, relative to the cwd.

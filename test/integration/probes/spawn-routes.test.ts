@@ -8,14 +8,15 @@ import { fuzz } from '../../../src/api/fuzz.js';
 /*
  * Issue 8, point 1: every way to start a process is guarded, also those around child_process's exported
  * functions: the ChildProcess class, the spawn_sync binding, worker threads the handler starts (eval code and
- * module files), and child node processes (shelljs's route). Checked by side effect: the command would leave a
+ * module files), child node processes (shelljs's route), a node process started from the handler's worker, and
+ * a vm context left through its constructor chain. Checked by side effect: the command would leave a
  * marker file. The handler's command injection is still reported, through whichever route.
  */
 const handler = fileURLToPath(new URL('../../fixtures/hostile/spawn-around-child-process.mjs', import.meta.url));
 const markers = mkdtempSync(join(tmpdir(), 'efz-spawn-routes-'));
 afterAll(() => rmSync(markers, { recursive: true, force: true }));
 
-const ROUTES = ['child-process-class', 'spawn-sync-binding', 'worker-eval', 'worker-file', 'child-node-script'] as const;
+const ROUTES = ['child-process-class', 'spawn-sync-binding', 'worker-eval', 'worker-file', 'worker-child-node', 'vm-context', 'child-node-script'] as const;
 
 describe('a payload command started around child_process never runs, and is reported', () => {
   // Every route isolated (the CLI's default); in-process (which shares the realm with eventfuzz) for the two whose

@@ -63,6 +63,11 @@ export interface FuzzOptions {
   readonly secrets?: readonly string[] | undefined;
   /** Let commands and file writes that carry a payload run (off: they are recorded and blocked). */
   readonly allowExec?: boolean | undefined;
+  /**
+   * More directories (relative to `cwd`) where writes at payload-named paths are the function's to make, besides
+   * the task root and /tmp: what it may write to on Lambda, e.g. an EFS mount (`/mnt/data`).
+   */
+  readonly writableRoots?: readonly string[] | undefined;
   /** Payload categories to use (default: all). */
   readonly categories?: readonly string[] | undefined;
   /** Oracle ids to run (default: all). */
@@ -113,6 +118,7 @@ export async function fuzz(options: FuzzOptions): Promise<FuzzReport> {
     env: options.env,
     secrets: options.secrets,
     allowExec: options.allowExec ?? false,
+    writableRoots: options.writableRoots?.map((dir) => resolve(cwd, dir)),
     runner: options.runner ?? 'in-process',
     workers: options.workers,
     instances: options.instances,

@@ -19,6 +19,8 @@ export interface LocalTargetOptions {
   readonly env?: Readonly<Record<string, string>> | undefined;
   readonly secrets?: readonly string[] | undefined;
   readonly allowExec: boolean;
+  /** Absolute; see `FuzzOptions.writableRoots`. */
+  readonly writableRoots?: readonly string[] | undefined;
   readonly runner: RunnerKind;
   readonly workers?: number | undefined;
   /** Cap on warm instances the isolated pool may grow to (default 16, never below `workers`). */
@@ -56,6 +58,7 @@ export async function startLocalTarget(options: LocalTargetOptions): Promise<{ r
     timeoutMs,
     env,
     allowExec: options.allowExec,
+    extraWritableRoots: options.writableRoots,
     functionName,
     memoryLimitMb,
     ...(options.workers === undefined ? {} : { workers: options.workers }),

@@ -24,6 +24,8 @@ export interface ReplayOptions {
   readonly env?: Readonly<Record<string, string>> | undefined;
   readonly secrets?: readonly string[] | undefined;
   readonly allowExec?: boolean | undefined;
+  /** See `FuzzOptions.writableRoots`. */
+  readonly writableRoots?: readonly string[] | undefined;
   readonly cwd?: string | undefined;
   /** The handler's working directory and `LAMBDA_TASK_ROOT`, relative to `cwd` (default: the handler's package root). */
   readonly taskRoot?: string | undefined;
@@ -122,6 +124,7 @@ async function startRunner(ref: string, first: { file: string; entry: CorpusEntr
       env: options.env,
       secrets: options.secrets,
       allowExec: options.allowExec ?? false,
+      writableRoots: options.writableRoots?.map((dir) => resolve(cwd, dir)),
       runner: options.runner ?? 'isolated',
       workers: options.workers ?? 1,
       // No growth: a replay re-runs a few stored cases, and a state leak replays only on the same instances.

@@ -68,6 +68,7 @@ export function createInProcessRunner(options: InProcessRunnerOptions): Runner {
           functionName: options.functionName,
           memoryLimitMb: options.memoryLimitMb,
           allowExec: options.allowExec,
+          extraWritableRoots: options.extraWritableRoots,
           taskRoot: options.env['LAMBDA_TASK_ROOT'] ?? dirname(options.file),
           probes: options.probes ?? probeHooks,
           interceptExit: true,

@@ -4,6 +4,7 @@ import type { InvocationRecord } from './invoke.js';
 import type { ModuleImporter } from './load-handler.js';
 import type { LogCapture } from './log-capture.js';
 import type { ProbeHooks } from './probe-hooks.js';
+import { tmpdir } from 'node:os';
 import { installCrashGuard } from './crash-guard.js';
 import { createInvoker } from './invoke.js';
 import { loadHandler } from './load-handler.js';
@@ -18,6 +19,8 @@ export interface InstanceOptions {
   readonly memoryLimitMb: number;
   readonly allowExec: boolean;
   readonly taskRoot: string;
+  /** See `LocalRunnerOptions.extraWritableRoots`. */
+  readonly extraWritableRoots?: readonly string[] | undefined;
   readonly probes: ProbeHooks;
   /** Hands each recorded effect over the moment it is recorded (a process realm streams them to the pool). */
   readonly streamEffects?: ((effect: Effect) => void) | undefined;
@@ -45,7 +48,13 @@ export interface Instance {
  * so they observe a handler identically. The Lambda environment must already be in `process.env`.
  */
 export async function startInstance(options: InstanceOptions): Promise<Instance> {
-  const probes = options.probes.installProbes({ allowExec: options.allowExec, taskRoot: options.taskRoot, streamEffects: options.streamEffects });
+  const extra = options.extraWritableRoots ?? [];
+  const probes = options.probes.installProbes({
+    allowExec: options.allowExec,
+    taskRoot: options.taskRoot,
+    writableRoots: extra.length === 0 ? undefined : [options.taskRoot, tmpdir(), '/tmp', ...extra],
+    streamEffects: options.streamEffects,
+  });
   const handler = await loadHandler(options.file, options.exportName, options.importer);
   const logs = installLogCapture();
   const crashes = installCrashGuard({ interceptExit: options.interceptExit });

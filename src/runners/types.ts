@@ -23,6 +23,11 @@ export interface LocalRunnerOptions {
   readonly env: Readonly<Record<string, string>>;
   /** Lift the safety blocks: let commands and file writes that carry a payload token run. */
   readonly allowExec: boolean;
+  /**
+   * Absolute directories, besides the task root, os.tmpdir() and /tmp, where writes and deletes at payload-named
+   * paths may land without a finding: what the function may write to on Lambda (an EFS mount such as /mnt/data).
+   */
+  readonly extraWritableRoots?: readonly string[] | undefined;
   readonly functionName: string;
   readonly memoryLimitMb: number;
 }

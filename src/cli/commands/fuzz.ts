@@ -32,6 +32,7 @@ interface FuzzFlags {
   readonly category?: string[];
   readonly oracle?: string[];
   readonly allowExec?: boolean;
+  readonly writableRoot?: string[];
   readonly taskRoot?: string;
   readonly function?: string;
   readonly url?: string;
@@ -59,6 +60,7 @@ export function makeFuzzCommand(io: CliIo, setExit: (code: number) => void): Com
     .addOption(new Option('--report <file>', 'write a report (.json); repeatable').argParser(collect))
     .addOption(new Option('--category <name>', 'only payloads of this category; repeatable').argParser(collect))
     .addOption(new Option('--oracle <id>', 'only this oracle; repeatable').argParser(collect))
+    .addOption(new Option('--writable-root <dir>', 'another directory the function may write to (an EFS mount such as /mnt/data): payload-named writes there are no finding; repeatable').argParser(collect))
     .addOption(new Option('--allow-exec', 'let commands and file writes that carry a payload really run (off: recorded and blocked)'))
     .addOption(new Option('--function <name|arn>', 'fuzz a deployed Lambda function (not available yet)').hideHelp())
     .addOption(new Option('--url <url>', 'fuzz an HTTP endpoint (not available yet)').hideHelp())
@@ -94,6 +96,7 @@ export function makeFuzzCommand(io: CliIo, setExit: (code: number) => void): Com
         env: flags.env,
         secrets: flags.secret,
         allowExec: flags.allowExec === true,
+        writableRoots: flags.writableRoot,
         categories: flags.category,
         oracles: flags.oracle,
         corpusDir: flags.corpus,

@@ -16,6 +16,7 @@ interface ReplayFlags {
   readonly env?: Record<string, string>;
   readonly secret?: string[];
   readonly allowExec?: boolean;
+  readonly writableRoot?: string[];
   readonly taskRoot?: string;
 }
 
@@ -31,6 +32,7 @@ export function makeReplayCommand(io: CliIo, setExit: (code: number) => void): C
     .addOption(new Option('--env <NAME=VALUE>', 'environment variable for the handler; repeatable').argParser(envPair))
     .addOption(new Option('--secret <NAME>', 'an environment variable whose value must never leak; repeatable').argParser(collect))
     .addOption(new Option('--task-root <dir>', "the handler's working directory and LAMBDA_TASK_ROOT (default: its package root, the nearest package.json)"))
+    .addOption(new Option('--writable-root <dir>', 'another directory the function may write to (an EFS mount such as /mnt/data): payload-named writes there are no finding; repeatable').argParser(collect))
     .addOption(new Option('--allow-exec', 'let commands that carry a payload really run'))
     .action(async (paths: string[], flags: ReplayFlags) => {
       const outcomes = await replay({
@@ -42,6 +44,7 @@ export function makeReplayCommand(io: CliIo, setExit: (code: number) => void): C
         env: flags.env,
         secrets: flags.secret,
         allowExec: flags.allowExec === true,
+        writableRoots: flags.writableRoot,
         cwd: io.cwd,
         taskRoot: flags.taskRoot,
       });

@@ -49,6 +49,7 @@ async function loadInstance(generation: number): Promise<Instance | undefined> {
       memoryLimitMb: setup.memoryLimitMb,
       allowExec: setup.allowExec,
       taskRoot: setup.taskRoot,
+      extraWritableRoots: setup.extraWritableRoots,
       probes: probeHooks,
       // A process can die where a guard cannot see it (a native crash): the pool must already hold the evidence.
       streamEffects: isMainThread ? streamEffect : undefined,

@@ -119,6 +119,7 @@ export function createIsolatedRunner(options: IsolatedRunnerOptions): Runner {
       functionName: options.functionName,
       memoryLimitMb: options.memoryLimitMb,
       allowExec: options.allowExec,
+      extraWritableRoots: options.extraWritableRoots,
       taskRoot: options.env['LAMBDA_TASK_ROOT'] ?? dirname(options.file),
     },
     // Below ~64 MB the worker cannot even load tsx; Lambda itself starts at 128 MB.

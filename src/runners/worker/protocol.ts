@@ -9,6 +9,7 @@ export interface WorkerSetup {
   readonly memoryLimitMb: number;
   readonly allowExec: boolean;
   readonly taskRoot: string;
+  readonly extraWritableRoots?: readonly string[] | undefined;
 }
 
 /** What a realm's bootstrap receives: the setup, and the entry module it imports once tsx is registered. */

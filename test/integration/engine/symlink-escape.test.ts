@@ -35,8 +35,9 @@ describe.skipIf(root.startsWith(`${tmpdir()}/`))('a write through a symlink out 
     for (const name of readdirSync(home)) expect(['report', 'upload']).toContain(name);
   };
 
-  const run = (runner: 'in-process' | 'isolated', categories: string[]) =>
+  const run = (runner: 'in-process' | 'isolated', categories: string[], writableRoots?: string[]) =>
     fuzz({
+      writableRoots,
       handler,
       runner,
       workers: 1,
@@ -65,5 +66,13 @@ describe.skipIf(root.startsWith(`${tmpdir()}/`))('a write through a symlink out 
     expect(report.findings.map((f) => f.oracle)).not.toContain('crash');
     expectNoPayloadLanded();
     expect(readdirSync(base).sort()).toEqual(['home', 'task']);
+  });
+
+  // The safe twin: the same writes, where the function may write (--writable-root, e.g. an EFS mount on Lambda).
+  it.each(['in-process', 'isolated'] as const)('%s: with --writable-root on the link target, no finding, and the writes land there', async (runner) => {
+    const report = await run(runner, ['command-injection'], [home]);
+    expect(report.findings).toEqual([]);
+    expect(report.stats.blocked.file).toBe(0);
+    expect(readdirSync(home).filter((name) => /efz[a-z0-9]{12}/.test(name)).length).toBeGreaterThan(0);
   });
 });

@@ -144,9 +144,9 @@ export function createLambdaRunner(options: LambdaRunnerOptions): Runner {
     kind: 'lambda',
     parallelism: concurrency,
 
-    /** Resolves region and credentials once, so a missing one is a clear HarnessError before any invocation. */
+    /** Loads the SDK and resolves region and credentials, so a missing one is a clear HarnessError before any invocation. */
     async start() {
-      const lambda = await getClient();
+      const [lambda] = await Promise.all([getClient(), loadSdk()]);
       try {
         await lambda.config.region();
         await lambda.config.credentials();

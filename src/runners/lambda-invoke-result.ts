@@ -22,7 +22,11 @@ export interface InvokeResultMapping {
 
 const TIMED_OUT = /Task timed out after (\d+(?:\.\d+)?) seconds/;
 const LOG_STREAM = /\d{4}\/\d{2}\/\d{2}\/\[[^\]\s]+\][0-9a-f]{32}/;
-const UUID = '[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}';
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+// Fixed patterns that capture the request id (compared as a string): a pattern built per request would be
+// compiled per request, and that cost more than the rest of the mapping together.
+const OWN_TIMEOUT_LINE = /^\S+ (\S+) Task timed out after (\d+(?:\.\d+)?) seconds$/;
+const REPORT_LINE = /^REPORT RequestId: (\S+)\tDuration: (\d+(?:\.\d+)?) ms/;
 const decoder = new TextDecoder();
 
 /**
@@ -95,14 +99,15 @@ function timedOutSeconds(error: SerializedError, logs: readonly string[], reques
   const fromMessage = TIMED_OUT.exec(error.message);
   const seconds = (match: RegExpExecArray | null | undefined): number | null => (match?.[1] === undefined ? null : Number(match[1]));
   if (error.name === 'Sandbox.Timedout') return seconds(fromMessage);
-  const id = requestId === undefined ? UUID : escapeRegExp(requestId);
-  const ownLine = new RegExp(`^\\S+ ${id} ${TIMED_OUT.source}$`);
-  const report = new RegExp(`^REPORT RequestId: ${id}\\t.*Status: timeout`);
   for (const line of logs) {
-    const match = ownLine.exec(line);
-    if (match !== null) return seconds(match);
+    const match = OWN_TIMEOUT_LINE.exec(line);
+    if (match !== null && isThisRequest(match[1], requestId)) return match[2] === undefined ? null : Number(match[2]);
   }
-  if (logs.some((line) => report.test(line))) return seconds(fromMessage);
+  const timedOutReport = (line: string): boolean => {
+    const match = REPORT_LINE.exec(line);
+    return match !== null && isThisRequest(match[1], requestId) && /\sStatus: timeout\b/.test(line);
+  };
+  if (logs.some(timedOutReport)) return seconds(fromMessage);
   if (error.isError && error.name === '' && fromMessage !== null) return seconds(fromMessage);
   return undefined;
 }
@@ -117,15 +122,15 @@ function runtimeDeath(error: SerializedError): Outcome {
 }
 
 function reportedDuration(logs: readonly string[], requestId: string | undefined): number | undefined {
-  const id = requestId === undefined ? UUID : escapeRegExp(requestId);
-  const report = new RegExp(`^REPORT RequestId: ${id}\\tDuration: (\\d+(?:\\.\\d+)?) ms`);
-  for (const line of logs) {
-    const duration = report.exec(line)?.[1];
-    if (duration !== undefined) return Number(duration);
+  // The REPORT line is last: read from the end.
+  for (let i = logs.length - 1; i >= 0; i--) {
+    const match = REPORT_LINE.exec(logs[i] ?? '');
+    if (match !== null && isThisRequest(match[1], requestId)) return Number(match[2]);
   }
   return undefined;
 }
 
-function escapeRegExp(text: string): string {
-  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+/** Without a request id (no x-amzn-RequestId header), any UUID-shaped id is taken as this request's. */
+function isThisRequest(id: string | undefined, requestId: string | undefined): boolean {
+  return requestId === undefined ? id !== undefined && UUID.test(id) : id === requestId;
 }

@@ -105,9 +105,15 @@ export function createLambdaRunner(options: LambdaRunnerOptions): Runner {
   let client: Promise<LambdaClient> | undefined;
   const ownsClient = options.client === undefined;
   const getClient = (): Promise<LambdaClient> => (client ??= options.client === undefined ? buildClient(options, concurrency) : Promise.resolve(options.client));
+  // Kept once resolved, so an invocation does not wait on two settled promises every time.
+  let ready: { readonly lambda: LambdaClient; readonly InvokeCommand: Sdk['InvokeCommand'] } | undefined;
+  const prepare = async (): Promise<NonNullable<typeof ready>> => {
+    const [lambda, { InvokeCommand }] = await Promise.all([getClient(), loadSdk()]);
+    return (ready = { lambda, InvokeCommand });
+  };
 
   async function send(invocation: Invocation, payload: string): Promise<Observation> {
-    const [lambda, { InvokeCommand }] = await Promise.all([getClient(), loadSdk()]);
+    const { lambda, InvokeCommand } = ready ?? (await prepare());
     const abort = new AbortController();
     const timer = safeSetTimeout(() => abort.abort(), options.timeoutMs);
     const started = safePerformanceNow();
@@ -146,7 +152,7 @@ export function createLambdaRunner(options: LambdaRunnerOptions): Runner {
 
     /** Loads the SDK and resolves region and credentials, so a missing one is a clear HarnessError before any invocation. */
     async start() {
-      const [lambda] = await Promise.all([getClient(), loadSdk()]);
+      const { lambda } = await prepare();
       try {
         await lambda.config.region();
         await lambda.config.credentials();
@@ -168,7 +174,7 @@ export function createLambdaRunner(options: LambdaRunnerOptions): Runner {
     async close() {
       if (client === undefined || !ownsClient) return;
       const built = await client.catch(() => undefined);
-      client = undefined;
+      client = ready = undefined;
       built?.destroy();
     },
   };

@@ -21,6 +21,15 @@ describe('mapInvokeResult', () => {
     expect(mapInvokeResult({ Payload: bytes(null), LogResult: tail(report().replace(ID, 'other-request')) }, ID, 5).reportedDurationMs).toBeUndefined();
   });
 
+  it('reads Sandbox.Timedout without any log tail', () => {
+    const outcome = mapInvokeResult(failed({ errorType: 'Sandbox.Timedout', errorMessage: `RequestId: ${ID} Error: Task timed out after 2.50 seconds` }), ID, 2600).outcome;
+    expect(outcome).toEqual({ kind: 'timeout', limitMs: 2500 });
+  });
+
+  it('names an error payload without errorType "Error"', () => {
+    expect(mapInvokeResult(failed({ errorMessage: 'bad' }), ID, 1).outcome).toMatchObject({ kind: 'threw', error: { name: 'Error', message: 'bad', isError: true } });
+  });
+
   it('reads the older runtimes\' timeout, a message without errorType', () => {
     const outcome = mapInvokeResult(failed({ errorMessage: `2019-04-01T10:00:00.000Z ${ID} Task timed out after 3.00 seconds` }), ID, 3100).outcome;
     expect(outcome).toEqual({ kind: 'timeout', limitMs: 3000 });

@@ -56,6 +56,8 @@ describe('lambda runner against the Invoke API server', () => {
     expect(observation.caseId).toBe('c1');
     expect(observation.logs[0]).toMatch(/^START RequestId: [0-9a-f-]{36} Version: \$LATEST$/);
     expect(observation.logs.at(-1)).toMatch(/^REPORT RequestId: .*\tDuration: [\d.]+ ms/);
+    // The handler's own duration from REPORT, not the wall time with the HTTP round trip.
+    expect(observation.logs.at(-1)).toContain(`\tDuration: ${observation.durationMs.toFixed(2)} ms`);
     const request = server.requests.at(-1);
     expect(request).toMatchObject({ operation: 'Invoke', invocationType: 'RequestResponse', logType: 'Tail', qualifier: undefined });
   });
@@ -129,6 +131,8 @@ describe('lambda runner against the Invoke API server', () => {
     expect(observation.logs.some((line) => line.includes('abc42'))).toBe(true);
     const control = await invokeOnce('greets', { name: "'abc$((6*7))'" });
     expect(control.outcome).toEqual({ kind: 'returned', value: { greeting: 'Hello abc$((6*7))\n' } });
+    // The fixture's own safety net: anything but echo and arithmetic is never run.
+    for (const name of [';ls', '$(id)', 'a|cat', '`id`']) expect((await invokeOnce('greets', { name })).outcome).toEqual({ kind: 'returned', value: { refused: true } });
   });
 
   it('returns throttling as a ThrottlingError transport error, sent once (the SDK does not retry it)', async () => {

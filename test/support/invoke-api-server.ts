@@ -5,6 +5,7 @@ import { randomUUID } from 'node:crypto';
 import { createServer } from 'node:http';
 import { dirname } from 'node:path';
 import { ExecutionEnvironment, newLogStreamName } from './invoke-api-environment.js';
+import { header, parseFunctionRef, parseRoute, readBody, send, sendError, sendJson } from './invoke-api-http.js';
 import { exitText, invocationLog, logTail, timeoutText } from './invoke-api-log.js';
 
 /** One deployed function: a real handler file and the configuration GetFunctionConfiguration reports. */
@@ -73,7 +74,6 @@ interface FunctionState {
   waiters: { count: number; resolve: () => void }[];
 }
 
-const API = '/2015-03-31/functions/';
 const ACCOUNT_ID = '123456789012';
 const INVOCATION_TYPES = ['RequestResponse', 'Event', 'DryRun'];
 
@@ -306,53 +306,9 @@ function functionError(result: EnvironmentResult, requestId: string, timeoutS: n
   }
 }
 
-function parseRoute(method: string, path: string): { operation: 'Invoke' | 'GetFunctionConfiguration'; functionName: string } | undefined {
-  if (!path.startsWith(API)) return undefined;
-  const rest = path.slice(API.length);
-  const slash = rest.lastIndexOf('/');
-  if (slash <= 0) return undefined;
-  const functionName = decodeURIComponent(rest.slice(0, slash));
-  const tail = rest.slice(slash + 1);
-  if (method === 'POST' && tail === 'invocations') return { operation: 'Invoke', functionName };
-  if (method === 'GET' && tail === 'configuration') return { operation: 'GetFunctionConfiguration', functionName };
-  return undefined;
-}
-
-/** A function name, an ARN or a partial ARN (`123456789012:function:name`), each with an optional `:qualifier`. */
-function parseFunctionRef(text: string): { name: string; qualifier: string | undefined } {
-  const arn = /^(?:arn:aws[a-z-]*:lambda:[a-z0-9-]+:)?\d{12}:function:([^:]+)(?::(.+))?$/.exec(text);
-  if (arn !== null) return { name: arn[1] ?? '', qualifier: arn[2] };
-  const [name = '', qualifier] = text.split(':');
-  return { name, qualifier };
-}
-
 function resolveVersion(spec: InvokeApiFunction, qualifier: string | undefined): string | undefined {
   if (qualifier === undefined || qualifier === '$LATEST') return '$LATEST';
   const aliased = spec.aliases?.[qualifier];
   if (aliased !== undefined) return aliased;
   return Object.values(spec.aliases ?? {}).includes(qualifier) ? qualifier : undefined;
-}
-
-function header(req: IncomingMessage, name: string): string | undefined {
-  const value = req.headers[name];
-  return Array.isArray(value) ? value[0] : value;
-}
-
-async function readBody(req: IncomingMessage): Promise<Buffer> {
-  const chunks: Buffer[] = [];
-  for await (const chunk of req) chunks.push(chunk as Buffer);
-  return Buffer.concat(chunks);
-}
-
-function send(res: ServerResponse, status: number, body: string, headers: Record<string, string> = {}): void {
-  res.writeHead(status, headers).end(body);
-}
-
-function sendJson(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
-  send(res, status, JSON.stringify(body), { 'content-type': 'application/json', 'x-amzn-requestid': randomUUID(), ...headers });
-}
-
-/** Service errors carry their type in x-amzn-ErrorType, where the SDK's restJson1 parser reads it first. */
-function sendError(res: ServerResponse, status: number, type: string, message: string): void {
-  sendJson(res, status, { Type: 'User', message }, { 'x-amzn-errortype': type });
 }

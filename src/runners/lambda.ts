@@ -96,6 +96,9 @@ function createSlots(limit: number): <T>(task: () => Promise<T>) => Promise<T> {
  *
  * `invoke` never rejects for what the function or the network did: throttling is a `transport-error` named
  * `ThrottlingError` (not retried here), any other failed delivery a `transport-error` with its own name.
+ * `durationMs` is the handler's own Duration from the REPORT line when the tail has it (no network in it), else
+ * the wall time of the call. A call cut at `timeoutMs` is abandoned here but keeps running (and billing) in
+ * Lambda until the function's own timeout: keep `timeoutMs` above the function's Timeout.
  * @see https://docs.aws.amazon.com/lambda/latest/api/API_Invoke.html
  */
 export function createLambdaRunner(options: LambdaRunnerOptions): Runner {
@@ -193,6 +196,7 @@ export async function getLambdaConfiguration(options: LambdaTargetOptions): Prom
     const answer = await lambda.send(
       new GetFunctionConfigurationCommand({ FunctionName: options.functionName, ...(options.qualifier === undefined ? {} : { Qualifier: options.qualifier }) }),
     );
+    // Lambda always reports both; the fallbacks are its defaults (128 MB, 3 s).
     return {
       memoryMb: answer.MemorySize ?? 128,
       timeoutS: answer.Timeout ?? 3,

@@ -9,7 +9,13 @@ export type HarnessErrorCode =
   | 'EFZ_HANDLER_NOT_FOUND'
   | 'EFZ_HANDLER_LOAD_FAILED'
   | 'EFZ_CORPUS_INVALID'
-  | 'EFZ_RUNNER_UNAVAILABLE';
+  | 'EFZ_RUNNER_UNAVAILABLE'
+  /** A deployed target (Lambda function, alias or version) does not exist where the caller looked. */
+  | 'EFZ_REMOTE_NOT_FOUND'
+  /** The caller's AWS identity lacks an IAM action eventfuzz needs; the message names the action. */
+  | 'EFZ_REMOTE_ACCESS_DENIED'
+  /** The remote API could not be reached or answered with an error that is not the target's doing. */
+  | 'EFZ_REMOTE_UNAVAILABLE';
 
 /**
  * An error that means eventfuzz cannot do its job: bad input, bad configuration, a target that does not load.

@@ -18,12 +18,12 @@ export interface RemoteCaps {
 
 /**
  * On by default; the user raises them explicitly (`--max-invocations`, `--rate`, `--concurrency`). Chosen so
- * that the default run against a real account is cheap and gentle: 500 invocations of a 1 GB function that
- * always hits a 30 s timeout cost about $0.25 at on-demand x86 prices (500 × 30 GB-s × $0.0000166667), enough
- * for a first sweep of every payload family at a field; 10/s stays far below Lambda's default account burst and
- * API Gateway's default 10,000 rps throttle, and below the 5-per-second ramp of a cold function plus headroom;
- * 4 in flight means at most 4 concurrent executions taken from the account's shared pool of 1,000, so
- * production traffic in the same account is not starved.
+ * that a default run against a real account is cheap and gentle: 500 invocations of a 1 GB function that always
+ * runs into a 30 s timeout cost about $0.25 at on-demand x86 prices (500 × 30 GB-s × $0.0000166667), enough for
+ * a first sweep of every payload family at a few fields; 10/s is far below the limits Lambda and API Gateway
+ * throttle at by default (1,000 concurrent executions per account, 10,000 requests/s per API), so the run neither
+ * trips throttling nor looks like a load spike; 4 in flight take at most 4 of the account's shared concurrent
+ * executions, so other functions in the same account (maybe production) are not starved.
  */
 export const DEFAULT_REMOTE_CAPS: RemoteCaps = Object.freeze({ maxInvocations: 500, ratePerSecond: 10, concurrency: 4 });
 

@@ -90,6 +90,21 @@ describe('remote command and code injection, confirmed by an evaluated marker an
     }
   });
 
+  it('stops spending controls on a field whose marker the control showed three times', async () => {
+    const result = await runCampaign({
+      cases: fc.constant(remoteCase('command-injection', SHELL)),
+      runner: remoteRunner(alwaysMarker),
+      judge: (observation, context) => judge(observation, builtinOracles, context),
+      secrets: [],
+      timeoutMs: 1000,
+      seed: 3,
+      runs: 10,
+      withPayload,
+    });
+    expect(result.findings).toEqual([]);
+    expect(result.stats.controlInvocations).toBe(3);
+  });
+
   it('without a way to send the control, the marker stays only a tainted finding', async () => {
     const result = await runCampaign({
       cases: fc.constant(remoteCase('command-injection', SHELL)),

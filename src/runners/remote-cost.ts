@@ -1,8 +1,9 @@
 import { HarnessError } from '../core/index.js';
 
 /**
- * AWS Lambda on-demand prices, us-east-1, as published on https://aws.amazon.com/lambda/pricing/ (read
- * 2026-12-03): duration $0.0000166667 per GB-second on x86_64 and $0.0000133334 on arm64 (first pricing tier, the
+ * AWS Lambda on-demand prices, us-east-1, as published on https://aws.amazon.com/lambda/pricing/ (figures taken
+ * 2026-12-03 from the issue's brief, not re-read from the page from this offline machine: re-check them there
+ * when touching this): duration $0.0000166667 per GB-second on x86_64 and $0.0000133334 on arm64 (first pricing tier, the
  * highest: a worst case ignores volume discounts and the free tier), requests $0.20 per 1M. Other regions differ
  * by a few percent; the estimate is an upper bound for the common ones, not an invoice.
  */

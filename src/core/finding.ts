@@ -33,6 +33,12 @@ export interface Finding {
    * a log payload): replayed with `--allow-exec`, only the first shows the command really ran.
    */
   readonly proofRank?: number;
+  /**
+   * True when the only proof is text that came back (an evaluated marker), no probe saw the sink. On a remote
+   * target (no probes at all) the engine then re-sends the payload's negative control (the same text with its
+   * arithmetic disarmed) and reports the finding only if the marker stays away (src/engine/confirm.ts).
+   */
+  readonly provenByMarker?: boolean;
 }
 
 /**

@@ -21,3 +21,5 @@ export type { SerializedError } from './serialize-error.js';
 export { serializeError } from './serialize-error.js';
 export { cloneData } from './clone-data.js';
 export type { WatchedSecret } from './secret.js';
+export type { EvaluatedMarker, MarkerOperands } from './marker.js';
+export { LEGACY_OPERANDS, evaluatedMarker, markerControlPayload, markerOperands } from './marker.js';

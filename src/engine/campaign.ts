@@ -5,7 +5,7 @@ import type { Finding, FuzzCase, Observation } from '../core/index.js';
 import { dedupeKey } from '../core/index.js';
 import type { OracleContext } from '../oracles/types.js';
 import { BlockedCallCounter } from './blocked-calls.js';
-import { eventFinding, needsReproduction, runControl } from './confirm.js';
+import { eventFinding, needsMarkerControl, needsReproduction, runControl } from './confirm.js';
 import type { ControlVerdict, KeyedFinding } from './confirm.js';
 import { shrinkFinding } from './shrink.js';
 import type { ShrinkResult } from './shrink.js';
@@ -171,17 +171,21 @@ class Campaign {
       // A confirmed hit on a sink first seen as tainted is stronger proof of the same bug: it replaces the
       // stored case (and is shrunk in turn) instead of being counted as one more hit.
       const subject = (finding.earlierCanary === undefined ? undefined : this.#recentCases.get(finding.earlierCanary)) ?? value;
-      if (known === undefined || strength(finding) > strength(known)) await this.#newFinding(key, finding, subject, (known?.hits ?? 0) + 1);
+      if (known === undefined || strength(finding) > strength(known)) await this.#newFinding(key, finding, subject, (known?.hits ?? 0) + 1, observation.effects === undefined);
       else this.#findings.set(key, { ...known, hits: known.hits + 1 });
     }
     this.#progress('exploring', false);
   }
 
-  async #newFinding(key: string, finding: Finding, value: fc.Value<FuzzCase>, hits: number): Promise<void> {
+  async #newFinding(key: string, finding: Finding, value: fc.Value<FuzzCase>, hits: number, remote: boolean): Promise<void> {
     const { listener } = this.#options;
     const reproduce = needsReproduction(finding);
-    // Saved at once (nothing lost), except a timeout: one slow invocation is not a finding until it shows again.
-    if (!reproduce) {
+    // A remote target's marker proves evaluation only once its disarmed control does not show it (confirm.ts).
+    const markerControl = needsMarkerControl(finding, remote);
+    const confirmFirst = reproduce || markerControl;
+    // Saved at once (nothing lost), except a timeout (one slow invocation is not a finding until it shows again)
+    // and a remote marker (a target that prints it for every input is no finding at all).
+    if (!confirmFirst) {
       const found = await this.#record(toReported(key, finding, value.value, hits));
       safely(() => listener?.onFinding?.(found, 'found'));
     }
@@ -191,17 +195,17 @@ class Campaign {
     // A finding about an earlier case needs two invocations to show again; shrinking replays one at a time.
     if (finding.earlierCanary !== undefined) return;
     if (this.#stopped()) {
-      if (reproduce) await this.#unconfirmedAtStop(key, finding, value.value, hits);
+      if (confirmFirst) await this.#unconfirmedAtStop(key, finding, value.value, hits);
       return;
     }
-    if (reproduce) {
-      const verdict = await this.#control(value.value, key, finding, true);
+    if (confirmFirst) {
+      const verdict = await this.#control(value.value, key, finding, reproduce, markerControl);
       // A runner that failed (or a stop) during the re-run is no evidence against the timeout: keep it, unconfirmed.
       if (verdict.kind === 'unreproduced' && this.#stopped()) {
         await this.#unconfirmedAtStop(key, finding, value.value, hits);
         return;
       }
-      if (verdict.kind === 'unreproduced') {
+      if (verdict.kind === 'unreproduced' || verdict.kind === 'marker-without-evaluation') {
         const retries = unreproducedKey(key, value.value);
         this.#unreproduced.set(retries, (this.#unreproduced.get(retries) ?? 0) + 1);
         return;
@@ -214,15 +218,15 @@ class Campaign {
     const limits = this.#shrinkLimits();
     const smaller = limits.maxMs <= 0 ? undefined : await this.#shrink(key, finding, value, limits);
     if (this.#stopped()) {
-      if (smaller !== undefined && !reproduce) await this.#recordShrunk(key, { kind: 'no-control' }, smaller.fuzzCase, smaller.finding, hits);
+      if (smaller !== undefined && !confirmFirst) await this.#recordShrunk(key, { kind: 'no-control' }, smaller.fuzzCase, smaller.finding, hits);
       return;
     }
     // A timeout's found case was confirmed above; without a smaller case there is nothing more to judge.
-    if (reproduce && smaller === undefined) return;
+    if (confirmFirst && smaller === undefined) return;
     const subject = smaller ?? { fuzzCase: value.value, finding };
-    const verdict = await this.#control(subject.fuzzCase, key, subject.finding, reproduce);
-    // A shrunk timeout that no longer confirms keeps the confirmed case it came from.
-    if (reproduce && (verdict.kind === 'unreproduced' || verdict.kind === 'event')) return;
+    const verdict = await this.#control(subject.fuzzCase, key, subject.finding, reproduce, markerControl);
+    // A shrunk timeout (or remote marker) that no longer confirms keeps the confirmed case it came from.
+    if (confirmFirst && (verdict.kind === 'unreproduced' || verdict.kind === 'event' || verdict.kind === 'marker-without-evaluation')) return;
     // Found, not shrunk, and the payload is what triggers it: the saved entry already says so.
     if (smaller === undefined && verdict.kind !== 'event') return;
     await this.#recordShrunk(key, verdict, subject.fuzzCase, subject.finding, hits);
@@ -268,7 +272,7 @@ class Campaign {
     return this.#options.judge(observation, context).map((f) => ({ key: dedupeKey(f), finding: f }));
   }
 
-  #control(fuzzCase: FuzzCase, key: string, finding: Finding, reproduce: boolean): Promise<ControlVerdict> {
+  #control(fuzzCase: FuzzCase, key: string, finding: Finding, reproduce: boolean, markerControl = false): Promise<ControlVerdict> {
     // A handler-wide finding (a state leak) shows whatever the current case carries: no field to attribute.
     if (finding.handlerWide === true) return Promise.resolve({ kind: 'no-control' });
     return runControl({
@@ -278,6 +282,7 @@ class Campaign {
       reproduce,
       withoutPayload: this.#options.withoutPayload ?? (() => undefined),
       withPayload: this.#options.withPayload,
+      markerControl,
       evaluate: (candidate) => {
         this.#controlInvocations++;
         return this.#evaluate(candidate);
@@ -288,7 +293,8 @@ class Campaign {
   /** Records a finding as its control verdict says: at the payload's field, or about the event itself. */
   #recordVerdict(key: string, verdict: ControlVerdict, fuzzCase: FuzzCase, finding: Finding, hits: number): Promise<ReportedFinding> {
     if (verdict.kind === 'event') return this.#record(toReported(key, eventFinding(verdict.finding), verdict.control, hits));
-    return this.#record(toReported(key, verdict.kind === 'payload' ? verdict.finding : finding, fuzzCase, hits));
+    const judged = verdict.kind === 'payload' ? verdict.finding : verdict.kind === 'no-control' ? (verdict.finding ?? finding) : finding;
+    return this.#record(toReported(key, judged, fuzzCase, hits));
   }
 
   /** The run stopped before a timeout could be re-run: keep it, but say it is unconfirmed. */
@@ -355,7 +361,7 @@ export function strength(finding: Pick<Finding, 'confidence' | 'severity' | 'pro
 }
 
 /** A finding as reported and stored: its id is a hash of the dedupe key, so one bug keeps one corpus file. */
-export function toReported(key: string, { proofRank: _rankOnlyPicksTheCase, ...finding }: Finding, fuzzCase: FuzzCase, hits: number): Omit<ReportedFinding, 'corpusFile'> {
+export function toReported(key: string, { proofRank: _rankOnlyPicksTheCase, provenByMarker: _onlyTheEngineAsks, ...finding }: Finding, fuzzCase: FuzzCase, hits: number): Omit<ReportedFinding, 'corpusFile'> {
   return {
     ...finding,
     id: createHash('sha256').update(key).digest('hex').slice(0, 12),

@@ -1,4 +1,5 @@
 import type { Finding, FuzzCase } from '../core/index.js';
+import { markerControlPayload } from '../core/index.js';
 import { needsGrowthCheck, notRedos, shortenedPump } from './redos-growth.js';
 
 /** A finding an invocation showed, with its dedupe key. */
@@ -15,8 +16,16 @@ export type ControlVerdict =
   | { readonly kind: 'event'; readonly control: FuzzCase; readonly finding: Finding }
   /** Asked to reproduce, the case itself did not show it again (a slow moment, not a bug of this case). */
   | { readonly kind: 'unreproduced' }
-  /** There is nothing to compare with (the case carries no payload, or its base event is unknown). */
-  | { readonly kind: 'no-control' };
+  /**
+   * There is nothing to compare with (the case carries no payload, or its base event is unknown); `finding` when
+   * a marker control ran first and changed what the finding says.
+   */
+  | { readonly kind: 'no-control'; readonly finding?: Finding }
+  /**
+   * The evaluated marker came back for the disarmed control too (see `markerControl`): the target prints it
+   * whatever it gets, so it proves no evaluation. Not a finding.
+   */
+  | { readonly kind: 'marker-without-evaluation'; readonly control: FuzzCase };
 
 export interface ControlRequest {
   readonly fuzzCase: FuzzCase;
@@ -31,6 +40,16 @@ export interface ControlRequest {
   readonly reproduce: boolean;
   /** The same case with another payload text at the same field, for the ReDoS growth check; absent: no check. */
   readonly withPayload?: ((fuzzCase: FuzzCase, payload: string) => FuzzCase | undefined) | undefined;
+  /**
+   * The target is remote (its observations carry no effects): a finding proven only by an evaluated marker
+   * (`provenByMarker`) must first not show for the payload's disarmed control, sent through `withPayload`.
+   */
+  readonly markerControl?: boolean | undefined;
+}
+
+/** Whether a finding seen on an observation needs the marker's negative control before it is reported. */
+export function needsMarkerControl(finding: Pick<Finding, 'provenByMarker'>, remote: boolean): boolean {
+  return remote && finding.provenByMarker === true;
 }
 
 /**
@@ -58,11 +77,44 @@ export async function runControl(request: ControlRequest): Promise<ControlVerdic
     if (again === undefined) return { kind: 'unreproduced' };
     finding = again.finding;
   }
+  const marked = request.markerControl === true && needsMarkerControl(finding, true);
+  if (marked) {
+    const checked = await disarmedControl(request, finding);
+    if ('kind' in checked) return checked;
+    finding = checked;
+  }
   const control = request.withoutPayload(fuzzCase);
-  if (control === undefined) return { kind: 'no-control' };
+  if (control === undefined) return marked ? { kind: 'no-control', finding } : { kind: 'no-control' };
   const shown = (await evaluate(control)).find((hit) => hit.key === key || (needsReproduction(finding) && hit.finding.oracle === finding.oracle));
   if (shown !== undefined) return { kind: 'event', control, finding: shown.finding };
   return { kind: 'payload', finding: await backedByGrowth(request, finding) };
+}
+
+/**
+ * The negative control of an evaluated marker: the same case with the payload's arithmetic disarmed
+ * (`markerControlPayload`: `a*b` becomes `a-b`, same text otherwise). The control is judged as if it carried the
+ * original payload, so the oracle looks for the original marker: an evaluating target computes another number
+ * and shows nothing, a target that prints the marker whatever it gets shows it again, and that rejects the
+ * finding. Without a way to send the control (no `withPayload`, a field that cannot carry it) the finding stays,
+ * but tainted: nothing ruled the fake out.
+ */
+async function disarmedControl(request: ControlRequest, finding: Finding): Promise<ControlVerdict | Finding> {
+  const { fuzzCase, withPayload } = request;
+  const injection = fuzzCase.injection;
+  const text = injection === null ? undefined : markerControlPayload(injection.payload, fuzzCase.canary);
+  const variant = text === undefined ? undefined : withPayload?.(fuzzCase, text);
+  if (injection === null || variant === undefined || variant.injection === null) {
+    return {
+      ...finding,
+      confidence: 'tainted',
+      severity: 'high',
+      evidence: `${finding.evidence}\nNot confirmed: the disarmed control of this payload could not be sent, so a target that prints the marker whatever it gets is not ruled out.`,
+    };
+  }
+  const control: FuzzCase = { ...variant, injection: { ...variant.injection, payload: injection.payload } };
+  const shown = (await request.evaluate(control)).some((hit) => hit.key === request.key);
+  if (shown) return { kind: 'marker-without-evaluation', control: variant };
+  return { ...finding, evidence: `${finding.evidence}\nNegative control: the same payload with its arithmetic disarmed (${text}) did not bring the marker back.` };
 }
 
 /**

@@ -2,18 +2,18 @@ import type { CanaryEffect, CodeEvalEffect, Effect, Finding, Observation } from 
 import { FROM_EVALUATED_CODE } from '../core/index.js';
 import type { OracleContext } from './types.js';
 import { redact } from './redact.js';
-import { logsHaystack, responseHaystack, segmentAt } from './response-text.js';
+import { findEvaluatedMarker } from './marker-evidence.js';
 import { defineOracle } from './types.js';
 
 const MAX_CODE_IN_EVIDENCE = 2_000;
-/** The payload family whose arithmetic marker this oracle reads; others (a shell's `$((6*7))`) prove other bugs. */
+/** The payload family whose arithmetic marker this oracle reads; others (a shell's `$((a*b))`) prove other bugs. */
 const CODE_FAMILY = 'code-injection';
 
 /**
  * Code injection (CWE-94, CWE-502): text from this case's payload ran as JavaScript.
  * - `confirmed` (critical): the canary function `efzcanary` was called with this case's canary, or this case's
- *   evaluated marker `<canary>42` came back in the response or logs of a `code-injection` payload whose own text
- *   does not contain it (so `'<canary>'+6*7` was computed, not echoed);
+ *   evaluated marker `<canary><a*b>` (per-case operands, see `evaluatedMarker`) came back in the response or logs of
+ *   a `code-injection` payload whose own text does not contain it (so `'<canary>'+a*b` was computed, not echoed);
  * - `tainted` (high): the canary reached a code-evaluation sink (`Function`, `vm.*`, or the argument of a direct
  *   `eval`, which the probes instrument at load time) without proof that it ran, e.g. inside a string literal of
  *   the evaluated code.
@@ -25,7 +25,7 @@ const CODE_FAMILY = 'code-injection';
  */
 export const codeInjection = defineOracle({
   id: 'code-injection',
-  description: "This case's payload ran as JavaScript (the canary function was called, or <canary>42 was computed), or its canary reached eval-like sinks.",
+  description: "This case's payload ran as JavaScript (the canary function was called, or <canary><a*b> was computed), or its canary reached eval-like sinks.",
   check(observation, context) {
     const token = context.case.canary;
     const effects: readonly Effect[] = observation.effects ?? [];
@@ -51,6 +51,8 @@ export const codeInjection = defineOracle({
         title: called !== undefined ? 'Code injection: the payload called the canary function' : 'Code injection: the payload was evaluated',
         evidence: redact(`This case's payload ran as JavaScript: ${proof}.${payloadLine(context)}`, context.secrets),
         signature: `unprobed-sink@${context.case.injection?.point ?? 'event'}`,
+        // Only text came back: on a remote target the engine re-sends the marker's negative control first.
+        ...(called === undefined ? { provenByMarker: true } : {}),
       },
     ];
   },
@@ -74,20 +76,9 @@ function sinkFinding(effect: CodeEvalEffect, signature: string, proof: string | 
   };
 }
 
-/**
- * Where `<canary>42` appears in the response or logs, when the rendered payload itself does not contain it:
- * only evaluation can have produced it. Limited to `code-injection` payloads, the ones built to compute it.
- */
 function evaluatedMarker(observation: Observation, context: OracleContext): string | undefined {
-  const injection = context.case.injection;
-  if (injection === null || injection.family !== CODE_FAMILY) return undefined;
-  const marker = `${context.case.canary}42`;
-  if (injection.payload.includes(marker)) return undefined; // the text already says it: reflection proves nothing
-  for (const haystack of [responseHaystack(observation.outcome), logsHaystack(observation)]) {
-    const index = haystack.text.indexOf(marker);
-    if (index !== -1) return `the evaluated marker ${marker} (the payload computes '${context.case.canary}'+6*7) appears in the ${segmentAt(haystack, index).label}`;
-  }
-  return undefined;
+  const token = context.case.canary;
+  return findEvaluatedMarker(observation, context, CODE_FAMILY, (expression) => `the payload computes '${token}'+${expression}`)?.proof;
 }
 
 function payloadLine(context: OracleContext): string {

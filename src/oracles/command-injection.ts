@@ -1,12 +1,15 @@
-import type { CanaryEffect, Effect, Finding, ProcessEffect } from '../core/index.js';
+import type { CanaryEffect, Effect, Finding, Observation, ProcessEffect } from '../core/index.js';
 import { CANARY_PROGRAM_NAME } from '../core/index.js';
 import type { OracleContext } from './types.js';
+import { findEvaluatedMarker } from './marker-evidence.js';
 import { redact } from './redact.js';
 import { shellCommandPosition } from './shell-command-position.js';
 import { shellSyntax } from './shell-syntax.js';
 import { defineOracle } from './types.js';
 
 const MAX_SCRIPT_IN_EVIDENCE = 2_000;
+/** The payload family whose shell-arithmetic marker proves a remote command injection. */
+const COMMAND_FAMILY = 'command-injection';
 /**
  * Which confirmed case to keep (Finding.proofRank): one that started the canary program, which a replay with
  * `--allow-exec` sees run, over one whose injected command proves the bug only on paper (a log payload's
@@ -27,8 +30,9 @@ const PROOF_RAN = 2;
  *   `execFile(body.tool, args)`, `spawn(x, { shell: false })`): the attacker names what runs, shell or not.
  *
  * A token passed as a plain argument to a fixed program without a shell is not command injection (argument
- * injection is another bug class), and a payload echoed in the response or logs is never execution: only probe
- * effects count. One finding per call site.
+ * injection is another bug class), and a payload echoed in the response or logs is never execution: locally only
+ * probe effects count. Remotely (no effects) the shell-computed marker `<canary><a*b>` in the response or logs is
+ * the proof, never the payload's own text. One finding per call site.
  */
 export const commandInjection = defineOracle({
   id: 'command-injection',
@@ -53,9 +57,33 @@ export const commandInjection = defineOracle({
       if (known === undefined || (known.confidence === 'tainted' && finding.confidence === 'confirmed')) bySite.set(finding.signature, finding);
     }
     if (bySite.size === 0 && ran !== undefined) return [canaryOnlyFinding(effects, ran, context)];
+    if (observation.effects === undefined) return remoteMarkerFinding(observation, context);
     return [...bySite.values()];
   },
 });
+
+/**
+ * A remote target has no probes: the only proof is output a shell computed, this case's `echo <canary>$((a*b))`
+ * come back as `<canary><a*b>` while the payload text does not contain it. Marked `provenByMarker`, so the engine
+ * re-sends the disarmed control before reporting it. Locally the probes see every shell, so a marker without a
+ * recorded script is not taken as proof there (execution is blocked by default; a handler printing it is lying).
+ */
+function remoteMarkerFinding(observation: Observation, context: OracleContext): readonly Finding[] {
+  const sighting = findEvaluatedMarker(observation, context, COMMAND_FAMILY, (expression) => `the payload's shell computes $((${expression}))`);
+  if (sighting === undefined) return [];
+  const injection = context.case.injection!;
+  return [
+    {
+      oracle: 'command-injection',
+      confidence: 'confirmed',
+      severity: 'critical',
+      title: 'Command injection: a shell ran the payload (remote)',
+      evidence: redact(`A shell ran this case's payload: ${sighting.proof}.\npayload (${injection.payloadId}) at ${injection.target}: ${injection.payload}`, context.secrets),
+      signature: `unprobed-sink@${injection.point}`,
+      provenByMarker: true,
+    },
+  ];
+}
 
 function shellFinding(effect: ProcessEffect, script: string, context: OracleContext, ran: CanaryEffect | undefined): Finding | undefined {
   const token = context.case.canary;

@@ -6,6 +6,7 @@ import { Buffer } from 'node:buffer';
 import { safeIndexOf, safeStringify } from '../core/safe-globals.js';
 import { masksFor, secretNeedles } from './redact.js';
 import { logsHaystack, responseHaystack, segmentAt } from './response-text.js';
+import { SECRET_SHAPES } from './secret-shapes.js';
 import { defineOracle } from './types.js';
 
 /** Watched values shorter than this are ignored: a 4-character password matches unrelated text and would be noise. */
@@ -72,7 +73,7 @@ export const secretLeak = defineOracle({
       }
       if (leaks.length > 0) findings.push(leakFinding(leaks, haystack));
     }
-    findings.push(...genericFindings(response, context, reflected));
+    findings.push(...genericFindings(observation.effects === undefined ? [response, logs] : [response], context, reflected));
     return findings;
   },
 });
@@ -122,66 +123,37 @@ function leakFinding(leaks: readonly Leak[], haystack: Haystack): Finding {
   };
 }
 
-interface Shape {
-  readonly name: string;
-  readonly title: string;
-  /** Matches the whole span to mask. */
-  readonly pattern: RegExp;
-  /** The part that identifies the credential, compared with the request to rule out reflection. */
-  readonly material: (span: string) => string | undefined;
-  /** What evidence may say about the span without revealing it. */
-  readonly describe: (span: string) => string;
-}
-
-const PEM_HEADER = /^-----BEGIN ((?:[A-Z0-9]+ )*)PRIVATE KEY-----/;
-
-const SHAPES: readonly Shape[] = [
-  {
-    name: 'aws-access-key-id',
-    title: 'AWS access key id',
-    pattern: /\b(?:AKIA|ASIA)[A-Z0-9]{16}\b/g,
-    material: (span) => span,
-    describe: (span) => `${span.slice(0, 4)}…, ${span.length} chars`,
-  },
-  {
-    name: 'private-key',
-    title: 'Private key block',
-    // Header, key material (raw or JSON-escaped line breaks), footer when present: all of it gets masked.
-    pattern:
-      /-----BEGIN (?:[A-Z0-9]+ )*PRIVATE KEY-----(?:[A-Za-z0-9+/=\s]|\\[nr])*(?:-----END (?:[A-Z0-9]+ )*PRIVATE KEY-----)?/g,
-    // Fewer than 16 key characters means prose that merely mentions a key header.
-    material: (span) => {
-      const body = span.replace(PEM_HEADER, '').replace(/\\[nr]|\s/g, '');
-      const run = /^[A-Za-z0-9+/=]{16,}/.exec(body)?.[0];
-      return run?.slice(0, 32);
-    },
-    describe: (span) => `${PEM_HEADER.exec(span)?.[1] ?? ''}PRIVATE KEY, ${span.length} chars`,
-  },
-];
-
-function genericFindings(response: Haystack, context: OracleContext, reflected: (value: string) => boolean): Finding[] {
+/**
+ * Credential shapes the request did not carry and no watched value explains, one finding per shape and
+ * destination, `tainted` (a shape is not a known secret). The response always; the logs only on a remote target
+ * (no effects): there the real credentials are unknown and the log tail is where a handler's dump lands, while a
+ * local run plants canary credentials and matches those exactly in the logs, where shapes would mostly meet SDK noise.
+ */
+function genericFindings(haystacks: readonly Haystack[], context: OracleContext, reflected: (value: string) => boolean): Finding[] {
   const findings: Finding[] = [];
-  if (response.text.length === 0) return findings;
   const watched = context.secrets.map((s) => s.value);
-  for (const shape of SHAPES) {
-    // matchAll works on a copy of the global regex, so the shared pattern keeps no state between calls.
-    for (const match of response.text.matchAll(shape.pattern)) {
-      const span = match[0];
-      const material = shape.material(span);
-      if (material === undefined || reflected(material)) continue;
-      // A watched value is reported above with `confirmed` confidence; do not repeat it as a mere shape.
-      if (watched.some((value) => safeIndexOf(value, material) >= 0)) continue;
-      const segment = segmentAt(response, match.index);
-      const shown = excerpt(response.text, segment, match.index, span.length, `«${shape.name}»`, context);
+  for (const haystack of haystacks) {
+    if (haystack.text.length === 0) continue;
+    let pairSeen = false;
+    for (const shape of SECRET_SHAPES) {
+      // The key id of a reported pair is that pair, not a second finding.
+      if (shape.name === 'aws-access-key-id' && pairSeen) continue;
+      const match = shape.find(haystack.text).find(
+        // A value the request carried is reflection; a watched value is reported above as confirmed, not as a shape.
+        (m) => !m.material.some((part) => reflected(part) || watched.some((value) => safeIndexOf(value, part) >= 0)),
+      );
+      if (match === undefined) continue;
+      if (shape.name === 'aws-key-pair') pairSeen = true;
+      const segment = segmentAt(haystack, match.index);
+      const shown = excerpt(haystack.text, segment, match.index, match.length, `«${shape.name}»`, context);
       findings.push({
         oracle: 'secret-leak',
         confidence: 'tainted',
-        severity: 'medium',
+        severity: shape.severity,
         title: `${shape.title} in ${segment.label} that the request did not contain`,
-        evidence: `${shape.title} (${shape.describe(span)}) in ${segment.label}: ${shown}`,
-        signature: `response:${shape.name}:verbatim`,
+        evidence: `${shape.title} (${match.description}) in ${segment.label}: ${shown}`,
+        signature: `${haystack.where}:${shape.name}:verbatim`,
       });
-      break; // one finding per shape: the signature would dedupe the rest anyway
     }
   }
   return findings;
@@ -222,10 +194,9 @@ function excerpt(
   // Credential shapes are masked too; a PEM block can be kilobytes long, so look further out for its header.
   const shapeLo = Math.max(segment.start, from - SHAPE_MARGIN);
   const nearby = text.slice(shapeLo, Math.min(segment.end, to + SHAPE_MARGIN));
-  for (const shape of SHAPES) {
-    for (const match of nearby.matchAll(shape.pattern)) {
-      const start = shapeLo + match.index;
-      spans.push({ start, end: start + match[0].length, marker: `«${shape.name}»` });
+  for (const shape of SECRET_SHAPES) {
+    for (const match of shape.find(nearby)) {
+      for (const [start, end] of match.spans) spans.push({ start: shapeLo + start, end: shapeLo + end, marker: `«${shape.name}»` });
     }
   }
   spans.sort((a, b) => a.start - b.start || b.end - a.end);

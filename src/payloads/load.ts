@@ -129,6 +129,7 @@ function expand(entry: PayloadEntry, where: string, at: string): string {
   let template = entry.template;
   for (const [name, { text, times }] of Object.entries(entry.expand ?? {})) {
     if (name === 'token') fail(where, `${at}.expand.token`, `the name "token" is reserved for the canary (payload "${entry.id}")`);
+    if (name === 'a' || name === 'b') fail(where, `${at}.expand.${name}`, `the name "${name}" is reserved for the marker operands (payload "${entry.id}")`);
     const placeholder = `{{${name}}}`;
     if (!template.includes(placeholder)) fail(where, `${at}.expand.${name}`, `${placeholder} does not occur in the template (payload "${entry.id}")`);
     template = template.replaceAll(placeholder, text.repeat(times));

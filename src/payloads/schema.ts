@@ -25,7 +25,7 @@ export const SINK_CONTEXTS = Object.keys(sinkContextSet) as [SinkContext, ...Sin
 /** Ids of payloads and families: lowercase words joined by hyphens. */
 export const PAYLOAD_ID_PATTERN = /^[a-z0-9-]+$/;
 
-/** Names usable as `{{name}}` expansions in a template; `token` is reserved for the canary. */
+/** Names usable as `{{name}}` expansions in a template; `token`, `a` and `b` are reserved (canary, marker operands). */
 const EXPANSION_NAME_PATTERN = /^[a-z][a-z0-9]*$/;
 
 /** Upper bound for one expanded template, so a typo in `times` cannot exhaust memory at startup. */
@@ -43,7 +43,7 @@ const payloadEntry = z
     id: z.string().regex(PAYLOAD_ID_PATTERN).meta({ description: 'Unique across the whole corpus.' }),
     template: z.string().meta({
       description:
-        'The payload text. {{token}} becomes the case canary (efz + 12 characters); {{name}} becomes an expansion declared in `expand`.',
+        'The payload text. {{token}} becomes the case canary (efz + 12 characters); {{a}} and {{b}} become its two marker operands (four-digit numbers derived from the canary: write the arithmetic as {{a}}*{{b}}, the evaluated marker is <token><a*b>); {{name}} becomes an expansion declared in `expand`.',
     }),
     expand: z
       .record(z.string().regex(EXPANSION_NAME_PATTERN), expansion)

@@ -1,3 +1,5 @@
+import { markerOperands } from '../core/marker.js';
+
 /** Where a payload is meant to be interpreted (the sink), not how it is transported. */
 export type SinkContext =
   | 'shell'
@@ -21,7 +23,7 @@ export interface Payload {
   readonly id: string;
   /** The file's family: `command-injection`, `path-traversal`, … */
   readonly family: string;
-  /** Text with `{{token}}` where this case's canary goes. */
+  /** Text with `{{token}}` where this case's canary goes, and `{{a}}`, `{{b}}` where its marker operands go. */
   readonly template: string;
   readonly contexts: readonly SinkContext[];
   /** Oracle ids that this payload can confirm when it hits. */
@@ -36,7 +38,17 @@ export interface Payload {
   readonly ref?: string;
 }
 
-/** Fills a template's `{{token}}` placeholders with a canary. */
+/** Where a template writes the per-case arithmetic operands of its evaluated marker (`{{a}}*{{b}}`). */
+export const OPERAND_PLACEHOLDERS = ['{{a}}', '{{b}}'] as const;
+
+/**
+ * Fills a template's `{{token}}` placeholders with a canary and its `{{a}}`, `{{b}}` with the marker operands
+ * derived from that canary (see `markerOperands`): the one place a payload is rendered, so the text sent and the
+ * marker an oracle expects always agree.
+ */
 export function renderPayload(template: string, token: string): string {
-  return template.replaceAll('{{token}}', token);
+  const text = template.replaceAll('{{token}}', token);
+  if (!text.includes('{{a}}') && !text.includes('{{b}}')) return text;
+  const { a, b } = markerOperands(token);
+  return text.replaceAll('{{a}}', String(a)).replaceAll('{{b}}', String(b));
 }

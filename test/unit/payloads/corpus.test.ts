@@ -1,7 +1,7 @@
 import type { Payload } from '../../../src/payloads/index.js';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { CANARY_PATTERN } from '../../../src/core/index.js';
+import { CANARY_PATTERN, markerOperands } from '../../../src/core/index.js';
 import { loadPayloads, payloadFamilies, renderPayload } from '../../../src/payloads/index.js';
 
 /** The stable oracle ids of DESIGN.md. Kept here on purpose: the loader stays independent of src/oracles. */
@@ -93,7 +93,8 @@ describe('payload corpus', () => {
         const token = `efz${suffix}`;
         for (const p of corpus) {
           const rendered = renderPayload(p.template, token);
-          for (const marker of [`${token}42`, `${token}49`]) {
+          const { a, b } = markerOperands(token);
+          for (const marker of [`${token}42`, `${token}49`, `${token}${a * b}`]) {
             if (rendered.includes(marker)) throw new Error(`${p.id} already contains ${marker}`);
           }
         }
@@ -104,9 +105,9 @@ describe('payload corpus', () => {
 
   it('gives every execution payload evidence that only evaluation produces', () => {
     const shell = corpus.filter((p) => p.family === 'command-injection');
-    expect(byId(shell.filter((p) => !/\$\(\(6\*7\)\)|\befzcanary \{\{token\}\}|\bsleep \d/.test(p.template)))).toEqual([]);
+    expect(byId(shell.filter((p) => !/\$\(\(\{\{a\}\}\*\{\{b\}\}\)\)|\befzcanary \{\{token\}\}|\bsleep \d/.test(p.template)))).toEqual([]);
     const js = corpus.filter((p) => p.family === 'code-injection' || p.family === 'template-injection');
-    expect(byId(js.filter((p) => !/6\*7|efzcanary\('\{\{token\}\}'\)|}}42|Date\.now/.test(p.template)))).toEqual([]);
+    expect(byId(js.filter((p) => !/\{\{a\}\}\*\{\{b\}\}|6\*7|efzcanary\('\{\{token\}\}'\)|}}42|Date\.now/.test(p.template)))).toEqual([]);
   });
 
   it('guards every canary-function call so it cannot throw where the function is absent', () => {

@@ -1,16 +1,18 @@
 import { execFileSync } from 'node:child_process';
 import { runInNewContext } from 'node:vm';
 import { describe, expect, it } from 'vitest';
+import { markerOperands } from '../../../src/core/index.js';
 import { loadPayloads, renderPayload } from '../../../src/payloads/index.js';
 
 // Each execution payload, placed in the sink it targets, must produce evidence that its text alone does not contain:
-// `<token>42` or a call of the canary with the token. The corpus is benign by construction (safety.test.ts), which is
+// `<token><a*b>` (this token's operands) or a call of the canary with the token. The corpus is benign by construction (safety.test.ts), which is
 // what makes running it here acceptable.
 
 const TOKEN = 'efz0123456789ab';
 const corpus = loadPayloads();
 const family = (name: string) => corpus.filter((p) => p.family === name);
-const evidenced = (output: string, calls: readonly string[]): boolean => output.includes(`${TOKEN}42`) || calls.includes(TOKEN);
+const { a, b } = markerOperands(TOKEN);
+const evidenced = (output: string, calls: readonly string[]): boolean => output.includes(`${TOKEN}${a * b}`) || calls.includes(TOKEN);
 
 /** How each code-injection payload reaches its sink. A new payload needs a line here. */
 const JS_SINKS: Record<string, ((p: string) => string) | 'skip'> = {
@@ -59,7 +61,7 @@ const SHELL_SINKS: Record<string, ((p: string) => string) | 'skip'> = {
 };
 
 describe('execution evidence', () => {
-  it('every code-injection payload calls the canary function or yields <token>42 in its sink', () => {
+  it('every code-injection payload calls the canary function or yields <token><a*b> in its sink', () => {
     const failures: string[] = [];
     for (const payload of family('code-injection')) {
       const sink = JS_SINKS[payload.id];

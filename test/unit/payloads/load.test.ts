@@ -90,6 +90,8 @@ describe('loadPayloads', () => {
     expect(unused.message).toMatch(/f\.json: payloads\[0\]\.expand\.runn: \{\{runn\}\} does not occur in the template/);
     const reserved = loadError(corpusDir({ 'f.json': file('f', [entry('e', { expand: { token: { text: 'a', times: 2 } } })]) }));
     expect(reserved.message).toMatch(/f\.json: payloads\[0\]\.expand\.token: the name "token" is reserved/);
+    const operand = loadError(corpusDir({ 'f.json': file('f', [entry('e', { expand: { a: { text: '1', times: 2 } } })]) }));
+    expect(operand.message).toMatch(/f\.json: payloads\[0\]\.expand\.a: the name "a" is reserved for the marker operands/);
     const badName = loadError(corpusDir({ 'f.json': file('f', [entry('e', { expand: { 'Run-1': { text: 'a', times: 2 } } })]) }));
     expect(badName.message).toMatch(/f\.json: payloads\[0\]\.expand\.Run-1: Invalid key in record: .*pattern/);
   });

@@ -1,6 +1,6 @@
 import { isAbsolute, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { Finding, Observation } from '../core/index.js';
+import type { Finding, Observation, WatchedSecret } from '../core/index.js';
 import { HarnessError } from '../core/index.js';
 import type { CorpusTarget } from '../corpus/entry.js';
 import { createCorpusStore } from '../corpus/store.js';
@@ -11,7 +11,9 @@ import type { OracleContext } from '../oracles/types.js';
 import { loadPayloads } from '../payloads/index.js';
 import type { Payload } from '../payloads/types.js';
 import { parseHandlerRef } from '../runners/index.js';
-import type { RunnerKind } from '../runners/types.js';
+import type { Runner, RunnerKind } from '../runners/types.js';
+import { DEFAULT_REMOTE_CAPS } from '../runners/remote-guard.js';
+import { startRemoteTarget } from './remote-target.js';
 import type { Isolation } from '../runners/index.js';
 import { VERSION } from '../version.js';
 import { startLocalTarget } from './local-target.js';
@@ -22,10 +24,37 @@ import { baselineSignatures, runBaseline } from './baseline.js';
 import { buildReport } from './report.js';
 import type { FuzzReport } from './report.js';
 
-/** Options of a local fuzzing campaign; the CLI's `fuzz` flags map onto these one to one. */
+/** Options of a fuzzing campaign; the CLI's `fuzz` flags map onto these one to one. */
 export interface FuzzOptions {
-  /** `path/to/handler.ts#export` (export defaults to `handler`), relative to `cwd`, or a file URL. */
-  readonly handler: string | URL;
+  /**
+   * `path/to/handler.ts#export` (export defaults to `handler`), relative to `cwd`, or a file URL. Exactly one of
+   * `handler` and `function` is given.
+   */
+  readonly handler?: string | URL | undefined;
+  /** A deployed Lambda function (name or ARN) to fuzz through the Invoke API, instead of a local `handler`. */
+  readonly function?: string | undefined;
+  /** Remote: the function's version or alias. */
+  readonly qualifier?: string | undefined;
+  /** Remote: the AWS region (default: the SDK's chain, or the region in an ARN). */
+  readonly region?: string | undefined;
+  /** Remote: a profile of the shared AWS config files (resolved by the SDK). */
+  readonly profile?: string | undefined;
+  /** Remote: another Invoke API endpoint, e.g. a local emulator. */
+  readonly endpoint?: string | undefined;
+  /** Remote: deliveries in all, retries included (default 500). */
+  readonly maxInvocations?: number | undefined;
+  /** Remote: deliveries per second at most (default 10). */
+  readonly rate?: number | undefined;
+  /** Remote: deliveries in flight at most (default 4). */
+  readonly concurrency?: number | undefined;
+  /** Remote: refuse to start when the worst-case cost (US dollars) is above this. */
+  readonly maxCost?: number | undefined;
+  /** Remote: fuzz a target whose name looks like production (refused otherwise). */
+  readonly allowProduction?: boolean | undefined;
+  /** Remote: names of variables of *your* environment whose values the target must never reveal. */
+  readonly secretEnv?: readonly string[] | undefined;
+  /** Remote: also watch the secret-looking values of the function's configured environment. */
+  readonly learnSecrets?: boolean | undefined;
   /** The event source; may be left out when `samples` show it. */
   readonly source?: SourceId | undefined;
   /** Real events to inject into (objects), in addition to `sampleFiles`. */
@@ -85,6 +114,7 @@ const DEFAULTS = { runs: 1000, timeoutMs: 3000, memoryLimitMb: 512 } as const;
 
 /** The isolated pool's default cap on warm instances (for the CLI's help). */
 export { DEFAULT_INSTANCES, DEFAULT_ISOLATION, isolations } from '../runners/index.js';
+export { DEFAULT_REMOTE_CAPS } from '../runners/remote-guard.js';
 export type { Isolation } from '../runners/index.js';
 
 /**
@@ -94,8 +124,6 @@ export type { Isolation } from '../runners/index.js';
 export async function fuzz(options: FuzzOptions): Promise<FuzzReport> {
   checkOptions(options);
   const cwd = options.cwd ?? process.cwd();
-  const ref = options.handler instanceof URL ? handlerRefFromUrl(options.handler) : options.handler;
-  const { file, exportName } = parseHandlerRef(ref, cwd);
   const samples = [...(options.samples ?? []), ...(options.sampleFiles ?? []).flatMap((path) => loadSamples(path))];
   const sourceId = options.source ?? (samples.length > 0 ? detectSource(samples[0]) : undefined);
   if (sourceId === undefined && samples.length === 0) throw new HarnessError('EFZ_USAGE', `No event source given. Choose one of: ${sourceIds.join(', ')}.`);
@@ -105,26 +133,7 @@ export async function fuzz(options: FuzzOptions): Promise<FuzzReport> {
   const oracles = selectOracles(options.oracles);
   const payloads = pickPayloads(options.categories);
   const space = samples.length > 0 ? caseSpaceForSamples(samples, source) : caseSpaceForSource(source!);
-  const functionName = options.functionName ?? 'eventfuzz-target';
-  const memoryLimitMb = options.memoryLimitMb ?? DEFAULTS.memoryLimitMb;
-  const target: CorpusTarget = { kind: 'local', ref: `${relativeRef(file, cwd)}#${exportName}` };
-  const { runner, secrets } = await startLocalTarget({
-    file,
-    exportName,
-    seed,
-    timeoutMs,
-    memoryLimitMb,
-    functionName,
-    env: options.env,
-    secrets: options.secrets,
-    allowExec: options.allowExec ?? false,
-    writableRoots: options.writableRoots?.map((dir) => resolve(cwd, dir)),
-    runner: options.runner ?? 'in-process',
-    workers: options.workers,
-    instances: options.instances,
-    isolation: options.isolation,
-    taskRoot: options.taskRoot === undefined ? undefined : resolve(cwd, options.taskRoot),
-  });
+  const { runner, secrets, target, stop } = await startTarget(options, cwd, seed, timeoutMs);
   try {
     const judgeAll = (observation: Observation, context: OracleContext): readonly Finding[] => judge(observation, oracles, context);
     const sink = options.corpusDir === undefined ? undefined : createCorpusStore(resolve(cwd, options.corpusDir), { target, seed, toolVersion: VERSION, shownFrom: cwd });
@@ -146,7 +155,7 @@ export async function fuzz(options: FuzzOptions): Promise<FuzzReport> {
       durationMs: options.durationMs,
       sink,
       listener: options.listener,
-      signal: options.signal,
+      signal: stop,
     });
     return buildReport(result, target, space.sourceId, baseline);
   } finally {
@@ -154,12 +163,69 @@ export async function fuzz(options: FuzzOptions): Promise<FuzzReport> {
   }
 }
 
+/** The target a run fuzzes, started: its runner, the secrets to watch, its corpus name, and when to stop. */
+interface StartedTarget {
+  readonly runner: Runner;
+  readonly secrets: readonly WatchedSecret[];
+  readonly target: CorpusTarget;
+  /** The caller's signal, and for a remote target its invocation cap. */
+  readonly stop: AbortSignal | undefined;
+}
+
+async function startTarget(options: FuzzOptions, cwd: string, seed: number, timeoutMs: number): Promise<StartedTarget> {
+  if (options.function !== undefined) {
+    const remote = await startRemoteTarget({
+      lambda: { functionName: options.function, qualifier: options.qualifier, region: options.region, profile: options.profile, endpoint: options.endpoint },
+      caps: {
+        maxInvocations: options.maxInvocations ?? DEFAULT_REMOTE_CAPS.maxInvocations,
+        ratePerSecond: options.rate ?? DEFAULT_REMOTE_CAPS.ratePerSecond,
+        concurrency: options.concurrency ?? DEFAULT_REMOTE_CAPS.concurrency,
+      },
+      timeoutMs,
+      maxCostUsd: options.maxCost,
+      allowProduction: options.allowProduction ?? false,
+      secretEnv: options.secretEnv ?? [],
+      learnSecrets: options.learnSecrets ?? false,
+      notice: (line) => safely(() => options.listener?.onNotice?.(line)),
+    });
+    const stop = options.signal === undefined ? remote.exhausted : AbortSignal.any([options.signal, remote.exhausted]);
+    return { runner: remote.runner, secrets: remote.secrets, target: remote.target, stop };
+  }
+  const ref = options.handler instanceof URL ? handlerRefFromUrl(options.handler) : options.handler!;
+  const { file, exportName } = parseHandlerRef(ref, cwd);
+  const { runner, secrets } = await startLocalTarget({
+    file,
+    exportName,
+    seed,
+    timeoutMs,
+    memoryLimitMb: options.memoryLimitMb ?? DEFAULTS.memoryLimitMb,
+    functionName: options.functionName ?? 'eventfuzz-target',
+    env: options.env,
+    secrets: options.secrets,
+    allowExec: options.allowExec ?? false,
+    runner: options.runner ?? 'in-process',
+    workers: options.workers,
+    instances: options.instances,
+    isolation: options.isolation,
+    writableRoots: options.writableRoots?.map((dir) => resolve(cwd, dir)),
+    taskRoot: options.taskRoot === undefined ? undefined : resolve(cwd, options.taskRoot),
+  });
+  return { runner, secrets, target: { kind: 'local', ref: `${relativeRef(file, cwd)}#${exportName}` }, stop: options.signal };
+}
+
 /** Library callers get the CLI's checks: a NaN budget must not mean "run forever". */
 function checkOptions(options: FuzzOptions): void {
   const handler: unknown = options.handler;
-  if (!(handler instanceof URL) && (typeof handler !== 'string' || handler.trim() === '')) {
+  if (options.function !== undefined) {
+    if (handler !== undefined) throw new HarnessError('EFZ_USAGE', 'Give either a local handler or a deployed function (--function), not both.');
+    if (typeof options.function !== 'string' || options.function.trim() === '') throw new HarnessError('EFZ_USAGE', '`function` must be a Lambda function name or ARN.');
+  } else if (!(handler instanceof URL) && (typeof handler !== 'string' || handler.trim() === '')) {
     throw new HarnessError('EFZ_USAGE', 'fuzz() needs `handler`: a module path with an optional #export, or a file URL.');
   }
+  if (options.maxCost !== undefined && !(Number.isFinite(options.maxCost) && options.maxCost > 0)) {
+    throw new HarnessError('EFZ_USAGE', `\`maxCost\` must be an amount of US dollars > 0, got ${String(options.maxCost)}.`);
+  }
+  if (options.rate !== undefined && !(Number.isFinite(options.rate) && options.rate > 0)) throw new HarnessError('EFZ_USAGE', `\`rate\` must be > 0 per second, got ${String(options.rate)}.`);
   const positiveInteger = (name: string, value: number | undefined): void => {
     if (value !== undefined && !(Number.isSafeInteger(value) && value > 0)) throw new HarnessError('EFZ_USAGE', `\`${name}\` must be a whole number ≥ 1, got ${String(value)}.`);
   };
@@ -168,6 +234,8 @@ function checkOptions(options: FuzzOptions): void {
   positiveInteger('workers', options.workers);
   positiveInteger('instances', options.instances);
   positiveInteger('memoryLimitMb', options.memoryLimitMb);
+  positiveInteger('maxInvocations', options.maxInvocations);
+  positiveInteger('concurrency', options.concurrency);
   if (options.durationMs !== undefined && !(Number.isFinite(options.durationMs) && options.durationMs > 0)) {
     throw new HarnessError('EFZ_USAGE', `\`durationMs\` must be a number of milliseconds > 0, got ${String(options.durationMs)}.`);
   }

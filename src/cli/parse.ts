@@ -7,6 +7,13 @@ export function positiveInt(raw: string): number {
   return value;
 }
 
+/** A number > 0 (a rate, an amount of dollars). */
+export function positiveNumber(raw: string): number {
+  const value = Number(raw);
+  if (raw.trim() === '' || !Number.isFinite(value) || value <= 0) throw new InvalidArgumentError(`expected a number > 0, got "${raw}".`);
+  return value;
+}
+
 export function seedValue(raw: string): number {
   const value = Number(raw);
   if (!/^-?\d+$/.test(raw.trim()) || !Number.isSafeInteger(value) || Math.abs(value) > 0x7fffffff) throw new InvalidArgumentError(`expected an integer between -2147483647 and 2147483647, got "${raw}".`);

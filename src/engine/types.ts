@@ -40,6 +40,8 @@ export interface CampaignListener {
   onFinding?(finding: ReportedFinding, stage: 'found' | 'shrunk'): void;
   /** Called once before fuzzing with what unmodified events showed (see `runBaseline`). */
   onBaseline?(baseline: { readonly events: number; readonly problems: readonly { readonly oracle: string; readonly title: string; readonly evidence: string }[] }): void;
+  /** A line about the run for the user (a remote target's worst-case cost before it starts, throttling). */
+  onNotice?(message: string): void;
 }
 
 /** Persists findings as they appear, so a killed run keeps them. */

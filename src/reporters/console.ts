@@ -40,6 +40,10 @@ export function createConsoleReporter(out: ConsoleOutput): CampaignListener & { 
       for (const problem of baseline.problems) out.stderr(`  ${problem.oracle}: ${problem.title}\n${indentLines(problem.evidence)}\n`);
       out.stderr('  These are left out of the findings below; fix them first, or give --sample events your handler accepts.\n');
     },
+    onNotice(message) {
+      clearLine();
+      out.stderr(`${message}\n`);
+    },
     onFinding(finding, stage) {
       clearLine();
       out.stderr(stage === 'found' ? `  found  ${describe(finding)}\n` : `  shrunk ${finding.oracle} at ${finding.case.injection?.target ?? '(no payload)'}\n`);

@@ -13,8 +13,10 @@ import type { CliIo } from '../io.js';
 import { plural, sourceMismatchWarnings } from '../messages.js';
 import { collect, envPair, positiveInt, seconds, seedValue } from '../parse.js';
 import { isolationOption } from './isolation-option.js';
+import type { RemoteFlags } from './remote-options.js';
+import { addRemoteOptions, remoteFuzzOptions } from './remote-options.js';
 
-interface FuzzFlags {
+interface FuzzFlags extends RemoteFlags {
   readonly source?: SourceId;
   readonly runs?: number;
   readonly duration?: number;
@@ -34,13 +36,12 @@ interface FuzzFlags {
   readonly allowExec?: boolean;
   readonly writableRoot?: string[];
   readonly taskRoot?: string;
-  readonly function?: string;
   readonly url?: string;
 }
 
 /** `eventfuzz fuzz <file>[#export] --source S`: a local campaign with progress, a summary, reports and a corpus. */
 export function makeFuzzCommand(io: CliIo, setExit: (code: number) => void): Command {
-  return new Command('fuzz')
+  const command = new Command('fuzz')
     .description('Fuzz a handler with injected AWS events and report what broke')
     .argument('[handler]', 'handler module and export, e.g. src/orders.ts#handler (export defaults to "handler")')
     .addOption(new Option('-s, --source <id>', 'event source').choices(sourceIds))
@@ -62,11 +63,11 @@ export function makeFuzzCommand(io: CliIo, setExit: (code: number) => void): Com
     .addOption(new Option('--oracle <id>', 'only this oracle; repeatable').argParser(collect))
     .addOption(new Option('--writable-root <dir>', 'another directory the function may write to (an EFS mount such as /mnt/data): payload-named writes there are no finding; repeatable').argParser(collect))
     .addOption(new Option('--allow-exec', 'let commands and file writes that carry a payload really run (off: recorded and blocked)'))
-    .addOption(new Option('--function <name|arn>', 'fuzz a deployed Lambda function (not available yet)').hideHelp())
-    .addOption(new Option('--url <url>', 'fuzz an HTTP endpoint (not available yet)').hideHelp())
-    .action(async (handler: string | undefined, flags: FuzzFlags) => {
-      if (flags.function !== undefined || flags.url !== undefined) throw new HarnessError('EFZ_USAGE', 'Remote targets (--function, --url) are not available in this version yet; fuzz a local handler file.');
-      if (handler === undefined) throw new HarnessError('EFZ_USAGE', 'Missing the handler to fuzz, e.g. eventfuzz fuzz src/handler.ts#handler --source sqs');
+    .addOption(new Option('--url <url>', 'fuzz an HTTP endpoint (not available yet)').hideHelp());
+  return addRemoteOptions(command).action(async (handler: string | undefined, flags: FuzzFlags) => {
+      if (flags.url !== undefined) throw new HarnessError('EFZ_USAGE', 'HTTP endpoints (--url) are not available in this version yet; fuzz a local handler file or a deployed function (--function).');
+      const remote = flags.function === undefined ? undefined : remoteFuzzOptions(handler, flags);
+      if (handler === undefined && remote === undefined) throw new HarnessError('EFZ_USAGE', 'Missing the handler to fuzz, e.g. eventfuzz fuzz src/handler.ts#handler --source sqs (or --function NAME for a deployed one)');
       if (flags.source === undefined && (flags.sample ?? []).length === 0) throw new HarnessError('EFZ_USAGE', `Missing --source. Choose one of: ${sourceIds.join(', ')}.`);
       const reports = flags.report ?? [];
       // Everything that would fail only after the campaign is checked before it starts.
@@ -78,8 +79,8 @@ export function makeFuzzCommand(io: CliIo, setExit: (code: number) => void): Com
       for (const warning of sourceMismatchWarnings(flags.source, samples)) io.stderr(warning);
       const seed = flags.seed ?? (Math.random() * 0x7fffffff) | 0;
       const workers = flags.workers ?? Math.min(availableParallelism(), 4);
-      const [realm, realms] = (flags.isolation ?? DEFAULT_ISOLATION) === 'process' ? ['child process', 'child processes'] : ['worker thread', 'worker threads'];
-      io.stderr(`eventfuzz: fuzzing ${handler} with seed ${seed} (${flags.inProcess === true ? 'in-process' : `isolated, ${plural(workers, realm, realms)}`})\n`);
+      const [what, how] = startLine(handler, flags, workers);
+      io.stderr(`eventfuzz: fuzzing ${what} with seed ${seed} (${how})\n`);
       const console = createConsoleReporter(io);
       const report = await fuzz({
         handler,
@@ -89,6 +90,7 @@ export function makeFuzzCommand(io: CliIo, setExit: (code: number) => void): Com
         durationMs: flags.duration === undefined ? undefined : flags.duration * 1000,
         seed,
         timeoutMs: flags.timeout,
+        ...remote,
         runner: flags.inProcess === true ? 'in-process' : 'isolated',
         workers,
         instances: flags.instances,
@@ -115,4 +117,15 @@ export function makeFuzzCommand(io: CliIo, setExit: (code: number) => void): Com
       if (report.failure !== undefined) io.stderr(`eventfuzz: the run stopped early: ${report.failure}\n`);
       setExit(found ? ExitCode.Findings : report.failure !== undefined ? ExitCode.UsageOrConfig : ExitCode.Ok);
     });
+}
+
+/** What is fuzzed, and how, for the run's first line. */
+function startLine(handler: string | undefined, flags: FuzzFlags, workers: number): readonly [string, string] {
+  if (flags.function !== undefined) {
+    const name = flags.qualifier === undefined ? flags.function : `${flags.function}:${flags.qualifier}`;
+    return [`Lambda function ${name}`, `remote: at most ${flags.maxInvocations} invocations, ${flags.rate}/s, ${flags.concurrency} in flight`];
+  }
+  if (flags.inProcess === true) return [String(handler), 'in-process'];
+  const [realm, realms] = (flags.isolation ?? DEFAULT_ISOLATION) === 'process' ? ['child process', 'child processes'] : ['worker thread', 'worker threads'];
+  return [String(handler), `isolated, ${plural(workers, realm, realms)}`];
 }

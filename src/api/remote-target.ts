@@ -1,0 +1,144 @@
+import type { WatchedSecret } from '../core/index.js';
+import { HarnessError, isHarnessError } from '../core/index.js';
+import type { CorpusTarget } from '../corpus/entry.js';
+import type { LambdaConfiguration } from '../runners/lambda.js';
+import { createLambdaRunner, getLambdaConfiguration } from '../runners/lambda.js';
+import type { GuardedRunner, RemoteCaps } from '../runners/remote-guard.js';
+import { checkMaxCost, estimateLambdaCost, formatCostLine, guardRemoteRunner, looksLikeProduction } from '../runners/remote-guard.js';
+import type { Runner } from '../runners/types.js';
+
+/** A deployed Lambda function, reached with the Invoke API and the SDK's credential chain. */
+export interface LambdaTarget {
+  /** Name, or full or partial ARN. */
+  readonly functionName: string;
+  readonly qualifier?: string | undefined;
+  readonly region?: string | undefined;
+  readonly profile?: string | undefined;
+  /** Another Invoke API endpoint (a local emulator). */
+  readonly endpoint?: string | undefined;
+}
+
+/** What a remote run needs besides the campaign's own options. */
+export interface RemoteTargetOptions {
+  readonly lambda?: LambdaTarget | undefined;
+  readonly caps: RemoteCaps;
+  /** Per-invocation deadline the user asked for (raised to the function's own timeout plus a margin). */
+  readonly timeoutMs: number;
+  /** Refuse to start when the worst-case cost is above this many US dollars. */
+  readonly maxCostUsd?: number | undefined;
+  /** Fuzz a target whose name looks like production (off: refused). */
+  readonly allowProduction: boolean;
+  /** Environment variables of the user's shell whose values the target must never reveal. */
+  readonly secretEnv: readonly string[];
+  /** Also watch the secret-looking values of the function's configured environment (GetFunctionConfiguration). */
+  readonly learnSecrets: boolean;
+  /** A line for the user before the first invocation (the cost), or about the run (throttling). */
+  readonly notice: (line: string) => void;
+}
+
+/** A started remote target: its guarded runner, what to watch, and how it is named in the corpus. */
+export interface RemoteTarget {
+  readonly runner: GuardedRunner;
+  readonly secrets: readonly WatchedSecret[];
+  readonly target: CorpusTarget;
+  /** Aborted once the invocation cap is reached: the campaign stops there and reports what it found. */
+  readonly exhausted: AbortSignal;
+}
+
+/** How long past the function's own timeout a call may take before eventfuzz gives up on it (network, cold start). */
+const REMOTE_TIMEOUT_MARGIN_MS = 2_000;
+
+/**
+ * Checks a remote target before anything is sent (production-looking names refused, the worst case priced and
+ * held to `maxCostUsd`), then starts its runner behind the caps. Every refusal is a HarnessError saying what to
+ * pass to go on.
+ */
+export async function startRemoteTarget(options: RemoteTargetOptions): Promise<RemoteTarget> {
+  const lambda = options.lambda;
+  if (lambda === undefined) throw new HarnessError('EFZ_USAGE', 'A remote run needs a target: --function NAME or --url URL.');
+  refuseProduction([lambda.functionName, lambda.qualifier], options.allowProduction);
+  const secrets = secretsFromShell(options.secretEnv);
+  const configuration = await readConfiguration(lambda, options);
+  if (configuration !== undefined) {
+    const estimate = estimateLambdaCost({ memoryMb: configuration.memoryMb, timeoutS: configuration.timeoutS, invocations: options.caps.maxInvocations });
+    options.notice(`eventfuzz: ${formatCostLine(estimate)} (caps: --max-invocations ${options.caps.maxInvocations}, --rate ${options.caps.ratePerSecond}/s, --concurrency ${options.caps.concurrency})`);
+    if (options.maxCostUsd !== undefined) checkMaxCost(estimate, options.maxCostUsd);
+    if (options.learnSecrets) secrets.push(...secretsFromConfiguration(configuration));
+  }
+  // The function's own timeout bounds a call; past it plus a margin the answer is not coming.
+  const timeoutMs = configuration === undefined ? options.timeoutMs : Math.max(options.timeoutMs, configuration.timeoutS * 1000 + REMOTE_TIMEOUT_MARGIN_MS);
+  const runner: Runner = createLambdaRunner({ ...lambdaTargetFields(lambda), timeoutMs, concurrency: options.caps.concurrency });
+  const cap = new AbortController();
+  let throttleNoted = false;
+  const guarded = guardRemoteRunner(runner, options.caps, {
+    onExhausted: () => cap.abort(),
+    onThrottle: (waitMs) => {
+      if (throttleNoted) return;
+      throttleNoted = true;
+      options.notice(`eventfuzz: the target is throttling; slowing down (next try in ${Math.round(waitMs)} ms). Throttling is never a finding.`);
+    },
+  });
+  await guarded.start();
+  const ref = lambda.qualifier === undefined ? lambda.functionName : `${lambda.functionName}:${lambda.qualifier}`;
+  return { runner: guarded, secrets, target: { kind: 'lambda', ref }, exhausted: cap.signal };
+}
+
+function refuseProduction(refs: readonly (string | undefined)[], allowed: boolean): void {
+  if (allowed) return;
+  for (const ref of refs) {
+    const reason = ref === undefined ? undefined : looksLikeProduction(ref);
+    if (reason !== undefined) {
+      throw new HarnessError('EFZ_USAGE', `Refusing to fuzz "${ref}": it looks like production (${reason}). Fuzz a staging target, or pass --allow-production if this really is meant.`);
+    }
+  }
+}
+
+/** The values of `--secret-env NAME`, read from the user's environment (never typed on the command line). */
+function secretsFromShell(names: readonly string[]): WatchedSecret[] {
+  return names.map((name) => {
+    const value = process.env[name];
+    if (value === undefined || value === '') throw new HarnessError('EFZ_USAGE', `--secret-env ${name}: no such variable in your environment (set it, then run again).`);
+    return { name, value, kind: 'user-secret' };
+  });
+}
+
+/**
+ * The function's configuration, for the cost line and `--learn-secrets`. Reading it needs
+ * lambda:GetFunctionConfiguration; without it the run goes on uncosted, unless a cost limit or learned secrets
+ * were asked for, which cannot be honoured blind.
+ */
+async function readConfiguration(lambda: LambdaTarget, options: RemoteTargetOptions): Promise<LambdaConfiguration | undefined> {
+  try {
+    return await getLambdaConfiguration(lambdaTargetFields(lambda));
+  } catch (error) {
+    if (!isHarnessError(error) || error.code !== 'EFZ_REMOTE_ACCESS_DENIED' || options.maxCostUsd !== undefined || options.learnSecrets) throw error;
+    options.notice(`eventfuzz: warning: ${error.message} The worst-case cost cannot be shown; the caps still hold.`);
+    return undefined;
+  }
+}
+
+/** Names that say a value is a secret; and values that look like one whatever their name. */
+const SECRET_NAME = /secret|token|passw(or)?d|pwd|api[_-]?key|private|credential|auth|dsn|connection|database_url|_key$/i;
+const SECRET_LOOKING_VALUE = /^(?=.*[0-9])(?=.*[A-Za-z])[A-Za-z0-9+/=_\-.]{20,}$/;
+/** Shorter values would match ordinary text in responses (`prod`, `1`, `eu-west-1`). */
+const MIN_LEARNED_LENGTH = 8;
+
+/** The configured environment values worth watching: secret by name or by shape, long enough not to match by chance. */
+export function secretsFromConfiguration(configuration: Pick<LambdaConfiguration, 'environment'>): WatchedSecret[] {
+  const out: WatchedSecret[] = [];
+  for (const [name, value] of Object.entries(configuration.environment ?? {})) {
+    if (value.length < MIN_LEARNED_LENGTH) continue;
+    if (SECRET_NAME.test(name) || SECRET_LOOKING_VALUE.test(value)) out.push({ name, value, kind: 'user-secret' });
+  }
+  return out;
+}
+
+function lambdaTargetFields(lambda: LambdaTarget) {
+  return {
+    functionName: lambda.functionName,
+    ...(lambda.qualifier === undefined ? {} : { qualifier: lambda.qualifier }),
+    ...(lambda.region === undefined ? {} : { region: lambda.region }),
+    ...(lambda.profile === undefined ? {} : { profile: lambda.profile }),
+    ...(lambda.endpoint === undefined ? {} : { endpoint: lambda.endpoint }),
+  };
+}

@@ -1,0 +1,83 @@
+import type { Command } from 'commander';
+import { Option } from 'commander';
+import type { FuzzOptions } from '../../api/fuzz.js';
+import { DEFAULT_REMOTE_CAPS } from '../../api/fuzz.js';
+import { HarnessError } from '../../core/index.js';
+import { collect, positiveInt, positiveNumber } from '../parse.js';
+
+/** The `fuzz` flags of a remote target (a deployed Lambda function). */
+export interface RemoteFlags {
+  readonly function?: string;
+  readonly qualifier?: string;
+  readonly region?: string;
+  readonly profile?: string;
+  readonly endpoint?: string;
+  readonly maxInvocations: number;
+  readonly rate: number;
+  readonly concurrency: number;
+  readonly maxCost?: number;
+  readonly allowProduction?: boolean;
+  readonly secretEnv?: string[];
+  readonly learnSecrets?: boolean;
+}
+
+/** Adds the remote flags to `fuzz`; the caps default on, so a user raises them explicitly. */
+export function addRemoteOptions(command: Command): Command {
+  return command
+    .addOption(new Option('--function <name|arn>', 'fuzz a deployed (staging) Lambda function through the Invoke API instead of a local handler'))
+    .addOption(new Option('--qualifier <version|alias>', 'remote: the version or alias to invoke'))
+    .addOption(new Option('--region <region>', "remote: the function's AWS region (default: the SDK's configuration, or the ARN's)"))
+    .addOption(new Option('--profile <name>', 'remote: an AWS profile of your shared config files (credentials come from the SDK chain)'))
+    .addOption(new Option('--endpoint <url>', 'remote: another Lambda API endpoint (a local emulator)'))
+    .addOption(new Option('--max-invocations <n>', 'remote: invocations in all, retries included').argParser(positiveInt).default(DEFAULT_REMOTE_CAPS.maxInvocations))
+    .addOption(new Option('--rate <per-second>', 'remote: invocations per second at most').argParser(positiveNumber).default(DEFAULT_REMOTE_CAPS.ratePerSecond))
+    .addOption(new Option('--concurrency <n>', 'remote: invocations in flight at most').argParser(positiveInt).default(DEFAULT_REMOTE_CAPS.concurrency))
+    .addOption(new Option('--max-cost <usd>', "remote: refuse to start when the run's worst-case cost is above this").argParser(positiveNumber))
+    .addOption(new Option('--allow-production', 'remote: fuzz a target whose name looks like production (refused otherwise)'))
+    .addOption(new Option('--secret-env <NAME>', 'remote: a variable of YOUR environment whose value the function must never reveal; repeatable').argParser(collect))
+    .addOption(new Option('--learn-secrets', "remote: also watch the secret-looking values of the function's configured environment"));
+}
+
+/** Flags that only mean something for a local handler, by their name in the help. */
+const LOCAL_ONLY: readonly (readonly [keyof LocalOnlyFlags, string])[] = [
+  ['inProcess', '--in-process'],
+  ['workers', '--workers'],
+  ['instances', '--instances'],
+  ['env', '--env'],
+  ['secret', '--secret'],
+  ['allowExec', '--allow-exec'],
+  ['taskRoot', '--task-root'],
+  ['writableRoot', '--writable-root'],
+];
+
+interface LocalOnlyFlags {
+  readonly inProcess?: unknown;
+  readonly workers?: unknown;
+  readonly instances?: unknown;
+  readonly env?: unknown;
+  readonly secret?: unknown;
+  readonly allowExec?: unknown;
+  readonly taskRoot?: unknown;
+  readonly writableRoot?: unknown;
+}
+
+/** The campaign options of a remote run, after refusing flags that would silently mean nothing for it. */
+export function remoteFuzzOptions(handler: string | undefined, flags: RemoteFlags & LocalOnlyFlags): Partial<FuzzOptions> {
+  if (handler !== undefined) throw new HarnessError('EFZ_USAGE', `Give either a local handler (${handler}) or --function, not both.`);
+  const local = LOCAL_ONLY.filter(([key]) => flags[key] !== undefined).map(([, name]) => name);
+  if (local.length > 0) throw new HarnessError('EFZ_USAGE', `${local.join(', ')} applies to local handlers only, not to --function.`);
+  return {
+    function: flags.function,
+    qualifier: flags.qualifier,
+    region: flags.region,
+    profile: flags.profile,
+    endpoint: flags.endpoint,
+    maxInvocations: flags.maxInvocations,
+    rate: flags.rate,
+    concurrency: flags.concurrency,
+    maxCost: flags.maxCost,
+    allowProduction: flags.allowProduction === true,
+    secretEnv: flags.secretEnv,
+    learnSecrets: flags.learnSecrets === true,
+  };
+}

@@ -4,6 +4,8 @@ import { isHarnessError } from '../../../src/core/index.js';
 import type { InvokeApiServer } from '../../support/invoke-api-server.js';
 import { startInvokeApiServer } from '../../support/invoke-api-server.js';
 import { fixture, isolateAws } from './lambda-helpers.js';
+import { join } from 'node:path';
+import { readJson, runCli, tempDir, cleanTempDirs } from '../../e2e/helpers.js';
 
 /*
  * Issue 9 end to end: `fuzz({ function })` (the CLI's --function) against a real Invoke API on 127.0.0.1 that runs
@@ -27,6 +29,7 @@ beforeAll(async () => {
   });
 });
 afterAll(async () => {
+  cleanTempDirs();
   await server?.close();
   restoreAws?.();
 });
@@ -90,4 +93,27 @@ describe('fuzz --function against a local Invoke API', () => {
     expect(String((error as Error).message)).toMatch(/--max-cost/);
     expect(server.invocations('billing-staging')).toBe(before);
   }, 60_000);
+
+  it('the CLI: eventfuzz fuzz --function prints the cost and the caps, exits 1 on a finding, and writes a lambda report', async () => {
+    const dir = tempDir('efz-remote-cli-');
+    const report = join(dir, 'report.json');
+    const argv = ['fuzz', '--function', 'orders-staging', '--endpoint', server.url, '--source', 'sqs', '--runs', '60', '--seed', '5', '--rate', '500', '--category', 'command-injection'];
+    const result = await runCli([...argv, '--report', report, '--corpus', join(dir, 'corpus')]);
+    expect(result.code, result.stderr).toBe(1);
+    expect(result.stderr).toMatch(/^eventfuzz: fuzzing Lambda function orders-staging with seed 5 \(remote: at most 500 invocations, 500\/s, 4 in flight\)$/m);
+    expect(result.stderr).toMatch(/^eventfuzz: worst case: 500 invocations × 256 MB × 3 s/m);
+    expect((readJson(report) as { target: unknown }).target).toEqual({ kind: 'lambda', ref: 'orders-staging' });
+  }, 60_000);
+
+  it.each([
+    [['fuzz', 'handler.mjs', '--function', 'orders-staging', '--source', 'sqs'], /either a local handler .* or --function/],
+    [['fuzz', '--function', 'orders-staging', '--source', 'sqs', '--env', 'A=1', '--in-process'], /--in-process, --env applies to local handlers only/],
+    [['fuzz', '--function', 'orders-staging', '--source', 'sqs', '--rate', '0'], /--rate.*expected a number > 0/],
+    [['fuzz', '--function', 'orders-staging', '--source', 'sqs', '--secret-env', 'EFZ_NOT_SET_ANYWHERE'], /--secret-env EFZ_NOT_SET_ANYWHERE: no such variable/],
+  ])('a usage error: exit 2, one message, no stack (%j)', async (argv, message) => {
+    const result = await runCli([...argv, '--endpoint', server.url]);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toMatch(message);
+    expect(result.stderr).not.toMatch(/\n\s+at /);
+  });
 });

@@ -10,6 +10,8 @@ import type { Runner, RunnerKind } from '../runners/types.js';
 import type { Isolation } from '../runners/index.js';
 import { canaryFromSeed } from '../../generators/canary.js';
 import { startLocalTarget } from './local-target.js';
+import { startRemoteTarget } from './remote-target.js';
+import { DEFAULT_REMOTE_CAPS } from '../runners/remote-guard.js';
 
 export interface ReplayOptions {
   /** Corpus files or directories. */
@@ -29,6 +31,24 @@ export interface ReplayOptions {
   readonly cwd?: string | undefined;
   /** The handler's working directory and `LAMBDA_TASK_ROOT`, relative to `cwd` (default: the handler's package root). */
   readonly taskRoot?: string | undefined;
+  /**
+   * How to reach the deployed function entries found on a Lambda target name (their stored ref: name, ARN, or
+   * `name:qualifier`): region, profile, endpoint, the caps (defaults as for fuzz), the production guard and the
+   * secrets of your environment to watch.
+   */
+  readonly remote?: ReplayRemoteOptions | undefined;
+}
+
+/** See `ReplayOptions.remote`; the fields mean what they mean for `fuzz()`. */
+export interface ReplayRemoteOptions {
+  readonly region?: string | undefined;
+  readonly profile?: string | undefined;
+  readonly endpoint?: string | undefined;
+  readonly maxInvocations?: number | undefined;
+  readonly rate?: number | undefined;
+  readonly concurrency?: number | undefined;
+  readonly allowProduction?: boolean | undefined;
+  readonly secretEnv?: readonly string[] | undefined;
 }
 
 export interface ReplayOutcome {
@@ -56,17 +76,19 @@ export async function replay(options: ReplayOptions): Promise<readonly ReplayOut
   if (entries.length === 0) throw new HarnessError('EFZ_CORPUS_INVALID', `No corpus entries (*.json) under ${options.paths.join(', ')}.`);
   const byTarget = new Map<string, typeof entries>();
   for (const item of entries) {
-    if (options.handler === undefined && item.entry.target.kind !== 'local') {
-      throw new HarnessError('EFZ_USAGE', `${item.file}: found on a ${item.entry.target.kind} target; only local handlers can be replayed in this version (pass --handler).`);
+    if (options.handler === undefined && item.entry.target.kind === 'http') {
+      throw new HarnessError('EFZ_USAGE', `${item.file}: found on an HTTP endpoint; those cannot be replayed in this version (pass --handler to replay it on a local handler).`);
     }
-    const ref = options.handler ?? item.entry.target.ref;
-    byTarget.set(ref, [...(byTarget.get(ref) ?? []), item]);
+    // A local --handler replays everything on it; otherwise each entry goes back to where it was found.
+    const key = options.handler === undefined ? `${item.entry.target.kind}:${item.entry.target.ref}` : `local:${options.handler}`;
+    byTarget.set(key, [...(byTarget.get(key) ?? []), item]);
   }
   const oracles = selectOracles();
   const timeoutMs = options.timeoutMs ?? 3000;
   const outcomes: ReplayOutcome[] = [];
-  for (const [ref, items] of byTarget) {
-    const runner = await startRunner(ref, items[0]!, options, cwd, timeoutMs);
+  for (const [key, items] of byTarget) {
+    const ref = key.slice(key.indexOf(':') + 1);
+    const runner = key.startsWith('lambda:') ? await startRemoteRunner(ref, options, timeoutMs) : await startRunner(ref, items[0]!, options, cwd, timeoutMs);
     try {
       for (const { file, entry } of items) {
         const { findings } = await replayEntry(runner.runner, entry, (observation, ctx) => judge(observation, oracles, ctx), runner.secrets, timeoutMs);
@@ -109,6 +131,26 @@ async function replayEntry(runner: Runner, entry: CorpusEntry, judgeCase: Judge,
   const second = await runner.invoke({ caseId: `${entry.id}-probe`, event: probe.event });
   const context: OracleContext = { case: probe, secrets, timeoutMs, earlierCanaries: [stored.canary] };
   return { findings: judgeCase(second, context) };
+}
+
+/** A deployed function, behind the same caps and production guard as a remote fuzz run. */
+async function startRemoteRunner(functionName: string, options: ReplayOptions, timeoutMs: number) {
+  const remote = options.remote ?? {};
+  const { runner, secrets } = await startRemoteTarget({
+    lambda: { functionName, region: remote.region, profile: remote.profile, endpoint: remote.endpoint },
+    caps: {
+      maxInvocations: remote.maxInvocations ?? DEFAULT_REMOTE_CAPS.maxInvocations,
+      ratePerSecond: remote.rate ?? DEFAULT_REMOTE_CAPS.ratePerSecond,
+      concurrency: remote.concurrency ?? DEFAULT_REMOTE_CAPS.concurrency,
+    },
+    timeoutMs,
+    allowProduction: remote.allowProduction ?? false,
+    secretEnv: remote.secretEnv ?? [],
+    learnSecrets: false,
+    // A replay sends a handful of stored cases: no cost line to weigh before it.
+    notice: () => undefined,
+  });
+  return { runner, secrets };
 }
 
 async function startRunner(ref: string, first: { file: string; entry: CorpusEntry }, options: ReplayOptions, cwd: string, timeoutMs: number) {

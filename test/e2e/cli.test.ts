@@ -240,7 +240,8 @@ function commandInjectionPayloads(): RegExp[] {
   const file = JSON.parse(readFileSync(new URL('../../payloads/command-injection.json', import.meta.url), 'utf8')) as { payloads: { template: string }[] };
   expect(file.payloads.length).toBeGreaterThan(0);
   return file.payloads.map((payload) => {
-    const parts = payload.template.split('{{token}}').map((part) => part.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'));
+    // The per-case marker operands ({{a}}, {{b}}) become any four-digit number.
+    const parts = payload.template.split('{{token}}').map((part) => part.replace(/[.*+?^${}()|[\]\\]/g, '\\$&').replace(/\\\{\\\{[ab]\\\}\\\}/g, '\\d{4}'));
     const withCanary = parts.reduce((pattern, part, index) => (index === 0 ? part : index === 1 ? `${pattern}(efz[a-z0-9]{12})${part}` : `${pattern}\\1${part}`), '');
     return new RegExp(withCanary);
   });

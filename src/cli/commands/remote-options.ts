@@ -23,19 +23,26 @@ export interface RemoteFlags {
 
 /** Adds the remote flags to `fuzz`; the caps default on, so a user raises them explicitly. */
 export function addRemoteOptions(command: Command): Command {
+  return addRemoteAccessOptions(
+    command
+      .addOption(new Option('--function <name|arn>', 'fuzz a deployed (staging) Lambda function through the Invoke API instead of a local handler'))
+      .addOption(new Option('--qualifier <version|alias>', 'remote: the version or alias to invoke')),
+  )
+    .addOption(new Option('--max-cost <usd>', "remote: refuse to start when the run's worst-case cost is above this").argParser(positiveNumber))
+    .addOption(new Option('--learn-secrets', "remote: also watch the secret-looking values of the function's configured environment"));
+}
+
+/** How to reach a deployed function and the limits to keep to: shared by `fuzz --function` and `replay`. */
+export function addRemoteAccessOptions(command: Command): Command {
   return command
-    .addOption(new Option('--function <name|arn>', 'fuzz a deployed (staging) Lambda function through the Invoke API instead of a local handler'))
-    .addOption(new Option('--qualifier <version|alias>', 'remote: the version or alias to invoke'))
     .addOption(new Option('--region <region>', "remote: the function's AWS region (default: the SDK's configuration, or the ARN's)"))
     .addOption(new Option('--profile <name>', 'remote: an AWS profile of your shared config files (credentials come from the SDK chain)'))
     .addOption(new Option('--endpoint <url>', 'remote: another Lambda API endpoint (a local emulator)'))
     .addOption(new Option('--max-invocations <n>', 'remote: invocations in all, retries included').argParser(positiveInt).default(DEFAULT_REMOTE_CAPS.maxInvocations))
     .addOption(new Option('--rate <per-second>', 'remote: invocations per second at most').argParser(positiveNumber).default(DEFAULT_REMOTE_CAPS.ratePerSecond))
     .addOption(new Option('--concurrency <n>', 'remote: invocations in flight at most').argParser(positiveInt).default(DEFAULT_REMOTE_CAPS.concurrency))
-    .addOption(new Option('--max-cost <usd>', "remote: refuse to start when the run's worst-case cost is above this").argParser(positiveNumber))
     .addOption(new Option('--allow-production', 'remote: fuzz a target whose name looks like production (refused otherwise)'))
-    .addOption(new Option('--secret-env <NAME>', 'remote: a variable of YOUR environment whose value the function must never reveal; repeatable').argParser(collect))
-    .addOption(new Option('--learn-secrets', "remote: also watch the secret-looking values of the function's configured environment"));
+    .addOption(new Option('--secret-env <NAME>', 'remote: a variable of YOUR environment whose value the function must never reveal; repeatable').argParser(collect));
 }
 
 /** Flags that only mean something for a local handler, by their name in the help. */

@@ -7,8 +7,10 @@ import { replaySummary } from '../messages.js';
 import { collect, envPair, positiveInt } from '../parse.js';
 import type { Isolation } from '../../api/fuzz.js';
 import { isolationOption } from './isolation-option.js';
+import type { RemoteFlags } from './remote-options.js';
+import { addRemoteAccessOptions } from './remote-options.js';
 
-interface ReplayFlags {
+interface ReplayFlags extends Omit<RemoteFlags, 'function' | 'qualifier' | 'maxCost' | 'learnSecrets'> {
   readonly handler?: string;
   readonly timeout: number;
   readonly inProcess?: boolean;
@@ -22,7 +24,7 @@ interface ReplayFlags {
 
 /** `eventfuzz replay <corpus…>`: exit 1 while any stored finding still reproduces (the CI regression gate). */
 export function makeReplayCommand(io: CliIo, setExit: (code: number) => void): Command {
-  return new Command('replay')
+  const command = new Command('replay')
     .description('Replay stored findings; exits 1 while any still reproduces')
     .argument('<corpus...>', 'corpus files or directories (e.g. .eventfuzz/corpus)')
     .addOption(new Option('--handler <file#export>', 'replay against this handler instead of the one each finding was found on'))
@@ -33,8 +35,9 @@ export function makeReplayCommand(io: CliIo, setExit: (code: number) => void): C
     .addOption(new Option('--secret <NAME>', 'an environment variable whose value must never leak; repeatable').argParser(collect))
     .addOption(new Option('--task-root <dir>', "the handler's working directory and LAMBDA_TASK_ROOT (default: its package root, the nearest package.json)"))
     .addOption(new Option('--writable-root <dir>', 'another directory the function may write to (an EFS mount such as /mnt/data): payload-named writes there are no finding; repeatable').argParser(collect))
-    .addOption(new Option('--allow-exec', 'let commands that carry a payload really run'))
-    .action(async (paths: string[], flags: ReplayFlags) => {
+    .addOption(new Option('--allow-exec', 'let commands that carry a payload really run'));
+  // Entries found on a deployed function go back to it: these say how to reach it, and within which limits.
+  return addRemoteAccessOptions(command).action(async (paths: string[], flags: ReplayFlags) => {
       const outcomes = await replay({
         paths,
         handler: flags.handler,
@@ -47,6 +50,16 @@ export function makeReplayCommand(io: CliIo, setExit: (code: number) => void): C
         writableRoots: flags.writableRoot,
         cwd: io.cwd,
         taskRoot: flags.taskRoot,
+        remote: {
+          region: flags.region,
+          profile: flags.profile,
+          endpoint: flags.endpoint,
+          maxInvocations: flags.maxInvocations,
+          rate: flags.rate,
+          concurrency: flags.concurrency,
+          allowProduction: flags.allowProduction === true,
+          secretEnv: flags.secretEnv,
+        },
       });
       for (const outcome of outcomes) {
         const where = relative(io.cwd, outcome.file) || outcome.file;

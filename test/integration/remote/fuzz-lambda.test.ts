@@ -5,7 +5,8 @@ import type { InvokeApiServer } from '../../support/invoke-api-server.js';
 import { startInvokeApiServer } from '../../support/invoke-api-server.js';
 import { fixture, isolateAws } from './lambda-helpers.js';
 import { join } from 'node:path';
-import { readJson, runCli, tempDir, cleanTempDirs } from '../../e2e/helpers.js';
+import { writeFileSync } from 'node:fs';
+import { cleanTempDirs, jsonFilesUnder, readJson, runCli, tempDir } from '../../e2e/helpers.js';
 
 /*
  * Issue 9 end to end: `fuzz({ function })` (the CLI's --function) against a real Invoke API on 127.0.0.1 that runs
@@ -103,6 +104,22 @@ describe('fuzz --function against a local Invoke API', () => {
     expect(result.stderr).toMatch(/^eventfuzz: fuzzing Lambda function orders-staging with seed 5 \(remote: at most 500 invocations, 500\/s, 4 in flight\)$/m);
     expect(result.stderr).toMatch(/^eventfuzz: worst case: 500 invocations × 256 MB × 3 s/m);
     expect((readJson(report) as { target: unknown }).target).toEqual({ kind: 'lambda', ref: 'orders-staging' });
+
+    // The corpus replays against the deployed function it was found on: it still reproduces (exit 1) ...
+    const corpus = join(dir, 'corpus');
+    const again = await runCli(['replay', corpus, '--endpoint', server.url, '--rate', '500']);
+    expect(again.code, again.stdout + again.stderr).toBe(1);
+    expect(again.stdout).toMatch(/REPRODUCES {2}command-injection at Records/);
+    // ... and the same entry pointed at the fixed twin does not (exit 0).
+    const files = jsonFilesUnder(corpus).filter((file) => file.includes('command-injection'));
+    expect(files.length).toBeGreaterThan(0);
+    for (const file of files) {
+      const entry = readJson(file) as { target: { ref: string } };
+      writeFileSync(file, JSON.stringify({ ...entry, target: { ...entry.target, ref: 'orders-reflect-staging' } }));
+    }
+    const fixed = await runCli(['replay', ...files, '--endpoint', server.url, '--rate', '500']);
+    expect(fixed.code, fixed.stdout + fixed.stderr).toBe(0);
+    expect(fixed.stdout).toMatch(/^fixed +command-injection at Records/m);
   }, 60_000);
 
   it.each([

@@ -1,0 +1,439 @@
+/**
+ * API Gateway's mapping, run backwards and forwards, for the HTTP runner: a proxy-integration event (REST payload 1.0,
+ * HTTP API payload 1.0 or 2.0) becomes the HTTP request a client would have sent to produce it, and the HTTP response
+ * becomes the `Outcome` the local runners would have reported for the handler's proxy result. Pure: no I/O, no clock.
+ */
+import type { Observation, Outcome, SerializedError } from '../core/index.js';
+import { Buffer } from 'node:buffer';
+
+/** The event sources whose events are HTTP requests. */
+export type ApigwSource = 'apigw-rest' | 'apigw-http';
+
+/** A value the mapping could not send as it was: a fuzzed or mutated event may hold what no client can put on the wire. */
+export interface RequestAdjustment {
+  /** Where in the event, e.g. `headers.X-Custom-Header`, `httpMethod`, `rawPath`. */
+  readonly field: string;
+  /** `dropped`: not sent; `encoded`: sent in another form (percent-encoded, UTF-8 bytes); `replaced`: another value sent. */
+  readonly action: 'dropped' | 'encoded' | 'replaced';
+  /** Why, without the value (it may be a payload or a secret). */
+  readonly reason: string;
+}
+
+/** What to send: everything undici's `dispatcher.request` needs besides the origin. */
+export interface HttpRequestParts {
+  readonly method: string;
+  /** The request target: base path, event path and query string, percent-encoded, starting with `/`. */
+  readonly path: string;
+  readonly headers: Readonly<Record<string, string | readonly string[]>>;
+  readonly body: Buffer | undefined;
+  readonly adjustments: readonly RequestAdjustment[];
+}
+
+const TOKEN = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
+/** Characters undici (and HTTP) refuses in a header value: controls except tab. Above 0xff is handled apart. */
+const HEADER_CTL = /[\x00-\x08\x0a-\x1f\x7f]/;
+const NON_LATIN1 = /[^\x00-\xff]/;
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+/**
+ * Never copied from the event: connection-level (hop-by-hop) headers describe the connection API Gateway received, not
+ * the request; undici writes `host` and `content-length` itself and refuses `expect`, `upgrade`, `transfer-encoding`.
+ */
+const HOP_BY_HOP = new Set(['connection', 'keep-alive', 'proxy-connection', 'transfer-encoding', 'te', 'trailer', 'upgrade', 'expect']);
+const SET_BY_UNDICI = new Set(['host', 'content-length']);
+
+/** RFC 3986 characters a path keeps verbatim (pchar and `/`); a query also keeps `?`. `%` is handled apart. */
+const PATH_SAFE = /[A-Za-z0-9\-._~!$&'()*+,;=:@/]/;
+const QUERY_SAFE = /[A-Za-z0-9\-._~!$&'()*+,;=:@/?]/;
+/** Inside one query key or value, `&`, `=`, `+` and `;` would change the query's structure, so they are escaped. */
+const COMPONENT_SAFE = /[A-Za-z0-9\-._~!$'()*,:@/?]/;
+
+type Record_ = Record<string, unknown>;
+const isRecord = (value: unknown): value is Record_ => typeof value === 'object' && value !== null && !Array.isArray(value);
+
+/**
+ * The request a client sends so that API Gateway, in front of `base`, delivers `event`. Never throws: what cannot go
+ * on the wire is encoded or left out, and `adjustments` says which field and why (never the value).
+ *
+ * - Shape: payload 2.0 when `version` is `"2.0"` or the event has `rawPath`; otherwise 1.0 (REST, or an HTTP API on
+ *   payload 1.0); `source` decides only for an event that has neither path field.
+ * - Path: 1.0 `path` keeps the client's percent-encoding (sent as is, with characters that are not legal in a path
+ *   percent-encoded); 2.0 `rawPath` arrives percent-decoded, so it is encoded again (an original `%2F` cannot be told
+ *   from `/`). 2.0 `rawPath` includes `/{stage}` on a named stage: that prefix is removed, because the stage is the base
+ *   URL's (`https://…/staging`) and the event's own stage is whatever the generator or sample had.
+ * - Query: 1.0 from `multiValueQueryStringParameters` (all values, in order) kept in step with
+ *   `queryStringParameters` (which wins where they disagree, as the event's handler reads it); 2.0 `rawQueryString`
+ *   when it still parses to `queryStringParameters`, else rebuilt from that map.
+ * - Headers: 1.0 `multiValueHeaders` kept in step with `headers` the same way; 2.0 `headers`, with `cookies` as one
+ *   `Cookie` header. A header value with CR, LF, NUL or another control is dropped; one with characters beyond
+ *   Latin-1 is sent as its UTF-8 bytes (what a client sending that text writes); an invalid name is dropped.
+ * - Method: a method that is not an HTTP token (or `CONNECT`, which asks for a tunnel) is replaced by `POST` when
+ *   there is a body and `GET` otherwise.
+ * - Body: base64-decoded when `isBase64Encoded` is `true`, else UTF-8; a non-string body is sent as its JSON.
+ */
+export function requestFromEvent(event: unknown, source: ApigwSource, base: URL): HttpRequestParts {
+  const adjustments: RequestAdjustment[] = [];
+  const note = (field: string, action: RequestAdjustment['action'], reason: string): void => {
+    adjustments.push({ field, action, reason });
+  };
+  const basePath = base.pathname.replace(/\/+$/, '');
+  if (!isRecord(event)) {
+    note('event', 'dropped', 'the event is not an object: sent GET of the base URL');
+    return { method: 'GET', path: basePath === '' ? '/' : basePath, headers: {}, body: undefined, adjustments };
+  }
+  const v2 = event['version'] === '2.0' || (event['version'] !== '1.0' && (typeof event['rawPath'] === 'string' || (typeof event['path'] !== 'string' && source === 'apigw-http')));
+  const body = bodyOf(event, note);
+  const method = methodOf(v2 ? readPath(event, ['requestContext', 'http', 'method']) : event['httpMethod'], v2 ? 'requestContext.http.method' : 'httpMethod', body !== undefined, note);
+  const target = v2 ? v2Path(event, base, note) : v1Path(event, note);
+  const query = v2 ? v2Query(event, note) : v1Query(event, note);
+  const headers = v2 ? v2Headers(event, note) : v1Headers(event, note);
+  const path = `${basePath}${target}${query === '' ? '' : `?${query}`}`;
+  return { method, path: path.startsWith('/') ? path : `/${path}`, headers, body, adjustments };
+}
+
+type Note = (field: string, action: RequestAdjustment['action'], reason: string) => void;
+
+function readPath(value: unknown, keys: readonly string[]): unknown {
+  let at = value;
+  for (const key of keys) at = isRecord(at) ? at[key] : undefined;
+  return at;
+}
+
+function methodOf(value: unknown, field: string, hasBody: boolean, note: Note): string {
+  const fallback = hasBody ? 'POST' : 'GET';
+  if (typeof value !== 'string' || !TOKEN.test(value)) {
+    note(field, 'replaced', `not an HTTP method token: sent ${fallback}`);
+    return fallback;
+  }
+  if (value.toUpperCase() === 'CONNECT') {
+    note(field, 'replaced', `CONNECT opens a tunnel, not a request: sent ${fallback}`);
+    return fallback;
+  }
+  return value;
+}
+
+function v1Path(event: Record_, note: Note): string {
+  const path = event['path'];
+  if (typeof path !== 'string') {
+    note('path', 'replaced', 'not a string: sent /');
+    return '/';
+  }
+  const encoded = encodeRaw(path.startsWith('/') ? path : `/${path}`, PATH_SAFE);
+  if (encoded !== path) note('path', 'encoded', 'characters a request path cannot carry were percent-encoded');
+  return encoded;
+}
+
+function v2Path(event: Record_, base: URL, note: Note): string {
+  const raw = event['rawPath'];
+  if (typeof raw !== 'string') {
+    note('rawPath', 'replaced', 'not a string: sent /');
+    return '/';
+  }
+  let path = raw;
+  const stage = readPath(event, ['requestContext', 'stage']);
+  // Without a stage in the event, the base URL's last segment is the best guess of the stage the path was captured on.
+  const prefix = typeof stage === 'string' ? (stage === '$default' ? '' : stage) : (base.pathname.split('/').filter(Boolean).at(-1) ?? '');
+  if (prefix !== '' && (path === `/${prefix}` || path.startsWith(`/${prefix}/`))) path = path.slice(prefix.length + 1) || '/';
+  if (LONE_SURROGATE.test(path)) note('rawPath', 'encoded', 'lone surrogates sent as U+FFFD');
+  return percentEncode(path.startsWith('/') ? path : `/${path}`, PATH_SAFE);
+}
+
+/** Percent-encodes what `safe` does not keep, as UTF-8; `%` is kept only as the start of an existing `%XX` escape. */
+function encodeRaw(text: string, safe: RegExp): string {
+  return text.replace(/%(?![0-9A-Fa-f]{2})|[^%]/gu, (ch) => (ch !== '%' && safe.test(ch) ? ch : escape(ch)));
+}
+
+/** Percent-encodes every character `safe` does not keep, `%` included: for decoded text. */
+function percentEncode(text: string, safe: RegExp): string {
+  return text.replace(/[^]/gu, (ch) => (safe.test(ch) ? ch : escape(ch)));
+}
+
+function escape(ch: string): string {
+  // A lone surrogate becomes U+FFFD (EF BF BD) in UTF-8: the bytes a client would send for it.
+  let out = '';
+  for (const byte of Buffer.from(ch, 'utf8')) out += `%${byte.toString(16).toUpperCase().padStart(2, '0')}`;
+  return out;
+}
+
+const component = (text: string): string => percentEncode(text, COMPONENT_SAFE);
+
+function v1Query(event: Record_, note: Note): string {
+  const pairs = multiValued(event['queryStringParameters'], event['multiValueQueryStringParameters'], 'queryStringParameters', note);
+  return pairs.map(([key, value]) => `${component(key)}=${component(value)}`).join('&');
+}
+
+function v2Query(event: Record_, note: Note): string {
+  const raw = event['rawQueryString'];
+  const map = isRecord(event['queryStringParameters']) ? event['queryStringParameters'] : {};
+  if (typeof raw === 'string' && sameMap(parseQuery(raw), map)) return encodeRaw(raw, QUERY_SAFE);
+  if (raw !== undefined && raw !== '') note('rawQueryString', 'replaced', 'did not match queryStringParameters: rebuilt from them');
+  const out: string[] = [];
+  for (const [key, value] of Object.entries(map)) {
+    if (typeof value === 'string') out.push(`${component(key)}=${component(value)}`);
+    else if (value !== undefined && value !== null) note(`queryStringParameters.${key}`, 'dropped', 'not a string');
+  }
+  return out.join('&');
+}
+
+/** HTTP API's own reading of a raw query: decoded pairs, repeated keys comma-joined. */
+function parseQuery(raw: string): Record<string, string> {
+  const map: Record<string, string> = {};
+  if (raw === '') return map;
+  for (const pair of raw.split('&')) {
+    const eq = pair.indexOf('=');
+    const key = decode(eq < 0 ? pair : pair.slice(0, eq));
+    const value = eq < 0 ? '' : decode(pair.slice(eq + 1));
+    map[key] = Object.hasOwn(map, key) ? `${map[key]},${value}` : value;
+  }
+  return map;
+}
+
+function decode(text: string): string {
+  try {
+    return decodeURIComponent(text);
+  } catch {
+    return text;
+  }
+}
+
+function sameMap(a: Record<string, string>, b: Record_): boolean {
+  const keys = Object.keys(a);
+  return keys.length === Object.keys(b).length && keys.every((key) => b[key] === a[key]);
+}
+
+/**
+ * 1.0's two maps as one list of pairs: the multi-value lists, with each last value replaced by the single-value map's
+ * where they disagree (the handler most often reads the single map, and the generator's sync does the same).
+ */
+function multiValued(singleMap: unknown, multiMap: unknown, field: string, note: Note): [string, string][] {
+  const single = isRecord(singleMap) ? singleMap : {};
+  const multi = isRecord(multiMap) ? multiMap : {};
+  const out: [string, string][] = [];
+  for (const name of new Set([...Object.keys(multi), ...Object.keys(single)])) {
+    const list = Array.isArray(multi[name]) ? (multi[name] as unknown[]) : [];
+    const values: string[] = [];
+    for (const value of list) {
+      const text = scalar(value);
+      if (text === undefined) note(`multiValue${field[0]!.toUpperCase()}${field.slice(1)}.${name}`, 'dropped', 'a value that is not a string');
+      else values.push(text);
+    }
+    const last = single[name];
+    if (last !== undefined && last !== null) {
+      const text = scalar(last);
+      if (text === undefined) note(`${field}.${name}`, 'dropped', 'not a string');
+      else if (values.at(-1) !== text) values.splice(Math.max(0, values.length - 1), 1, text);
+    }
+    for (const value of values) out.push([name, value]);
+  }
+  return out;
+}
+
+function scalar(value: unknown): string | undefined {
+  if (typeof value === 'string') return value;
+  if (typeof value === 'number' || typeof value === 'boolean') return String(value);
+  return undefined;
+}
+
+function v1Headers(event: Record_, note: Note): Record<string, string | string[]> {
+  const headers: Record<string, string[]> = {};
+  for (const [name, value] of multiValued(event['headers'], event['multiValueHeaders'], 'headers', note)) {
+    const wire = headerValue(`headers.${name}`, name, value, note);
+    if (wire !== undefined) (headers[name] ??= []).push(wire);
+  }
+  return Object.fromEntries(Object.entries(headers).map(([name, values]) => [name, values.length === 1 ? values[0]! : values]));
+}
+
+function v2Headers(event: Record_, note: Note): Record<string, string> {
+  const headers: Record<string, string> = {};
+  const cookies = Array.isArray(event['cookies']) ? (event['cookies'] as unknown[]).filter((c): c is string => typeof c === 'string') : undefined;
+  for (const [name, value] of Object.entries(isRecord(event['headers']) ? event['headers'] : {})) {
+    if (value === undefined || value === null) continue;
+    if (cookies !== undefined && name.toLowerCase() === 'cookie') {
+      note(`headers.${name}`, 'dropped', 'the event also has cookies, which API Gateway builds from the Cookie header');
+      continue;
+    }
+    const text = scalar(value);
+    if (text === undefined) {
+      note(`headers.${name}`, 'dropped', 'not a string');
+      continue;
+    }
+    const wire = headerValue(`headers.${name}`, name, text, note);
+    if (wire !== undefined) headers[name] = wire;
+  }
+  if (cookies !== undefined && cookies.length > 0) {
+    const wire = headerValue('cookies', 'cookie', cookies.join('; '), note);
+    if (wire !== undefined) headers['cookie'] = wire;
+  }
+  return headers;
+}
+
+function headerValue(field: string, name: string, value: string, note: Note): string | undefined {
+  const lower = name.toLowerCase();
+  if (SET_BY_UNDICI.has(lower)) return undefined; // in every event: derived from the request, not worth a note
+  if (HOP_BY_HOP.has(lower)) {
+    note(field, 'dropped', 'a connection-level header, not part of the request');
+    return undefined;
+  }
+  if (!TOKEN.test(name)) {
+    note(field, 'dropped', 'the name is not an HTTP token');
+    return undefined;
+  }
+  if (HEADER_CTL.test(value)) {
+    note(field, 'dropped', 'the value holds CR, LF, NUL or another control character, which no client can send');
+    return undefined;
+  }
+  if (NON_LATIN1.test(value)) {
+    note(field, 'encoded', 'characters beyond Latin-1 sent as their UTF-8 bytes');
+    return Buffer.from(value, 'utf8').toString('latin1');
+  }
+  return value;
+}
+
+function bodyOf(event: Record_, note: Note): Buffer | undefined {
+  const body = event['body'];
+  if (body === undefined || body === null || body === '') return undefined;
+  if (typeof body === 'string') {
+    if (event['isBase64Encoded'] === true) return Buffer.from(body, 'base64');
+    if (LONE_SURROGATE.test(body)) note('body', 'encoded', 'lone surrogates sent as U+FFFD');
+    return Buffer.from(body, 'utf8');
+  }
+  let json: string | undefined;
+  try {
+    json = JSON.stringify(body);
+  } catch {
+    json = undefined;
+  }
+  if (json === undefined) {
+    note('body', 'dropped', 'neither a string nor JSON-serializable');
+    return undefined;
+  }
+  note('body', 'encoded', 'not a string: sent as JSON');
+  return Buffer.from(json, 'utf8');
+}
+
+/** An HTTP response as the runner read it: the body bounded, with `truncated` when it was cut. */
+export interface HttpResponseParts {
+  readonly statusCode: number;
+  /** Names lower-case (as undici gives them); repeated headers as arrays. */
+  readonly headers: Readonly<Record<string, string | readonly string[] | undefined>>;
+  readonly body: Buffer;
+  /** The body was longer than the runner reads: `body` holds its first `body.length` bytes. */
+  readonly truncated: boolean;
+}
+
+/** The proxy-integration result the response stands for: what the local runners return as `outcome.value`. */
+export interface ProxyResultValue {
+  readonly statusCode: number;
+  /** One value per name, repeated values joined with `, ` (`set-cookie` only in `multiValueHeaders`, never joined). */
+  readonly headers: Record<string, string>;
+  /** Every header that came more than once, and every `set-cookie`. Absent when there is none. */
+  readonly multiValueHeaders?: Record<string, string[]>;
+  /** UTF-8 text when the bytes are valid UTF-8, else base64 with `isBase64Encoded`. */
+  readonly body: string;
+  readonly isBase64Encoded: boolean;
+  /** Present when the body was cut: how many bytes were read (the rest was not). */
+  readonly truncatedAtBytes?: number;
+}
+
+const GATEWAY_FAILED = /^internal server error$/i;
+const GATEWAY_TIMED_OUT = /^endpoint request timed out$/i;
+
+/**
+ * What the status and body say happened on the other side:
+ * - 502 or 500 with API Gateway's own body `{"message": "Internal server error"}` (REST says 502 and that casing, HTTP
+ *   APIs 500 and `Internal Server Error`; a Function URL answers 502 with the bare text): the function failed. That is a
+ *   `crashed` outcome with reason `worker-error`, the one reason that claims no more than is known: the gateway says
+ *   only that the integration failed, not whether the function threw, exited its runtime, ran out of memory or time
+ *   inside Lambda, or returned a malformed result (the cause is in its logs, which HTTP does not carry). Claiming
+ *   `uncaught-exception` or `exit` would be a guess. Status and body are the error's message, the crash oracle's
+ *   evidence; the status is its `code`, so the signature says which gateway answer it was.
+ * - 504 with `{"message": "Endpoint request timed out"}`: the gateway's integration timeout, a `timeout` whose limit is
+ *   the time it took to say so (the gateway's limit is not ours to know).
+ * - 429: throttling, `transport-error` named `ThrottlingError`, for the guard to back off on. A handler that itself
+ *   returns 429 looks the same from outside; that is a backoff, not a finding, either way.
+ * - Anything else, 5xx included, is a `returned` proxy result: the handler answered, and a 500 it chose to return is
+ *   for `error-disclosure` to read, as with the local runners.
+ */
+export function outcomeFromResponse(response: HttpResponseParts, elapsedMs: number): Outcome {
+  const { statusCode } = response;
+  if (statusCode === 429) {
+    return { kind: 'transport-error', error: remoteError('ThrottlingError', response, 'the endpoint is throttling requests (429)') };
+  }
+  const message = gatewayMessage(response);
+  if ((statusCode === 502 || statusCode === 500) && message !== undefined && GATEWAY_FAILED.test(message)) {
+    const error = remoteError('InternalServerError', response, "the function failed behind API Gateway (it threw, exited, timed out inside Lambda or returned a malformed result; the cause is only in the function's logs)");
+    return { kind: 'crashed', reason: 'worker-error', exitCode: null, error };
+  }
+  if (statusCode === 504 && message !== undefined && GATEWAY_TIMED_OUT.test(message)) {
+    return { kind: 'timeout', limitMs: Math.round(elapsedMs) };
+  }
+  return { kind: 'returned', value: proxyResult(response) };
+}
+
+/** {@link outcomeFromResponse} as a remote Observation: no effects (nothing is probed), no logs (HTTP carries none). */
+export function observationFromResponse(caseId: string, response: HttpResponseParts, durationMs: number): Observation {
+  return { caseId, outcome: outcomeFromResponse(response, durationMs), durationMs, logs: [], effects: undefined, instance: REMOTE_INSTANCE };
+}
+
+/**
+ * The instance id of every remote observation. Which warm container served a request is invisible over HTTP, so all
+ * requests count as one instance: for `state-leak` every earlier case of the run is "earlier on this instance", and a
+ * canary from any of them (within the engine's per-instance history) in this response is a leak between callers.
+ */
+export const REMOTE_INSTANCE = 'remote';
+
+/** The `message` of a small JSON body `{"message": "…"}`, or a short plain-text body; `undefined` otherwise. */
+function gatewayMessage(response: HttpResponseParts): string | undefined {
+  if (response.body.length > 256 || response.truncated) return undefined;
+  const text = response.body.toString('utf8').trim();
+  if (!text.startsWith('{')) return text;
+  try {
+    const parsed = JSON.parse(text) as unknown;
+    if (!isRecord(parsed)) return undefined;
+    const keys = Object.keys(parsed);
+    return keys.length === 1 && typeof parsed['message'] === 'string' ? parsed['message'] : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+const MAX_EVIDENCE_BODY = 300;
+
+function remoteError(name: string, response: HttpResponseParts, meaning: string): SerializedError {
+  const text = response.body.subarray(0, MAX_EVIDENCE_BODY).toString('utf8');
+  const cut = response.body.length > MAX_EVIDENCE_BODY || response.truncated ? '…' : '';
+  return {
+    name,
+    message: `HTTP ${response.statusCode}: ${meaning}; body: ${text}${cut}`,
+    stack: undefined,
+    code: String(response.statusCode),
+    isError: true,
+  };
+}
+
+function proxyResult(response: HttpResponseParts): ProxyResultValue {
+  const headers: Record<string, string> = {};
+  const multi: Record<string, string[]> = {};
+  for (const [name, value] of Object.entries(response.headers)) {
+    if (value === undefined) continue;
+    const values = typeof value === 'string' ? [value] : [...value];
+    if (values.length > 1 || name === 'set-cookie') multi[name] = values;
+    if (name !== 'set-cookie') headers[name] = values.join(', ');
+  }
+  let body: string;
+  let isBase64Encoded = false;
+  try {
+    // Streaming mode: a multi-byte character cut by truncation is left out instead of making the text "binary".
+    body = new TextDecoder('utf-8', { fatal: true }).decode(response.body, { stream: response.truncated });
+  } catch {
+    body = response.body.toString('base64');
+    isBase64Encoded = true;
+  }
+  return {
+    statusCode: response.statusCode,
+    headers,
+    ...(Object.keys(multi).length > 0 ? { multiValueHeaders: multi } : {}),
+    body,
+    isBase64Encoded,
+    ...(response.truncated ? { truncatedAtBytes: response.body.length } : {}),
+  };
+}

@@ -194,7 +194,8 @@ function v1Event(r: Received, mode: ApigwMode, binaryTypes: readonly string[]): 
     (multiQuery[key] ??= []).push(value);
   }
   const type = mediaType(r.req);
-  const binary = r.body.length > 0 && binaryTypes.some((t) => (t.endsWith('/*') ? type.startsWith(t.slice(0, -1)) : type === t));
+  // REST decides by the API's binaryMediaTypes; an HTTP API (payload 1.0 too) by whether the content type is text.
+  const binary = r.body.length > 0 && mode === 'http-1.0' ? !TEXT_TYPE.test(type) : r.body.length > 0 && binaryTypes.some((t) => t === '*/*' || (t.endsWith('/*') ? type.startsWith(t.slice(0, -1)) : type === t));
   const method = r.req.method ?? 'GET';
   return {
     ...(mode === 'http-1.0' ? { version: '1.0' } : {}),

@@ -50,6 +50,10 @@ const PATH_SAFE = /[A-Za-z0-9\-._~!$&'()*+,;=:@/]/;
 const QUERY_SAFE = /[A-Za-z0-9\-._~!$&'()*+,;=:@/?]/;
 /** Inside one query key or value, `&`, `=`, `+` and `;` would change the query's structure, so they are escaped. */
 const COMPONENT_SAFE = /[A-Za-z0-9\-._~!$'()*,:@/?]/;
+/** Text that needs no encoding in any of the three (fast paths). */
+const UNRESERVED = /^[A-Za-z0-9\-._~/]*$/;
+const PLAIN = /^[A-Za-z0-9\-._~!$&'()*+,;=:@/%]*$/;
+const BAD_PERCENT = /%(?![0-9A-Fa-f]{2})/;
 
 type Record_ = Record<string, unknown>;
 const isRecord = (value: unknown): value is Record_ => typeof value === 'object' && value !== null && !Array.isArray(value);
@@ -143,11 +147,13 @@ function v2Path(event: Record_, base: URL, note: Note): string {
 
 /** Percent-encodes what `safe` does not keep, as UTF-8; `%` is kept only as the start of an existing `%XX` escape. */
 function encodeRaw(text: string, safe: RegExp): string {
+  if (PLAIN.test(text) && !BAD_PERCENT.test(text)) return text; // the common case, without a callback per character
   return text.replace(/%(?![0-9A-Fa-f]{2})|[^%]/gu, (ch) => (ch !== '%' && safe.test(ch) ? ch : escape(ch)));
 }
 
 /** Percent-encodes every character `safe` does not keep, `%` included: for decoded text. */
 function percentEncode(text: string, safe: RegExp): string {
+  if (UNRESERVED.test(text)) return text;
   return text.replace(/[^]/gu, (ch) => (safe.test(ch) ? ch : escape(ch)));
 }
 
@@ -180,7 +186,7 @@ function v2Query(event: Record_, note: Note): string {
 
 /** HTTP API's own reading of a raw query: decoded pairs, repeated keys comma-joined. */
 function parseQuery(raw: string): Record<string, string> {
-  const map: Record<string, string> = {};
+  const map: Record<string, string> = Object.create(null) as Record<string, string>;
   if (raw === '') return map;
   for (const pair of raw.split('&')) {
     const eq = pair.indexOf('=');
@@ -213,14 +219,16 @@ function multiValued(singleMap: unknown, multiMap: unknown, field: string, note:
   const multi = isRecord(multiMap) ? multiMap : {};
   const out: [string, string][] = [];
   for (const name of new Set([...Object.keys(multi), ...Object.keys(single)])) {
-    const list = Array.isArray(multi[name]) ? (multi[name] as unknown[]) : [];
+    // Own properties only: a field named `constructor` or `__proto__` is a name like any other, not Object's.
+    const listed = Object.hasOwn(multi, name) ? multi[name] : undefined;
+    const list = Array.isArray(listed) ? (listed as unknown[]) : [];
     const values: string[] = [];
     for (const value of list) {
       const text = scalar(value);
       if (text === undefined) note(`multiValue${field[0]!.toUpperCase()}${field.slice(1)}.${name}`, 'dropped', 'a value that is not a string');
       else values.push(text);
     }
-    const last = single[name];
+    const last = Object.hasOwn(single, name) ? single[name] : undefined;
     if (last !== undefined && last !== null) {
       const text = scalar(last);
       if (text === undefined) note(`${field}.${name}`, 'dropped', 'not a string');
@@ -238,7 +246,7 @@ function scalar(value: unknown): string | undefined {
 }
 
 function v1Headers(event: Record_, note: Note): Record<string, string | string[]> {
-  const headers: Record<string, string[]> = {};
+  const headers = Object.create(null) as Record<string, string[]>; // `constructor`, `__proto__` are header names too
   for (const [name, value] of multiValued(event['headers'], event['multiValueHeaders'], 'headers', note)) {
     const wire = headerValue(`headers.${name}`, name, value, note);
     if (wire !== undefined) (headers[name] ??= []).push(wire);
@@ -247,7 +255,7 @@ function v1Headers(event: Record_, note: Note): Record<string, string | string[]
 }
 
 function v2Headers(event: Record_, note: Note): Record<string, string> {
-  const headers: Record<string, string> = {};
+  const headers = Object.create(null) as Record<string, string>;
   const cookies = Array.isArray(event['cookies']) ? (event['cookies'] as unknown[]).filter((c): c is string => typeof c === 'string') : undefined;
   for (const [name, value] of Object.entries(isRecord(event['headers']) ? event['headers'] : {})) {
     if (value === undefined || value === null) continue;

@@ -94,6 +94,8 @@ function gatewayMessage(response: HttpResponseParts): string | undefined {
 }
 
 const MAX_EVIDENCE_BODY = 300;
+/** Shared: a non-streaming decode keeps no state between calls. */
+const UTF8 = new TextDecoder('utf-8', { fatal: true });
 
 function remoteError(name: string, response: HttpResponseParts, meaning: string): SerializedError {
   const text = response.body.subarray(0, MAX_EVIDENCE_BODY).toString('utf8');
@@ -120,7 +122,7 @@ function proxyResult(response: HttpResponseParts): ProxyResultValue {
   let isBase64Encoded = false;
   try {
     // Streaming mode: a multi-byte character cut by truncation is left out instead of making the text "binary".
-    body = new TextDecoder('utf-8', { fatal: true }).decode(response.body, { stream: response.truncated });
+    body = response.truncated ? new TextDecoder('utf-8', { fatal: true }).decode(response.body, { stream: true }) : UTF8.decode(response.body);
   } catch {
     body = response.body.toString('base64');
     isBase64Encoded = true;

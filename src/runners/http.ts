@@ -58,7 +58,7 @@ export function createHttpRunner(options: HttpRunnerOptions): Runner {
 
   async function send(invocation: Invocation): Promise<Observation> {
     const request = requestFromEvent(invocation.event, options.source, base);
-    const headers: Record<string, string | readonly string[]> = {};
+    const headers = Object.create(null) as Record<string, string | readonly string[]>; // `__proto__` is a header name too
     const adjustments = [...request.adjustments];
     for (const [name, value] of Object.entries(request.headers)) {
       if (extraNames.has(name.toLowerCase())) adjustments.push({ field: `headers.${name}`, action: 'replaced', reason: 'the runner sends its own value for this header' });
@@ -117,6 +117,12 @@ export function createHttpRunner(options: HttpRunnerOptions): Runner {
 
 /** Reads at most `max` bytes of the body, then stops reading and drops the connection (it cannot be reused). */
 async function readBounded(response: Dispatcher.ResponseData, max: number): Promise<HttpResponseParts> {
+  const declared = Number(response.headers['content-length']);
+  // Fast path: a declared length within the bound (undici fails the body if the server sends more than it declared).
+  if (Number.isInteger(declared) && declared <= max) {
+    const body = Buffer.from(await response.body.arrayBuffer());
+    return { statusCode: response.statusCode, headers: response.headers, body, truncated: false };
+  }
   const chunks: Buffer[] = [];
   let length = 0;
   let truncated = false;

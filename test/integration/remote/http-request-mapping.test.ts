@@ -78,6 +78,22 @@ describe('requestFromEvent: REST payload 1.0', () => {
     expect(JSON.stringify(request.adjustments)).not.toContain('Set-Cookie');
   });
 
+  it('treats names like constructor, __proto__ and toString as names (found by the property below)', () => {
+    const request = requestFromEvent(
+      {
+        httpMethod: 'GET', path: '/',
+        headers: JSON.parse('{"constructor":"a","__proto__":"b","toString":"c"}') as Record<string, string>,
+        multiValueHeaders: JSON.parse('{"constructor":["a"],"__proto__":["b"]}') as Record<string, string[]>,
+        queryStringParameters: JSON.parse('{"__proto__":"x","constructor":"y"}') as Record<string, string>,
+        multiValueQueryStringParameters: null,
+      },
+      'apigw-rest', base,
+    );
+    expect(Object.entries(request.headers)).toEqual([['constructor', 'a'], ['__proto__', 'b'], ['toString', 'c']]);
+    expect(request.path).toBe('/staging/?__proto__=x&constructor=y');
+    expect(requestFromEvent({ version: '2.0', rawPath: '/', rawQueryString: '__proto__=1', queryStringParameters: JSON.parse('{"__proto__":"1"}') as Record<string, string>, requestContext: { stage: '$default', http: { method: 'GET' } } }, 'apigw-http', base).adjustments).toEqual([]);
+  });
+
   it.each([
     ['not a token', 'GE T', undefined, 'GET'],
     ['not a string', 42, undefined, 'GET'],

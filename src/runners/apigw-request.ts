@@ -166,11 +166,6 @@ function escape(ch: string): string {
 
 const component = (text: string): string => percentEncode(text, COMPONENT_SAFE);
 
-function v1Query(event: Record_, note: Note): string {
-  const pairs = multiValued(event['queryStringParameters'], event['multiValueQueryStringParameters'], 'queryStringParameters', note);
-  return pairs.map(([key, value]) => `${component(key)}=${component(value)}`).join('&');
-}
-
 function v2Query(event: Record_, note: Note): string {
   const raw = event['rawQueryString'];
   const map = isRecord(event['queryStringParameters']) ? event['queryStringParameters'] : {};
@@ -211,32 +206,44 @@ function sameMap(a: Record<string, string>, b: Record_): boolean {
 }
 
 /**
- * 1.0's two maps as one list of pairs: the multi-value lists, with each last value replaced by the single-value map's
- * where they disagree (the handler most often reads the single map, and the generator's sync does the same).
+ * 1.0's two maps as one list per name, handed to `emit`: the multi-value lists, with each last value replaced by the
+ * single-value map's where they disagree (the handler most often reads the single map, and the generator's sync does
+ * the same). Called for every request: no intermediate pairs, sets or field strings unless something is noted.
  */
-function multiValued(singleMap: unknown, multiMap: unknown, field: string, note: Note): [string, string][] {
+function multiValued(singleMap: unknown, multiMap: unknown, field: string, note: Note, emit: (name: string, values: readonly string[]) => void): void {
   const single = isRecord(singleMap) ? singleMap : {};
   const multi = isRecord(multiMap) ? multiMap : {};
-  const out: [string, string][] = [];
-  for (const name of new Set([...Object.keys(multi), ...Object.keys(single)])) {
+  const one = (name: string): void => {
     // Own properties only: a field named `constructor` or `__proto__` is a name like any other, not Object's.
     const listed = Object.hasOwn(multi, name) ? multi[name] : undefined;
-    const list = Array.isArray(listed) ? (listed as unknown[]) : [];
     const values: string[] = [];
-    for (const value of list) {
-      const text = scalar(value);
-      if (text === undefined) note(`multiValue${field[0]!.toUpperCase()}${field.slice(1)}.${name}`, 'dropped', 'a value that is not a string');
-      else values.push(text);
+    if (Array.isArray(listed)) {
+      for (const value of listed as unknown[]) {
+        const text = scalar(value);
+        if (text === undefined) note(`multiValue${field[0]!.toUpperCase()}${field.slice(1)}.${name}`, 'dropped', 'a value that is not a string');
+        else values.push(text);
+      }
     }
     const last = Object.hasOwn(single, name) ? single[name] : undefined;
     if (last !== undefined && last !== null) {
       const text = scalar(last);
       if (text === undefined) note(`${field}.${name}`, 'dropped', 'not a string');
-      else if (values.at(-1) !== text) values.splice(Math.max(0, values.length - 1), 1, text);
+      else if (values.length === 0) values.push(text);
+      else if (values[values.length - 1] !== text) values[values.length - 1] = text;
     }
-    for (const value of values) out.push([name, value]);
-  }
-  return out;
+    if (values.length > 0) emit(name, values);
+  };
+  for (const name of Object.keys(multi)) one(name);
+  for (const name of Object.keys(single)) if (!Object.hasOwn(multi, name)) one(name);
+}
+
+function v1Query(event: Record_, note: Note): string {
+  let query = '';
+  multiValued(event['queryStringParameters'], event['multiValueQueryStringParameters'], 'queryStringParameters', note, (name, values) => {
+    const key = component(name);
+    for (const value of values) query += `${query === '' ? '' : '&'}${key}=${component(value)}`;
+  });
+  return query;
 }
 
 function scalar(value: unknown): string | undefined {
@@ -246,12 +253,16 @@ function scalar(value: unknown): string | undefined {
 }
 
 function v1Headers(event: Record_, note: Note): Record<string, string | string[]> {
-  const headers = Object.create(null) as Record<string, string[]>; // `constructor`, `__proto__` are header names too
-  for (const [name, value] of multiValued(event['headers'], event['multiValueHeaders'], 'headers', note)) {
-    const wire = headerValue(`headers.${name}`, name, value, note);
-    if (wire !== undefined) (headers[name] ??= []).push(wire);
-  }
-  return Object.fromEntries(Object.entries(headers).map(([name, values]) => [name, values.length === 1 ? values[0]! : values]));
+  const headers = Object.create(null) as Record<string, string | string[]>; // `constructor`, `__proto__` are header names too
+  multiValued(event['headers'], event['multiValueHeaders'], 'headers', note, (name, values) => {
+    const wire: string[] = [];
+    for (const value of values) {
+      const sent = headerValue('headers.', name, value, note);
+      if (sent !== undefined) wire.push(sent);
+    }
+    if (wire.length > 0) headers[name] = wire.length === 1 ? wire[0]! : wire;
+  });
+  return headers;
 }
 
 function v2Headers(event: Record_, note: Note): Record<string, string> {
@@ -268,33 +279,38 @@ function v2Headers(event: Record_, note: Note): Record<string, string> {
       note(`headers.${name}`, 'dropped', 'not a string');
       continue;
     }
-    const wire = headerValue(`headers.${name}`, name, text, note);
+    const wire = headerValue('headers.', name, text, note);
     if (wire !== undefined) headers[name] = wire;
   }
   if (cookies !== undefined && cookies.length > 0) {
-    const wire = headerValue('cookies', 'cookie', cookies.join('; '), note);
+    const wire = headerValue('cookies', '', cookies.join('; '), note, 'cookie');
     if (wire !== undefined) headers['cookie'] = wire;
   }
   return headers;
 }
 
-function headerValue(field: string, name: string, value: string, note: Note): string | undefined {
-  const lower = name.toLowerCase();
+/** A printable-ASCII value needs no checks beyond its name: the common case, tested first. */
+const PRINTABLE = /^[\t\x20-\x7e]*$/;
+
+/** The value to send for header `name`, or `undefined`; `prefix + name` names the field in notes (built only then). */
+function headerValue(prefix: string, name: string, value: string, note: Note, sentName = name): string | undefined {
+  const lower = sentName.toLowerCase();
   if (SET_BY_UNDICI.has(lower)) return undefined; // in every event: derived from the request, not worth a note
   if (HOP_BY_HOP.has(lower)) {
-    note(field, 'dropped', 'a connection-level header, not part of the request');
+    note(prefix + name, 'dropped', 'a connection-level header, not part of the request');
     return undefined;
   }
-  if (!TOKEN.test(name)) {
-    note(field, 'dropped', 'the name is not an HTTP token');
+  if (!TOKEN.test(sentName)) {
+    note(prefix + name, 'dropped', 'the name is not an HTTP token');
     return undefined;
   }
+  if (PRINTABLE.test(value)) return value;
   if (HEADER_CTL.test(value)) {
-    note(field, 'dropped', 'the value holds CR, LF, NUL or another control character, which no client can send');
+    note(prefix + name, 'dropped', 'the value holds CR, LF, NUL or another control character, which no client can send');
     return undefined;
   }
   if (NON_LATIN1.test(value)) {
-    note(field, 'encoded', 'characters beyond Latin-1 sent as their UTF-8 bytes');
+    note(prefix + name, 'encoded', 'characters beyond Latin-1 sent as their UTF-8 bytes');
     return Buffer.from(value, 'utf8').toString('latin1');
   }
   return value;

@@ -51,6 +51,8 @@ describe('requestFromEvent: REST payload 1.0', () => {
     const request = requestFromEvent({ httpMethod: 'GET', path: '/files/a%2Fb/über ?x#y%' }, 'apigw-rest', base);
     expect(request.path).toBe('/staging/files/a%2Fb/%C3%BCber%20%3Fx%23y%25');
     expect(request.adjustments).toEqual([expect.objectContaining({ field: 'path', action: 'encoded' })]);
+    // A stray % in an otherwise plain path (the fast path's case) is escaped too; a %XX escape is kept.
+    expect(requestFromEvent({ httpMethod: 'GET', path: '/100%/a%20b' }, 'apigw-rest', base).path).toBe('/staging/100%25/a%20b');
   });
 
   it('sends multiValueHeaders as repeated headers, the last replaced by headers where they disagree', () => {

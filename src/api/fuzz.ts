@@ -33,6 +33,13 @@ export interface FuzzOptions {
   readonly handler?: string | URL | undefined;
   /** A deployed Lambda function (name or ARN) to fuzz through the Invoke API, instead of a local `handler`. */
   readonly function?: string | undefined;
+  /**
+   * An HTTP endpoint (API Gateway stage, Function URL, ALB) to send the API Gateway events to as real requests,
+   * instead of a local `handler`; `source` is `apigw-rest` or `apigw-http` (the default).
+   */
+  readonly url?: string | undefined;
+  /** Remote (`url`): headers sent with every request, e.g. an API key; never reported. */
+  readonly headers?: Readonly<Record<string, string>> | undefined;
   /** Remote: the function's version or alias. */
   readonly qualifier?: string | undefined;
   /** Remote: the AWS region (default: the SDK's chain, or the region in an ARN). */
@@ -115,6 +122,7 @@ const DEFAULTS = { runs: 1000, timeoutMs: 3000, memoryLimitMb: 512 } as const;
 /** The isolated pool's default cap on warm instances (for the CLI's help). */
 export { DEFAULT_INSTANCES, DEFAULT_ISOLATION, isolations } from '../runners/index.js';
 export { DEFAULT_REMOTE_CAPS } from '../runners/remote-guard.js';
+export { displayUrl } from './remote-target.js';
 export type { Isolation } from '../runners/index.js';
 
 /**
@@ -125,7 +133,8 @@ export async function fuzz(options: FuzzOptions): Promise<FuzzReport> {
   checkOptions(options);
   const cwd = options.cwd ?? process.cwd();
   const samples = [...(options.samples ?? []), ...(options.sampleFiles ?? []).flatMap((path) => loadSamples(path))];
-  const sourceId = options.source ?? (samples.length > 0 ? detectSource(samples[0]) : undefined);
+  // An HTTP endpoint with no source named gets HTTP API (payload 2.0) events, what Function URLs send too.
+  const sourceId = options.source ?? (samples.length > 0 ? detectSource(samples[0]) : options.url !== undefined ? 'apigw-http' : undefined);
   if (sourceId === undefined && samples.length === 0) throw new HarnessError('EFZ_USAGE', `No event source given. Choose one of: ${sourceIds.join(', ')}.`);
   const source = sourceId === undefined ? undefined : getEventSource(sourceId);
   const seed = options.seed ?? (Math.random() * 0x7fffffff) | 0;
@@ -133,7 +142,7 @@ export async function fuzz(options: FuzzOptions): Promise<FuzzReport> {
   const oracles = selectOracles(options.oracles);
   const payloads = pickPayloads(options.categories);
   const space = samples.length > 0 ? caseSpaceForSamples(samples, source) : caseSpaceForSource(source!);
-  const { runner, secrets, target, stop } = await startTarget(options, cwd, seed, timeoutMs);
+  const { runner, secrets, target, stop } = await startTarget(options, cwd, seed, timeoutMs, space.sourceId);
   try {
     const judgeAll = (observation: Observation, context: OracleContext): readonly Finding[] => judge(observation, oracles, context);
     const sink = options.corpusDir === undefined ? undefined : createCorpusStore(resolve(cwd, options.corpusDir), { target, seed, toolVersion: VERSION, shownFrom: cwd });
@@ -172,10 +181,11 @@ interface StartedTarget {
   readonly stop: AbortSignal | undefined;
 }
 
-async function startTarget(options: FuzzOptions, cwd: string, seed: number, timeoutMs: number): Promise<StartedTarget> {
-  if (options.function !== undefined) {
+async function startTarget(options: FuzzOptions, cwd: string, seed: number, timeoutMs: number, sourceId: string): Promise<StartedTarget> {
+  if (options.function !== undefined || options.url !== undefined) {
     const remote = await startRemoteTarget({
-      lambda: { functionName: options.function, qualifier: options.qualifier, region: options.region, profile: options.profile, endpoint: options.endpoint },
+      lambda: options.function === undefined ? undefined : { functionName: options.function, qualifier: options.qualifier, region: options.region, profile: options.profile, endpoint: options.endpoint },
+      http: options.url === undefined ? undefined : { url: options.url, source: httpSource(sourceId), headers: options.headers },
       caps: {
         maxInvocations: options.maxInvocations ?? DEFAULT_REMOTE_CAPS.maxInvocations,
         ratePerSecond: options.rate ?? DEFAULT_REMOTE_CAPS.ratePerSecond,
@@ -213,10 +223,23 @@ async function startTarget(options: FuzzOptions, cwd: string, seed: number, time
   return { runner, secrets, target: { kind: 'local', ref: `${relativeRef(file, cwd)}#${exportName}` }, stop: options.signal };
 }
 
+/** The event shape an HTTP endpoint gets: the source's, checked to be API Gateway's by checkOptions. */
+function httpSource(sourceId: string): 'apigw-rest' | 'apigw-http' {
+  if (sourceId === 'apigw-rest' || sourceId === 'apigw-http') return sourceId;
+  throw new HarnessError('EFZ_USAGE', `An HTTP endpoint takes API Gateway events (apigw-rest or apigw-http); the samples are ${sourceId} events.`);
+}
+
 /** Library callers get the CLI's checks: a NaN budget must not mean "run forever". */
 function checkOptions(options: FuzzOptions): void {
   const handler: unknown = options.handler;
-  if (options.function !== undefined) {
+  if (options.function !== undefined && options.url !== undefined) throw new HarnessError('EFZ_USAGE', 'Give either a deployed function (--function) or an HTTP endpoint (--url), not both.');
+  if (options.url !== undefined) {
+    if (handler !== undefined) throw new HarnessError('EFZ_USAGE', 'Give either a local handler or an HTTP endpoint (--url), not both.');
+    if (!/^https?:\/\/\S+$/i.test(String(options.url))) throw new HarnessError('EFZ_USAGE', `\`url\` must be an http(s) URL, got "${String(options.url)}".`);
+    if (options.source !== undefined && options.source !== 'apigw-rest' && options.source !== 'apigw-http') {
+      throw new HarnessError('EFZ_USAGE', `An HTTP endpoint takes API Gateway events: --source apigw-rest or apigw-http, not ${options.source}.`);
+    }
+  } else if (options.function !== undefined) {
     if (handler !== undefined) throw new HarnessError('EFZ_USAGE', 'Give either a local handler or a deployed function (--function), not both.');
     if (typeof options.function !== 'string' || options.function.trim() === '') throw new HarnessError('EFZ_USAGE', '`function` must be a Lambda function name or ARN.');
   } else if (!(handler instanceof URL) && (typeof handler !== 'string' || handler.trim() === '')) {

@@ -6,6 +6,8 @@ import { createLambdaRunner, getLambdaConfiguration } from '../runners/lambda.js
 import type { GuardedRunner, RemoteCaps } from '../runners/remote-guard.js';
 import { checkMaxCost, estimateLambdaCost, formatCostLine, guardRemoteRunner, looksLikeProduction } from '../runners/remote-guard.js';
 import type { Runner } from '../runners/types.js';
+import type { ApigwSource } from '../runners/apigw-request.js';
+import { createHttpRunner } from '../runners/http.js';
 
 /** A deployed Lambda function, reached with the Invoke API and the SDK's credential chain. */
 export interface LambdaTarget {
@@ -18,9 +20,18 @@ export interface LambdaTarget {
   readonly endpoint?: string | undefined;
 }
 
-/** What a remote run needs besides the campaign's own options. */
+/** An HTTP endpoint in front of the function: an API Gateway stage, a Function URL, an ALB. */
+export interface HttpTarget {
+  readonly url: string;
+  readonly source: ApigwSource;
+  /** Sent with every request (an API key, an authorization), never reported. */
+  readonly headers?: Readonly<Record<string, string>> | undefined;
+}
+
+/** What a remote run needs besides the campaign's own options. Exactly one of `lambda` and `http`. */
 export interface RemoteTargetOptions {
   readonly lambda?: LambdaTarget | undefined;
+  readonly http?: HttpTarget | undefined;
   readonly caps: RemoteCaps;
   /** Per-invocation deadline the user asked for (raised to the function's own timeout plus a margin). */
   readonly timeoutMs: number;
@@ -54,6 +65,7 @@ const REMOTE_TIMEOUT_MARGIN_MS = 2_000;
  * pass to go on.
  */
 export async function startRemoteTarget(options: RemoteTargetOptions): Promise<RemoteTarget> {
+  if (options.http !== undefined) return startHttpTarget(options.http, options);
   const lambda = options.lambda;
   if (lambda === undefined) throw new HarnessError('EFZ_USAGE', 'A remote run needs a target: --function NAME or --url URL.');
   refuseProduction([lambda.functionName, lambda.qualifier], options.allowProduction);
@@ -68,6 +80,34 @@ export async function startRemoteTarget(options: RemoteTargetOptions): Promise<R
   // The function's own timeout bounds a call; past it plus a margin the answer is not coming.
   const timeoutMs = configuration === undefined ? options.timeoutMs : Math.max(options.timeoutMs, configuration.timeoutS * 1000 + REMOTE_TIMEOUT_MARGIN_MS);
   const runner: Runner = createLambdaRunner({ ...lambdaTargetFields(lambda), timeoutMs, concurrency: options.caps.concurrency });
+  const ref = lambda.qualifier === undefined ? lambda.functionName : `${lambda.functionName}:${lambda.qualifier}`;
+  return guardAndStart(runner, { kind: 'lambda', ref }, secrets, options);
+}
+
+/** An HTTP endpoint: its cost is not ours to know (the front and the function behind it bill apart), the caps hold. */
+async function startHttpTarget(http: HttpTarget, options: RemoteTargetOptions): Promise<RemoteTarget> {
+  refuseProduction([http.url], options.allowProduction);
+  const secrets = secretsFromShell(options.secretEnv);
+  if (options.learnSecrets) throw new HarnessError('EFZ_USAGE', '--learn-secrets reads a Lambda function\'s configuration; with --url, name the values with --secret-env.');
+  if (options.maxCostUsd !== undefined) throw new HarnessError('EFZ_USAGE', '--max-cost needs the function\'s configuration (--function); an HTTP endpoint\'s cost is not known to eventfuzz.');
+  const runner = createHttpRunner({ url: http.url, source: http.source, timeoutMs: options.timeoutMs, concurrency: options.caps.concurrency, headers: http.headers });
+  options.notice(`eventfuzz: at most ${options.caps.maxInvocations} requests, ${options.caps.ratePerSecond}/s, ${options.caps.concurrency} in flight (the endpoint's cost is not known to eventfuzz)`);
+  return guardAndStart(runner, { kind: 'http', ref: displayUrl(http.url) }, secrets, options);
+}
+
+/** A URL as eventfuzz shows it (terminal, corpus, report): without the credentials a user may have put in it. */
+export function displayUrl(url: string): string {
+  try {
+    const parsed = new URL(url);
+    parsed.username = '';
+    parsed.password = '';
+    return parsed.href;
+  } catch {
+    return url;
+  }
+}
+
+async function guardAndStart(runner: Runner, target: CorpusTarget, secrets: readonly WatchedSecret[], options: RemoteTargetOptions): Promise<RemoteTarget> {
   const cap = new AbortController();
   let throttleNoted = false;
   const guarded = guardRemoteRunner(runner, options.caps, {
@@ -79,8 +119,7 @@ export async function startRemoteTarget(options: RemoteTargetOptions): Promise<R
     },
   });
   await guarded.start();
-  const ref = lambda.qualifier === undefined ? lambda.functionName : `${lambda.functionName}:${lambda.qualifier}`;
-  return { runner: guarded, secrets, target: { kind: 'lambda', ref }, exhausted: cap.signal };
+  return { runner: guarded, secrets, target, exhausted: cap.signal };
 }
 
 function refuseProduction(refs: readonly (string | undefined)[], allowed: boolean): void {

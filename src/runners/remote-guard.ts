@@ -111,6 +111,9 @@ export function guardRemoteRunner(runner: Runner, caps: RemoteCaps, options: Rem
 
   const deliver = async (invocation: Invocation): Promise<Observation> => {
     for (let attempt = 0; ; attempt++) {
+      // Checked after the wait for a token, with nothing awaited before the count goes up: deliveries that
+      // waited side by side must not all pass a check made before their wait.
+      if (invocations < caps.maxInvocations) await takeToken();
       if (invocations >= caps.maxInvocations) {
         if (!exhausted) {
           exhausted = true;
@@ -118,7 +121,6 @@ export function guardRemoteRunner(runner: Runner, caps: RemoteCaps, options: Rem
         }
         return capReached(invocation, caps.maxInvocations);
       }
-      await takeToken();
       invocations++;
       const observation = await runner.invoke(invocation);
       if (!isThrottled(observation)) {

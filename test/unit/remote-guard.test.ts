@@ -79,6 +79,16 @@ describe('guardRemoteRunner', () => {
     expect(exhaustedCalls).toBe(1);
   });
 
+  it('holds the cap for deliveries launched side by side, which all wait for the rate before they go', async () => {
+    const time = fakeTime();
+    const { runner, deliveries } = scriptedRunner(time.clock);
+    const guarded = guardRemoteRunner(runner, { maxInvocations: 5, ratePerSecond: 10, concurrency: 4 }, time);
+    const all = Array.from({ length: 20 }, (_, i) => guarded.invoke(invocation(i)));
+    const outcomes = await time.run(Promise.all(all));
+    expect(deliveries).toHaveLength(5);
+    expect(outcomes.filter((o) => o.outcome.kind === 'transport-error')).toHaveLength(15);
+  });
+
   it('counts throttled retries against the cap', async () => {
     const time = fakeTime();
     const { runner, deliveries } = scriptedRunner(time.clock, 2);

@@ -3,7 +3,7 @@ import { Command, Option } from 'commander';
 import { sourceIds } from '../../../generators/index.js';
 import type { SourceId } from '../../../generators/index.js';
 import { loadSamples } from '../../../generators/sample/index.js';
-import { DEFAULT_INSTANCES, DEFAULT_ISOLATION, fuzz } from '../../api/fuzz.js';
+import { DEFAULT_INSTANCES, DEFAULT_ISOLATION, displayUrl, fuzz } from '../../api/fuzz.js';
 import type { Isolation } from '../../api/fuzz.js';
 import { HarnessError } from '../../core/index.js';
 import { createConsoleReporter } from '../../reporters/console.js';
@@ -36,7 +36,6 @@ interface FuzzFlags extends RemoteFlags {
   readonly allowExec?: boolean;
   readonly writableRoot?: string[];
   readonly taskRoot?: string;
-  readonly url?: string;
 }
 
 /** `eventfuzz fuzz <file>[#export] --source S`: a local campaign with progress, a summary, reports and a corpus. */
@@ -62,13 +61,11 @@ export function makeFuzzCommand(io: CliIo, setExit: (code: number) => void): Com
     .addOption(new Option('--category <name>', 'only payloads of this category; repeatable').argParser(collect))
     .addOption(new Option('--oracle <id>', 'only this oracle; repeatable').argParser(collect))
     .addOption(new Option('--writable-root <dir>', 'another directory the function may write to (an EFS mount such as /mnt/data): payload-named writes there are no finding; repeatable').argParser(collect))
-    .addOption(new Option('--allow-exec', 'let commands and file writes that carry a payload really run (off: recorded and blocked)'))
-    .addOption(new Option('--url <url>', 'fuzz an HTTP endpoint (not available yet)').hideHelp());
+    .addOption(new Option('--allow-exec', 'let commands and file writes that carry a payload really run (off: recorded and blocked)'));
   return addRemoteOptions(command).action(async (handler: string | undefined, flags: FuzzFlags) => {
-      if (flags.url !== undefined) throw new HarnessError('EFZ_USAGE', 'HTTP endpoints (--url) are not available in this version yet; fuzz a local handler file or a deployed function (--function).');
-      const remote = flags.function === undefined ? undefined : remoteFuzzOptions(handler, flags);
-      if (handler === undefined && remote === undefined) throw new HarnessError('EFZ_USAGE', 'Missing the handler to fuzz, e.g. eventfuzz fuzz src/handler.ts#handler --source sqs (or --function NAME for a deployed one)');
-      if (flags.source === undefined && (flags.sample ?? []).length === 0) throw new HarnessError('EFZ_USAGE', `Missing --source. Choose one of: ${sourceIds.join(', ')}.`);
+      const remote = flags.function === undefined && flags.url === undefined ? undefined : remoteFuzzOptions(handler, flags);
+      if (handler === undefined && remote === undefined) throw new HarnessError('EFZ_USAGE', 'Missing the handler to fuzz, e.g. eventfuzz fuzz src/handler.ts#handler --source sqs (or --function NAME, --url URL for a deployed one)');
+      if (flags.source === undefined && (flags.sample ?? []).length === 0 && flags.url === undefined) throw new HarnessError('EFZ_USAGE', `Missing --source. Choose one of: ${sourceIds.join(', ')}.`);
       const reports = flags.report ?? [];
       // Everything that would fail only after the campaign is checked before it starts.
       checkReportPaths(reports);
@@ -125,6 +122,7 @@ function startLine(handler: string | undefined, flags: FuzzFlags, workers: numbe
     const name = flags.qualifier === undefined ? flags.function : `${flags.function}:${flags.qualifier}`;
     return [`Lambda function ${name}`, `remote: at most ${flags.maxInvocations} invocations, ${flags.rate}/s, ${flags.concurrency} in flight`];
   }
+  if (flags.url !== undefined) return [displayUrl(flags.url), `remote: at most ${flags.maxInvocations} requests, ${flags.rate}/s, ${flags.concurrency} in flight`];
   if (flags.inProcess === true) return [String(handler), 'in-process'];
   const [realm, realms] = (flags.isolation ?? DEFAULT_ISOLATION) === 'process' ? ['child process', 'child processes'] : ['worker thread', 'worker threads'];
   return [String(handler), `isolated, ${plural(workers, realm, realms)}`];

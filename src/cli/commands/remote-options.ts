@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { Option } from 'commander';
+import { InvalidArgumentError, Option } from 'commander';
 import type { FuzzOptions } from '../../api/fuzz.js';
 import { DEFAULT_REMOTE_CAPS } from '../../api/fuzz.js';
 import { HarnessError } from '../../core/index.js';
@@ -8,6 +8,8 @@ import { collect, positiveInt, positiveNumber } from '../parse.js';
 /** The `fuzz` flags of a remote target (a deployed Lambda function). */
 export interface RemoteFlags {
   readonly function?: string;
+  readonly url?: string;
+  readonly header?: Record<string, string>;
   readonly qualifier?: string;
   readonly region?: string;
   readonly profile?: string;
@@ -26,7 +28,9 @@ export function addRemoteOptions(command: Command): Command {
   return addRemoteAccessOptions(
     command
       .addOption(new Option('--function <name|arn>', 'fuzz a deployed (staging) Lambda function through the Invoke API instead of a local handler'))
-      .addOption(new Option('--qualifier <version|alias>', 'remote: the version or alias to invoke')),
+      .addOption(new Option('--qualifier <version|alias>', 'remote: the version or alias to invoke'))
+      .addOption(new Option('--url <url>', 'fuzz an HTTP endpoint (an API Gateway stage, a Function URL, an ALB) with API Gateway events sent as real requests'))
+      .addOption(new Option('--header <"Name: value">', 'remote (--url): a header sent with every request, e.g. an API key; repeatable').argParser(headerPair)),
   )
     .addOption(new Option('--max-cost <usd>', "remote: refuse to start when the run's worst-case cost is above this").argParser(positiveNumber))
     .addOption(new Option('--learn-secrets', "remote: also watch the secret-looking values of the function's configured environment"));
@@ -57,6 +61,24 @@ const LOCAL_ONLY: readonly (readonly [keyof LocalOnlyFlags, string])[] = [
   ['writableRoot', '--writable-root'],
 ];
 
+/** Flags of a deployed function that an HTTP endpoint has no use for. */
+const LAMBDA_ONLY: readonly (readonly [keyof RemoteFlags, string])[] = [
+  ['qualifier', '--qualifier'],
+  ['region', '--region'],
+  ['profile', '--profile'],
+  ['endpoint', '--endpoint'],
+  ['maxCost', '--max-cost'],
+  ['learnSecrets', '--learn-secrets'],
+];
+
+/** Repeatable `--header "Name: value"`. */
+function headerPair(raw: string, previous: Record<string, string> = {}): Record<string, string> {
+  const colon = raw.indexOf(':');
+  const name = colon <= 0 ? '' : raw.slice(0, colon).trim();
+  if (!/^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/.test(name)) throw new InvalidArgumentError(`expected "Name: value", got "${raw.length > 40 ? `${raw.slice(0, 40)}…` : raw}".`);
+  return { ...previous, [name]: raw.slice(colon + 1).trim() };
+}
+
 interface LocalOnlyFlags {
   readonly inProcess?: unknown;
   readonly workers?: unknown;
@@ -70,10 +92,17 @@ interface LocalOnlyFlags {
 
 /** The campaign options of a remote run, after refusing flags that would silently mean nothing for it. */
 export function remoteFuzzOptions(handler: string | undefined, flags: RemoteFlags & LocalOnlyFlags): Partial<FuzzOptions> {
-  if (handler !== undefined) throw new HarnessError('EFZ_USAGE', `Give either a local handler (${handler}) or --function, not both.`);
+  const option = flags.url === undefined ? '--function' : '--url';
+  if (flags.url !== undefined && flags.function !== undefined) throw new HarnessError('EFZ_USAGE', 'Give either --function or --url, not both.');
+  if (handler !== undefined) throw new HarnessError('EFZ_USAGE', `Give either a local handler (${handler}) or ${option}, not both.`);
   const local = LOCAL_ONLY.filter(([key]) => flags[key] !== undefined).map(([, name]) => name);
-  if (local.length > 0) throw new HarnessError('EFZ_USAGE', `${local.join(', ')} applies to local handlers only, not to --function.`);
+  if (local.length > 0) throw new HarnessError('EFZ_USAGE', `${local.join(', ')} applies to local handlers only, not to ${option}.`);
+  const lambdaOnly = LAMBDA_ONLY.filter(([key]) => flags[key] !== undefined).map(([, name]) => name);
+  if (flags.url !== undefined && lambdaOnly.length > 0) throw new HarnessError('EFZ_USAGE', `${lambdaOnly.join(', ')} applies to --function only, not to --url.`);
+  if (flags.function !== undefined && flags.header !== undefined) throw new HarnessError('EFZ_USAGE', '--header applies to --url only.');
   return {
+    url: flags.url,
+    headers: flags.header,
     function: flags.function,
     qualifier: flags.qualifier,
     region: flags.region,

@@ -7,6 +7,8 @@ import type { OracleContext } from '../../../src/oracles/types.js';
 import type { Runner } from '../../../src/runners/types.js';
 import { builtinOracles, judge } from '../../../src/oracles/index.js';
 import { loadPayloads } from '../../../src/payloads/index.js';
+import { renderPayload } from '../../../src/payloads/types.js';
+import { markerOperands } from '../../../src/core/marker.js';
 import { createHttpRunner } from '../../../src/runners/http.js';
 import { startApigwServer } from '../../support/apigw-server.js';
 
@@ -37,7 +39,7 @@ const corpus = loadPayloads();
 function rendered(id: string, canary: string): { id: string; family: string; text: string } {
   const payload = corpus.find((p) => p.id === id);
   if (payload === undefined) throw new Error(`no payload ${id}`);
-  return { id, family: payload.family, text: payload.template.replaceAll('{{token}}', canary) };
+  return { id, family: payload.family, text: renderPayload(payload.template, canary) };
 }
 
 /**
@@ -81,10 +83,11 @@ describe('oracles on HTTP observations', () => {
     expect(oraclesOf(results)).toEqual([]);
   });
 
-  it("code-injection: an endpoint that evaluates the query is confirmed by the computed marker '<canary>42'", async () => {
+  it("code-injection: an endpoint that evaluates the query is confirmed by the computed marker '<canary><a*b>'", async () => {
     const canary = 'efzevalcanary01';
+    const { a, b } = markerOperands(canary);
     const [result] = await runAll(await runnerFor('evaluates'), [queryCase(canary, 'expr', rendered('code-expression', canary))]);
-    expect(result!.observation.outcome).toMatchObject({ kind: 'returned', value: { body: `result: ${canary}42` } });
+    expect(result!.observation.outcome).toMatchObject({ kind: 'returned', value: { body: `result: ${canary}${a * b}` } });
     expect(result!.findings).toMatchObject([{ oracle: 'code-injection', confidence: 'confirmed', signature: 'unprobed-sink@queryStringParameters[*]' }]);
   });
 

@@ -11,6 +11,7 @@ import type { Isolation } from '../runners/index.js';
 import { canaryFromSeed } from '../../generators/canary.js';
 import { startLocalTarget } from './local-target.js';
 import { startRemoteTarget } from './remote-target.js';
+import type { FuzzOptions } from './fuzz.js';
 import { DEFAULT_REMOTE_CAPS } from '../runners/remote-guard.js';
 
 export interface ReplayOptions {
@@ -40,16 +41,7 @@ export interface ReplayOptions {
 }
 
 /** See `ReplayOptions.remote`; the fields mean what they mean for `fuzz()`. */
-export interface ReplayRemoteOptions {
-  readonly region?: string | undefined;
-  readonly profile?: string | undefined;
-  readonly endpoint?: string | undefined;
-  readonly maxInvocations?: number | undefined;
-  readonly rate?: number | undefined;
-  readonly concurrency?: number | undefined;
-  readonly allowProduction?: boolean | undefined;
-  readonly secretEnv?: readonly string[] | undefined;
-}
+export type ReplayRemoteOptions = Pick<FuzzOptions, 'region' | 'profile' | 'endpoint' | 'maxInvocations' | 'rate' | 'concurrency' | 'allowProduction' | 'secretEnv'>;
 
 export interface ReplayOutcome {
   readonly file: string;

@@ -2,6 +2,7 @@ import type { Effect } from '../core/index.js';
 import { createCallSiteFinder } from './call-site.js';
 import { createCanaryProgram } from './canary-program.js';
 import type { CanaryProgram } from './canary-program.js';
+import type { StartedChild } from '../core/children.js';
 import { installCanaryFunction } from './canary-function.js';
 import { installChildProcessProbe } from './child-process.js';
 import { installSpawnBindingGuard } from './spawn-bindings.js';
@@ -49,6 +50,12 @@ export interface ProbeOptions {
    * the sink (a native crash, a signal no guard saw), before the invocation's result could be sent.
    */
   readonly streamEffects?: ((effect: Effect) => void) | undefined;
+  /**
+   * @internal Set in a process realm: each process the handler starts is announced here at once, synchronously,
+   * so the pool's reaper knows it even if the realm is ended right after (the children channel of a child process
+   * is its own, and a message on it may still be on its way when the pool ends the realm).
+   */
+  readonly announceChild?: ((child: StartedChild) => void) | undefined;
 }
 
 /** The recording window around one invocation. */
@@ -114,13 +121,14 @@ export function installProbes(options: ProbeOptions): Probes {
   // tenth of a trivial handler's throughput.
   let childrenStarted = false;
   // Read by the probes at each call, so a later installProbes can change them (see above).
-  const live = { allowExec: options.allowExec, taskRoot: options.taskRoot, writableRoots: options.writableRoots, streamEffects: options.streamEffects };
+  const live = { allowExec: options.allowExec, taskRoot: options.taskRoot, writableRoots: options.writableRoots, streamEffects: options.streamEffects, announceChild: options.announceChild };
   let canary: CanaryProgram | undefined;
   const configure = (next: ProbeOptions): void => {
     live.allowExec = next.allowExec;
     live.taskRoot = next.taskRoot;
     live.writableRoots = next.writableRoots;
     live.streamEffects = next.streamEffects;
+    live.announceChild = next.announceChild;
     if (next.allowExec) (canary ??= createCanaryProgram()).ensureOnPath();
   };
   configure(options);
@@ -144,6 +152,9 @@ export function installProbes(options: ProbeOptions): Probes {
     ...context,
     get allowExec() {
       return live.allowExec;
+    },
+    get announceChild() {
+      return live.announceChild;
     },
     // Only while an invocation runs: the probes stay in this realm after a run (in-process, the user's test
     // process), and processes it starts later are not the handler's.

@@ -10,6 +10,8 @@ export interface SpawnBindingGuardOptions extends ProbeContext {
   readonly allowExec: boolean;
   /** `KEY=value` pairs every started process gets (the child probes), given its current NODE_OPTIONS. */
   readonly childEnv: (existingNodeOptions: string | undefined) => readonly string[];
+  /** Where started processes are announced instead of the children channel (a process realm), read at each call. */
+  readonly announceChild?: ((child: StartedChild) => void) | undefined;
 }
 
 /** @internal Lets the `child_process` wrappers pass their own, already judged, calls through the bindings. */
@@ -45,6 +47,11 @@ export function installSpawnBindingGuard(options: SpawnBindingGuardOptions): Spa
   const children = new BroadcastChannel(childrenChannelName());
   children.unref();
   const announce = (child: StartedChild): void => {
+    const direct = options.announceChild;
+    if (direct !== undefined) {
+      direct(child);
+      return;
+    }
     try {
       children.postMessage(child);
     } catch {

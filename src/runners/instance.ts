@@ -1,4 +1,5 @@
 import type { Effect } from '../core/observation.js';
+import type { StartedChild } from '../core/children.js';
 import type { CrashGuard } from './crash-guard.js';
 import type { InvocationRecord } from './invoke.js';
 import type { ModuleImporter } from './load-handler.js';
@@ -24,6 +25,8 @@ export interface InstanceOptions {
   readonly probes: ProbeHooks;
   /** Hands each recorded effect over the moment it is recorded (a process realm streams them to the pool). */
   readonly streamEffects?: ((effect: Effect) => void) | undefined;
+  /** Hands each process the handler starts over at once (a process realm tells the pool's reaper). */
+  readonly announceChild?: ((child: StartedChild) => void) | undefined;
   /** How the handler module is imported (tsx in the main realm, a plain import in a worker started with tsx). */
   readonly importer?: ModuleImporter | undefined;
   /**
@@ -54,6 +57,7 @@ export async function startInstance(options: InstanceOptions): Promise<Instance>
     taskRoot: options.taskRoot,
     writableRoots: extra.length === 0 ? undefined : [options.taskRoot, tmpdir(), '/tmp', ...extra],
     streamEffects: options.streamEffects,
+    announceChild: options.announceChild,
   });
   const handler = await loadHandler(options.file, options.exportName, options.importer);
   const logs = installLogCapture();

@@ -1,11 +1,15 @@
 import type { Command } from 'commander';
 import { InvalidArgumentError, Option } from 'commander';
 import type { FuzzOptions } from '../../api/fuzz.js';
+import type { ReplayRemoteOptions } from '../../api/replay.js';
 import { DEFAULT_REMOTE_CAPS } from '../../api/fuzz.js';
 import { HarnessError } from '../../core/index.js';
 import { collect, positiveInt, positiveNumber } from '../parse.js';
 
-/** The `fuzz` flags of a remote target (a deployed Lambda function). */
+/** The flags of `addRemoteAccessOptions`. */
+export type RemoteAccessFlags = Omit<RemoteFlags, 'function' | 'qualifier' | 'url' | 'header' | 'maxCost' | 'learnSecrets'>;
+
+/** The `fuzz` flags of a remote target (a deployed Lambda function or an HTTP endpoint). */
 export interface RemoteFlags {
   readonly function?: string;
   readonly url?: string;
@@ -105,15 +109,22 @@ export function remoteFuzzOptions(handler: string | undefined, flags: RemoteFlag
     headers: flags.header,
     function: flags.function,
     qualifier: flags.qualifier,
+    ...remoteAccess(flags),
+    maxCost: flags.maxCost,
+    learnSecrets: flags.learnSecrets === true,
+  };
+}
+
+/** The options `addRemoteAccessOptions` adds, as `fuzz()` and `replay()` take them. */
+export function remoteAccess(flags: RemoteAccessFlags): ReplayRemoteOptions {
+  return {
     region: flags.region,
     profile: flags.profile,
     endpoint: flags.endpoint,
     maxInvocations: flags.maxInvocations,
     rate: flags.rate,
     concurrency: flags.concurrency,
-    maxCost: flags.maxCost,
     allowProduction: flags.allowProduction === true,
     secretEnv: flags.secretEnv,
-    learnSecrets: flags.learnSecrets === true,
   };
 }

@@ -7,10 +7,10 @@ import { replaySummary } from '../messages.js';
 import { collect, envPair, positiveInt } from '../parse.js';
 import type { Isolation } from '../../api/fuzz.js';
 import { isolationOption } from './isolation-option.js';
-import type { RemoteFlags } from './remote-options.js';
-import { addRemoteAccessOptions } from './remote-options.js';
+import type { RemoteAccessFlags } from './remote-options.js';
+import { addRemoteAccessOptions, remoteAccess } from './remote-options.js';
 
-interface ReplayFlags extends Omit<RemoteFlags, 'function' | 'qualifier' | 'maxCost' | 'learnSecrets'> {
+interface ReplayFlags extends RemoteAccessFlags {
   readonly handler?: string;
   readonly timeout: number;
   readonly inProcess?: boolean;
@@ -50,16 +50,7 @@ export function makeReplayCommand(io: CliIo, setExit: (code: number) => void): C
         writableRoots: flags.writableRoot,
         cwd: io.cwd,
         taskRoot: flags.taskRoot,
-        remote: {
-          region: flags.region,
-          profile: flags.profile,
-          endpoint: flags.endpoint,
-          maxInvocations: flags.maxInvocations,
-          rate: flags.rate,
-          concurrency: flags.concurrency,
-          allowProduction: flags.allowProduction === true,
-          secretEnv: flags.secretEnv,
-        },
+        remote: remoteAccess(flags),
       });
       for (const outcome of outcomes) {
         const where = relative(io.cwd, outcome.file) || outcome.file;

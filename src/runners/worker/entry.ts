@@ -53,6 +53,8 @@ async function loadInstance(generation: number): Promise<Instance | undefined> {
       probes: probeHooks,
       // A process can die where a guard cannot see it (a native crash): the pool must already hold the evidence.
       streamEffects: isMainThread ? streamEffect : undefined,
+      // Synchronously, before the result: the pool may end this realm the moment the result arrives.
+      announceChild: isMainThread ? (child) => host.post({ type: 'child-started', pid: child.pid, detached: child.detached } satisfies ChildStartedMessage) : undefined,
       importer: generation === 0 ? nativeImport : fresh.importer(generation),
       // A crash then ends only the module instance, and this worker builds a fresh one in milliseconds, as
       // Lambda reinitialises a runtime: building a new worker costs hundreds.
@@ -127,8 +129,9 @@ function loopSample(): { idle: number; active: number } {
 }
 
 /**
- * In a child process the spawn guard announces the handler's processes on this process's own children channel:
- * relay them to the pool, whose reaper ends them when the run ends (child-reaper.ts).
+ * In a child process, worker threads of the handler announce the processes they start on this process's own
+ * children channel: relay them to the pool, whose reaper ends them when the run ends (child-reaper.ts). The
+ * handler's own realm announces directly (`announceChild`).
  */
 function relayStartedChildren(): void {
   const channel = new BroadcastChannel(childrenChannelName());

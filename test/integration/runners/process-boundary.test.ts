@@ -1,11 +1,10 @@
 import { spawn } from 'node:child_process';
-import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { ProcessEffect } from '../../../src/core/index.js';
 import type { Runner } from '../../../src/runners/types.js';
 import { createIsolatedRunner } from '../../../src/runners/worker/host.js';
-import { runnerOptions } from './helpers.js';
+import { isRunning, runnerOptions } from './helpers.js';
 
 /*
  * Issue 8, point 4: with child-process realms (the default), what the handler does to its runtime stays there.
@@ -25,18 +24,6 @@ async function processPool(file: string, env: Record<string, string>): Promise<R
   return runner;
 }
 
-const running = (pid: number): boolean => {
-  try {
-    process.kill(pid, 0);
-  } catch {
-    return false;
-  }
-  try {
-    return !/^\d+ \(.*\) Z/.test(readFileSync(`/proc/${pid}/stat`, 'utf8'));
-  } catch {
-    return true;
-  }
-};
 
 describe('child-process realms', () => {
   it('a runtime killed where no guard sees it is a signal crash that keeps the evidence recorded before it; the pool serves on', async () => {
@@ -68,10 +55,10 @@ describe('child-process realms', () => {
     expect(children).toEqual(expect.arrayContaining(served));
     expect(children.length).toBeGreaterThan(served.length);
     const pids = children;
-    expect(pids.every(running)).toBe(true);
+    expect(pids.every(isRunning)).toBe(true);
     driver.kill('SIGKILL');
     const deadline = performance.now() + 5000;
-    while (pids.some(running) && performance.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 50));
-    expect(pids.filter(running)).toEqual([]);
+    while (pids.some(isRunning) && performance.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(pids.filter(isRunning)).toEqual([]);
   }, 20_000);
 });

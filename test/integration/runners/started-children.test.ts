@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import { fuzz } from '../../../src/api/fuzz.js';
+import { isRunning } from './helpers.js';
 
 /*
  * Issue 8, point 5: processes the handler started, detached or not, do not outlive the run. The fixture leaves
@@ -13,19 +14,6 @@ const handler = fileURLToPath(new URL('../../fixtures/hostile/leaves-children.mj
 const dir = mkdtempSync(join(tmpdir(), 'efz-children-test-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-/** Still running: it exists and is not a zombie (a killed child of a terminated worker waits for its reaper). */
-const running = (pid: number): boolean => {
-  try {
-    process.kill(pid, 0);
-  } catch {
-    return false;
-  }
-  try {
-    return !/^\d+ \(.*\) Z/.test(readFileSync(`/proc/${pid}/stat`, 'utf8'));
-  } catch {
-    return true;
-  }
-};
 
 describe('the children a handler leaves behind end with the run', () => {
   it.each(['isolated', 'in-process'] as const)('%s', async (runner) => {
@@ -35,6 +23,6 @@ describe('the children a handler leaves behind end with the run', () => {
     const pids = readFileSync(log, 'utf8').trim().split('\n').map(Number);
     expect(pids.length).toBeGreaterThanOrEqual(10);
     await new Promise((resolve) => setTimeout(resolve, 200)); // SIGKILL is delivered asynchronously
-    expect(pids.filter(running)).toEqual([]);
+    expect(pids.filter(isRunning)).toEqual([]);
   });
 });

@@ -36,7 +36,7 @@ export const crash = defineOracle({
   check(observation, context): readonly Finding[] {
     const outcome = observation.outcome;
     if (outcome.kind === 'threw') return [thrownFinding(outcome.error, context)];
-    if (outcome.kind === 'crashed') return [crashedFinding(outcome, context)];
+    if (outcome.kind === 'crashed') return [crashedFinding(outcome, context, observation.effects === undefined)];
     return [];
   },
 });
@@ -63,7 +63,13 @@ const CRASH_TITLES: Record<Crashed['reason'], string> = {
   'worker-error': 'The runtime worker failed',
 };
 
-function crashedFinding(outcome: Crashed, context: OracleContext): Finding {
+/**
+ * A remote target (no probes, so no effects) tells only that its integration failed: API Gateway's "Internal
+ * server error" may be a throw, an exit, a timeout or a malformed result inside the function.
+ */
+const REMOTE_WORKER_ERROR_TITLE = 'The function failed behind the endpoint (an internal server error)';
+
+function crashedFinding(outcome: Crashed, context: OracleContext, remote: boolean): Finding {
   const exit = outcome.reason === 'exit' ? `:${outcome.exitCode ?? 'null'}` : '';
   const error = outcome.error;
   const frames = error === undefined ? [] : handlerFrames(error);
@@ -77,7 +83,9 @@ function crashedFinding(outcome: Crashed, context: OracleContext): Finding {
     title:
       outcome.reason === 'exit'
         ? `${CRASH_TITLES.exit} (code ${outcome.exitCode ?? 'none'})`
-        : CRASH_TITLES[outcome.reason],
+        : remote && outcome.reason === 'worker-error'
+          ? REMOTE_WORKER_ERROR_TITLE
+          : CRASH_TITLES[outcome.reason],
     evidence: details.length > 0 ? details.join('; ') : `runtime died: ${outcome.reason}`,
     signature: scrub(`crashed:${outcome.reason}${exit}${cause}`),
   };

@@ -33,7 +33,7 @@ export const stateLeak = defineOracle({
         severity: haystack.where === 'response' ? 'high' : 'medium',
         title: `Data from an earlier invocation leaks into the ${segment.label}`,
         evidence: [
-          `The ${segment.label} carries ${hit.token}, the canary of the invocation ${distance} before this one on the same warm instance (this case's canary is ${context.case.canary}).`,
+          `The ${segment.label} carries ${hit.token}, the canary of the invocation ${distance} before this one ${observation.effects === undefined ? 'to the same remote target (any of its warm instances)' : 'on the same warm instance'} (this case's canary is ${context.case.canary}).`,
           `excerpt: …${excerpt(haystack.text, hit.index, hit.token.length)}…`,
         ].join('\n'),
         signature: `${haystack.where}:${segment.label}`,

@@ -31,6 +31,15 @@ describe('oracle: crash', () => {
     expect(findings).toHaveLength(expected);
   });
 
+  it('a remote integration failure (no effects: no probes) is titled for what an endpoint can tell; a local one is the worker', () => {
+    const failure = crashed({ reason: 'worker-error', exitCode: null, error: serializedError({ name: 'InternalServerError', message: '502 Bad Gateway' }) });
+    const [remote] = crash.check(observation({ outcome: failure, effects: undefined }), ctx);
+    const [local] = crash.check(observation({ outcome: failure, effects: [] }), ctx);
+    expect(remote?.title).toBe('The function failed behind the endpoint (an internal server error)');
+    expect(local?.title).toBe('The runtime worker failed');
+    expect(remote?.signature).toBe(local?.signature);
+  });
+
   it('gives the same signature to the same bug whatever the message and canary', () => {
     // Arrange
     const first = thrownAt(siteA, 'bad order efzaaaaaaaaaaaa: {"id":1}');

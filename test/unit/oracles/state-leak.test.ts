@@ -17,6 +17,14 @@ describe('oracle: state-leak', () => {
     expect(finding?.evidence).toContain('2 before this one');
   });
 
+  it('says where the earlier invocation ran: the same warm instance locally, any instance of a remote target', () => {
+    const body = returned({ statusCode: 200, body: `last: ${EARLIER}` });
+    const [local] = stateLeak.check(observation({ outcome: body, effects: [] }), context([EARLIER]));
+    const [remote] = stateLeak.check(observation({ outcome: body, effects: undefined }), context([EARLIER]));
+    expect(local?.evidence).toContain('1 before this one on the same warm instance');
+    expect(remote?.evidence).toContain('1 before this one to the same remote target (any of its warm instances)');
+  });
+
   it('fires on logs too, at lower severity', () => {
     const obs = observation({ logs: [`serving cached profile ${EARLIER}`] });
     expect(stateLeak.check(obs, context([EARLIER]))).toMatchObject([{ severity: 'medium', signature: 'logs:logs' }]);

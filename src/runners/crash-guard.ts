@@ -145,15 +145,11 @@ export function installCrashGuard(options: CrashGuardOptions): CrashGuard {
  * have `child.kill()`), and signal 0 (does the process exist?) is passed through.
  */
 function guardedKill(original: typeof process.kill, killedRuntime: (what: string) => never): typeof process.kill {
-  const ownPid = process.pid;
-  const parentPid = process.ppid;
+  const runtimeTarget = runtimeTargetOf();
   return ((pid: number, signal?: string | number) => {
     if (signal === 0) return original(pid, 0);
-    const target = Number(pid);
-    const what = `process.kill(${pid}, ${JSON.stringify(signal ?? 'SIGTERM')})`;
-    if (target === ownPid || target === parentPid || !(target > 0)) {
-      killedRuntime(`${what}: ${target === ownPid ? 'its own runtime' : target === parentPid ? 'the process that started the runtime' : 'a whole process group'}`);
-    }
+    const target = runtimeTarget(pid);
+    if (target !== undefined) killedRuntime(`process.kill(${pid}, ${JSON.stringify(signal ?? 'SIGTERM')}): ${target}`);
     const refused = new Error(`kill EPERM`) as NodeJS.ErrnoException;
     refused.code = 'EPERM';
     refused.errno = -1;
@@ -171,17 +167,30 @@ interface RawProcess {
 /** libuv's EPERM, which `process.kill` turns into the error a refused signal raises. */
 const UV_EPERM = -1;
 
-/** `process._kill`, with the rule of {@link guardedKill}: the handler's own runtime, its parent and groups are not its to signal. */
+/** `process._kill`, with the rule of {@link guardedKill}. */
 function guardedRawKill(original: RawProcess['_kill'], killedRuntime: (what: string) => never): RawProcess['_kill'] {
-  const ownPid = process.pid;
-  const parentPid = process.ppid;
+  const runtimeTarget = runtimeTargetOf();
   return (pid, signal) => {
     if (signal === 0) return original(pid, 0);
-    const target = Number(pid);
-    if (target === ownPid || target === parentPid || !(target > 0)) {
-      killedRuntime(`process._kill(${pid}, ${signal}): ${target === ownPid ? 'its own runtime' : target === parentPid ? 'the process that started the runtime' : 'a whole process group'}`);
-    }
+    const target = runtimeTarget(pid);
+    if (target !== undefined) killedRuntime(`process._kill(${pid}, ${signal}): ${target}`);
     return UV_EPERM;
+  };
+}
+
+/**
+ * The rule both kill guards keep: a signal to the handler's own runtime, to the process that started it, or to a
+ * process group (pid 0 or negative) is the handler killing its runtime; says which, or undefined for another pid.
+ * The pids are read when the guard is installed, before the handler can change what `process` reports.
+ */
+function runtimeTargetOf(): (pid: unknown) => string | undefined {
+  const ownPid = process.pid;
+  const parentPid = process.ppid;
+  return (pid) => {
+    const target = Number(pid);
+    if (target === ownPid) return 'its own runtime';
+    if (target === parentPid) return 'the process that started the runtime';
+    return target > 0 ? undefined : 'a whole process group';
   };
 }
 

@@ -12,8 +12,7 @@ import { loadPayloads } from '../payloads/index.js';
 import type { Payload } from '../payloads/types.js';
 import { parseHandlerRef } from '../runners/index.js';
 import type { Runner, RunnerKind } from '../runners/types.js';
-import { DEFAULT_REMOTE_CAPS } from '../runners/remote-guard.js';
-import { startRemoteTarget } from './remote-target.js';
+import { remoteCaps, startRemoteTarget } from './remote-target.js';
 import type { Isolation } from '../runners/index.js';
 import { VERSION } from '../version.js';
 import { startLocalTarget } from './local-target.js';
@@ -122,7 +121,6 @@ const DEFAULTS = { runs: 1000, timeoutMs: 3000, memoryLimitMb: 512 } as const;
 /** The isolated pool's default cap on warm instances (for the CLI's help). */
 export { DEFAULT_INSTANCES, DEFAULT_ISOLATION, isolations } from '../runners/index.js';
 export { DEFAULT_REMOTE_CAPS } from '../runners/remote-guard.js';
-export { displayUrl } from './remote-target.js';
 export type { Isolation } from '../runners/index.js';
 
 /**
@@ -186,11 +184,7 @@ async function startTarget(options: FuzzOptions, cwd: string, seed: number, time
     const remote = await startRemoteTarget({
       lambda: options.function === undefined ? undefined : { functionName: options.function, qualifier: options.qualifier, region: options.region, profile: options.profile, endpoint: options.endpoint },
       http: options.url === undefined ? undefined : { url: options.url, source: httpSource(sourceId), headers: options.headers },
-      caps: {
-        maxInvocations: options.maxInvocations ?? DEFAULT_REMOTE_CAPS.maxInvocations,
-        ratePerSecond: options.rate ?? DEFAULT_REMOTE_CAPS.ratePerSecond,
-        concurrency: options.concurrency ?? DEFAULT_REMOTE_CAPS.concurrency,
-      },
+      caps: remoteCaps(options),
       timeoutMs,
       maxCostUsd: options.maxCost,
       allowProduction: options.allowProduction ?? false,

@@ -4,7 +4,7 @@ import type { CorpusTarget } from '../corpus/entry.js';
 import type { LambdaConfiguration } from '../runners/lambda.js';
 import { createLambdaRunner, getLambdaConfiguration } from '../runners/lambda.js';
 import type { GuardedRunner, RemoteCaps } from '../runners/remote-guard.js';
-import { checkMaxCost, estimateLambdaCost, formatCostLine, guardRemoteRunner, looksLikeProduction } from '../runners/remote-guard.js';
+import { checkMaxCost, DEFAULT_REMOTE_CAPS, estimateLambdaCost, formatCostLine, guardRemoteRunner, looksLikeProduction } from '../runners/remote-guard.js';
 import type { Runner } from '../runners/types.js';
 import type { ApigwSource } from '../runners/apigw-request.js';
 import { createHttpRunner } from '../runners/http.js';
@@ -56,6 +56,15 @@ export interface RemoteTarget {
   readonly exhausted: AbortSignal;
 }
 
+/** The caps a run asked for, each defaulting to the guard's (on by default: a user raises them explicitly). */
+export function remoteCaps(asked: { readonly maxInvocations?: number | undefined; readonly rate?: number | undefined; readonly concurrency?: number | undefined }): RemoteCaps {
+  return {
+    maxInvocations: asked.maxInvocations ?? DEFAULT_REMOTE_CAPS.maxInvocations,
+    ratePerSecond: asked.rate ?? DEFAULT_REMOTE_CAPS.ratePerSecond,
+    concurrency: asked.concurrency ?? DEFAULT_REMOTE_CAPS.concurrency,
+  };
+}
+
 /** How long past the function's own timeout a call may take before eventfuzz gives up on it (network, cold start). */
 const REMOTE_TIMEOUT_MARGIN_MS = 2_000;
 
@@ -92,19 +101,8 @@ async function startHttpTarget(http: HttpTarget, options: RemoteTargetOptions): 
   if (options.maxCostUsd !== undefined) throw new HarnessError('EFZ_USAGE', '--max-cost needs the function\'s configuration (--function); an HTTP endpoint\'s cost is not known to eventfuzz.');
   const runner = createHttpRunner({ url: http.url, source: http.source, timeoutMs: options.timeoutMs, concurrency: options.caps.concurrency, headers: http.headers });
   options.notice(`eventfuzz: at most ${options.caps.maxInvocations} requests, ${options.caps.ratePerSecond}/s, ${options.caps.concurrency} in flight (the endpoint's cost is not known to eventfuzz)`);
-  return guardAndStart(runner, { kind: 'http', ref: displayUrl(http.url) }, secrets, options);
-}
-
-/** A URL as eventfuzz shows it (terminal, corpus, report): without the credentials a user may have put in it. */
-export function displayUrl(url: string): string {
-  try {
-    const parsed = new URL(url);
-    parsed.username = '';
-    parsed.password = '';
-    return parsed.href;
-  } catch {
-    return url;
-  }
+  // The runner refused a URL carrying credentials: it is safe to store as given.
+  return guardAndStart(runner, { kind: 'http', ref: http.url }, secrets, options);
 }
 
 async function guardAndStart(runner: Runner, target: CorpusTarget, secrets: readonly WatchedSecret[], options: RemoteTargetOptions): Promise<RemoteTarget> {

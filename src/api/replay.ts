@@ -10,9 +10,8 @@ import type { Runner, RunnerKind } from '../runners/types.js';
 import type { Isolation } from '../runners/index.js';
 import { canaryFromSeed } from '../../generators/canary.js';
 import { startLocalTarget } from './local-target.js';
-import { startRemoteTarget } from './remote-target.js';
+import { remoteCaps, startRemoteTarget } from './remote-target.js';
 import type { FuzzOptions } from './fuzz.js';
-import { DEFAULT_REMOTE_CAPS } from '../runners/remote-guard.js';
 
 export interface ReplayOptions {
   /** Corpus files or directories. */
@@ -130,11 +129,7 @@ async function startRemoteRunner(functionName: string, options: ReplayOptions, t
   const remote = options.remote ?? {};
   const { runner, secrets } = await startRemoteTarget({
     lambda: { functionName, region: remote.region, profile: remote.profile, endpoint: remote.endpoint },
-    caps: {
-      maxInvocations: remote.maxInvocations ?? DEFAULT_REMOTE_CAPS.maxInvocations,
-      ratePerSecond: remote.rate ?? DEFAULT_REMOTE_CAPS.ratePerSecond,
-      concurrency: remote.concurrency ?? DEFAULT_REMOTE_CAPS.concurrency,
-    },
+    caps: remoteCaps(remote),
     timeoutMs,
     allowProduction: remote.allowProduction ?? false,
     secretEnv: remote.secretEnv ?? [],

@@ -3,7 +3,7 @@ import { Command, Option } from 'commander';
 import { sourceIds } from '../../../generators/index.js';
 import type { SourceId } from '../../../generators/index.js';
 import { loadSamples } from '../../../generators/sample/index.js';
-import { DEFAULT_INSTANCES, DEFAULT_ISOLATION, displayUrl, fuzz } from '../../api/fuzz.js';
+import { DEFAULT_INSTANCES, DEFAULT_ISOLATION, fuzz } from '../../api/fuzz.js';
 import type { Isolation } from '../../api/fuzz.js';
 import { HarnessError } from '../../core/index.js';
 import { createConsoleReporter } from '../../reporters/console.js';
@@ -126,4 +126,16 @@ function startLine(handler: string | undefined, flags: FuzzFlags, workers: numbe
   if (flags.inProcess === true) return [String(handler), 'in-process'];
   const [realm, realms] = (flags.isolation ?? DEFAULT_ISOLATION) === 'process' ? ['child process', 'child processes'] : ['worker thread', 'worker threads'];
   return [String(handler), `isolated, ${plural(workers, realm, realms)}`];
+}
+
+/** A URL as the start line prints it, before anything checked it: credentials put in it stay out of CI logs. */
+function displayUrl(raw: string): string {
+  try {
+    const url = new URL(raw);
+    url.username = '';
+    url.password = '';
+    return url.href;
+  } catch {
+    return raw;
+  }
 }

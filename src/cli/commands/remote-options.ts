@@ -53,27 +53,34 @@ export function addRemoteAccessOptions(command: Command): Command {
     .addOption(new Option('--secret-env <NAME>', 'remote: a variable of YOUR environment whose value the function must never reveal; repeatable').argParser(collect));
 }
 
-/** Flags that only mean something for a local handler, by their name in the help. */
-const LOCAL_ONLY: readonly (readonly [keyof LocalOnlyFlags, string])[] = [
-  ['inProcess', '--in-process'],
-  ['workers', '--workers'],
-  ['instances', '--instances'],
-  ['env', '--env'],
-  ['secret', '--secret'],
-  ['allowExec', '--allow-exec'],
-  ['taskRoot', '--task-root'],
-  ['writableRoot', '--writable-root'],
-];
+/** Flags that only mean something for a local handler, with their names in the help. */
+const LOCAL_ONLY = {
+  inProcess: '--in-process',
+  workers: '--workers',
+  instances: '--instances',
+  env: '--env',
+  secret: '--secret',
+  allowExec: '--allow-exec',
+  taskRoot: '--task-root',
+  writableRoot: '--writable-root',
+} as const;
+
+type LocalOnlyFlags = { readonly [K in keyof typeof LOCAL_ONLY]?: unknown };
 
 /** Flags of a deployed function that an HTTP endpoint has no use for. */
-const LAMBDA_ONLY: readonly (readonly [keyof RemoteFlags, string])[] = [
-  ['qualifier', '--qualifier'],
-  ['region', '--region'],
-  ['profile', '--profile'],
-  ['endpoint', '--endpoint'],
-  ['maxCost', '--max-cost'],
-  ['learnSecrets', '--learn-secrets'],
-];
+const LAMBDA_ONLY = {
+  qualifier: '--qualifier',
+  region: '--region',
+  profile: '--profile',
+  endpoint: '--endpoint',
+  maxCost: '--max-cost',
+  learnSecrets: '--learn-secrets',
+} as const satisfies Partial<Record<keyof RemoteFlags, string>>;
+
+/** The help names of the flags of `table` that were given. */
+function given<T extends object>(flags: T, table: Partial<Record<keyof T, string>>): string[] {
+  return (Object.keys(table) as (keyof T)[]).filter((key) => flags[key] !== undefined).map((key) => table[key]!);
+}
 
 /** Repeatable `--header "Name: value"`. */
 function headerPair(raw: string, previous: Record<string, string> = {}): Record<string, string> {
@@ -83,25 +90,14 @@ function headerPair(raw: string, previous: Record<string, string> = {}): Record<
   return { ...previous, [name]: raw.slice(colon + 1).trim() };
 }
 
-interface LocalOnlyFlags {
-  readonly inProcess?: unknown;
-  readonly workers?: unknown;
-  readonly instances?: unknown;
-  readonly env?: unknown;
-  readonly secret?: unknown;
-  readonly allowExec?: unknown;
-  readonly taskRoot?: unknown;
-  readonly writableRoot?: unknown;
-}
-
 /** The campaign options of a remote run, after refusing flags that would silently mean nothing for it. */
 export function remoteFuzzOptions(handler: string | undefined, flags: RemoteFlags & LocalOnlyFlags): Partial<FuzzOptions> {
   const option = flags.url === undefined ? '--function' : '--url';
   if (flags.url !== undefined && flags.function !== undefined) throw new HarnessError('EFZ_USAGE', 'Give either --function or --url, not both.');
   if (handler !== undefined) throw new HarnessError('EFZ_USAGE', `Give either a local handler (${handler}) or ${option}, not both.`);
-  const local = LOCAL_ONLY.filter(([key]) => flags[key] !== undefined).map(([, name]) => name);
+  const local = given(flags, LOCAL_ONLY);
   if (local.length > 0) throw new HarnessError('EFZ_USAGE', `${local.join(', ')} applies to local handlers only, not to ${option}.`);
-  const lambdaOnly = LAMBDA_ONLY.filter(([key]) => flags[key] !== undefined).map(([, name]) => name);
+  const lambdaOnly = given(flags, LAMBDA_ONLY);
   if (flags.url !== undefined && lambdaOnly.length > 0) throw new HarnessError('EFZ_USAGE', `${lambdaOnly.join(', ')} applies to --function only, not to --url.`);
   if (flags.function !== undefined && flags.header !== undefined) throw new HarnessError('EFZ_USAGE', '--header applies to --url only.');
   return {

@@ -47,7 +47,7 @@ export function startProcessRealm(bootstrap: URL, options: RealmOptions): Realm 
       void Promise.race([stderrEnded, new Promise((wait) => setTimeout(wait, STDERR_DRAIN_MS))]).then(() => resolve({ code, signal }));
     }),
   );
-  let loop: EventLoopUtilization = { idle: 0, active: 0, utilization: 0 };
+  let loop: EventLoopUtilization = utilization(0, 0);
   const errorListeners: ((error: unknown) => void)[] = [];
   child.on('error', (error) => {
     for (const listener of errorListeners) listener(error);
@@ -59,10 +59,11 @@ export function startProcessRealm(bootstrap: URL, options: RealmOptions): Realm 
     if (on) channel?.ref?.();
     else channel?.unref?.();
   };
+  const alive = (): boolean => child.exitCode === null && child.signalCode === null;
   return {
     isolation: 'process',
     get alive() {
-      return child.exitCode === null && child.signalCode === null;
+      return alive();
     },
     postMessage: (message) => {
       if (child.connected) child.send(message as never);
@@ -73,20 +74,15 @@ export function startProcessRealm(bootstrap: URL, options: RealmOptions): Realm 
       // Held until it is gone: an idle realm is unref'd, and eventfuzz would otherwise exit (with a close still
       // pending, exit code 13) before the exit event arrives.
       child.ref();
-      if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+      if (alive()) child.kill('SIGKILL');
       await exited;
     },
-    eventLoopUtilization: (previous) => {
-      if (previous === undefined) return loop;
-      const idle = loop.idle - previous.idle;
-      const active = loop.active - previous.active;
-      return { idle, active, utilization: idle + active > 0 ? active / (idle + active) : 0 };
-    },
+    eventLoopUtilization: (previous) => (previous === undefined ? loop : utilization(loop.idle - previous.idle, loop.active - previous.active)),
     onMessage: (listener) => {
       child.on('message', (message: WorkerMessage) => {
         if (message.type === 'result' && message.loop !== undefined) {
           const { idle, active } = message.loop;
-          loop = { idle, active, utilization: idle + active > 0 ? active / (idle + active) : 0 };
+          loop = utilization(idle, active);
         }
         listener(message);
       });
@@ -105,6 +101,11 @@ export function startProcessRealm(bootstrap: URL, options: RealmOptions): Realm 
       });
     },
   };
+}
+
+/** An event-loop utilization from its two times, as `performance.eventLoopUtilization` computes it. */
+function utilization(idle: number, active: number): EventLoopUtilization {
+  return { idle, active, utilization: idle + active > 0 ? active / (idle + active) : 0 };
 }
 
 function unrefHandle(stream: unknown): void {

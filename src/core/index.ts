@@ -14,7 +14,7 @@ export type {
   GlobalsEffect,
   Observation,
 } from './observation.js';
-export { FROM_EVALUATED_CODE } from './observation.js';
+export { FROM_EVALUATED_CODE, isUnprobed } from './observation.js';
 export type { HarnessErrorCode } from './errors.js';
 export { HarnessError, isHarnessError } from './errors.js';
 export type { SerializedError } from './serialize-error.js';

@@ -122,3 +122,11 @@ export interface Observation {
   /** Which warm instance served the invocation (worker id), for oracles that compare invocations. */
   readonly instance: string;
 }
+
+/**
+ * True when no probes watched the invocation: a remote target (a deployed function, an HTTP endpoint), whose
+ * runner leaves `effects` undefined. Oracles then judge by what came back only (evaluated markers, shapes).
+ */
+export function isUnprobed(observation: Pick<Observation, 'effects'>): boolean {
+  return observation.effects === undefined;
+}

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import fc from 'fast-check';
 import { xoroshiro128plus } from 'pure-rand/generator/xoroshiro128plus';
 import type { Finding, FuzzCase, Observation } from '../core/index.js';
-import { dedupeKey } from '../core/index.js';
+import { dedupeKey, isUnprobed } from '../core/index.js';
 import type { OracleContext } from '../oracles/types.js';
 import { BlockedCallCounter } from './blocked-calls.js';
 import { eventFinding, needsMarkerControl, needsReproduction, runControl } from './confirm.js';
@@ -171,7 +171,7 @@ class Campaign {
       // A confirmed hit on a sink first seen as tainted is stronger proof of the same bug: it replaces the
       // stored case (and is shrunk in turn) instead of being counted as one more hit.
       const subject = (finding.earlierCanary === undefined ? undefined : this.#recentCases.get(finding.earlierCanary)) ?? value;
-      if (known === undefined || strength(finding) > strength(known)) await this.#newFinding(key, finding, subject, (known?.hits ?? 0) + 1, observation.effects === undefined);
+      if (known === undefined || strength(finding) > strength(known)) await this.#newFinding(key, finding, subject, (known?.hits ?? 0) + 1, isUnprobed(observation));
       else this.#findings.set(key, { ...known, hits: known.hits + 1 });
     }
     this.#progress('exploring', false);

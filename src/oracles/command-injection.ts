@@ -1,5 +1,5 @@
 import type { CanaryEffect, Effect, Finding, Observation, ProcessEffect } from '../core/index.js';
-import { CANARY_PROGRAM_NAME } from '../core/index.js';
+import { CANARY_PROGRAM_NAME, isUnprobed } from '../core/index.js';
 import type { OracleContext } from './types.js';
 import { findEvaluatedMarker } from './marker-evidence.js';
 import { redact } from './redact.js';
@@ -57,7 +57,7 @@ export const commandInjection = defineOracle({
       if (known === undefined || (known.confidence === 'tainted' && finding.confidence === 'confirmed')) bySite.set(finding.signature, finding);
     }
     if (bySite.size === 0 && ran !== undefined) return [canaryOnlyFinding(effects, ran, context)];
-    if (observation.effects === undefined) return remoteMarkerFinding(observation, context);
+    if (isUnprobed(observation)) return remoteMarkerFinding(observation, context);
     return [...bySite.values()];
   },
 });

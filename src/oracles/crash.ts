@@ -1,4 +1,5 @@
 import type { Finding, Outcome, SerializedError } from '../core/index.js';
+import { isUnprobed } from '../core/index.js';
 import type { OracleContext } from './types.js';
 import { redact } from './redact.js';
 import { defineOracle } from './types.js';
@@ -36,7 +37,7 @@ export const crash = defineOracle({
   check(observation, context): readonly Finding[] {
     const outcome = observation.outcome;
     if (outcome.kind === 'threw') return [thrownFinding(outcome.error, context)];
-    if (outcome.kind === 'crashed') return [crashedFinding(outcome, context, observation.effects === undefined)];
+    if (outcome.kind === 'crashed') return [crashedFinding(outcome, context, isUnprobed(observation))];
     return [];
   },
 });

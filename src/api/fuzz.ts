@@ -190,6 +190,7 @@ async function startTarget(options: FuzzOptions, cwd: string, seed: number, time
       allowProduction: options.allowProduction ?? false,
       secretEnv: options.secretEnv ?? [],
       learnSecrets: options.learnSecrets ?? false,
+      allowExec: options.allowExec ?? false,
       notice: (line) => safely(() => options.listener?.onNotice?.(line)),
     });
     const stop = options.signal === undefined ? remote.exhausted : AbortSignal.any([options.signal, remote.exhausted]);

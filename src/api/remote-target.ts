@@ -43,6 +43,8 @@ export interface RemoteTargetOptions {
   readonly secretEnv: readonly string[];
   /** Also watch the secret-looking values of the function's configured environment (GetFunctionConfiguration). */
   readonly learnSecrets: boolean;
+  /** Let payload commands run in a function that has eventfuzz's layer attached (its probes block them otherwise). */
+  readonly allowExec?: boolean | undefined;
   /** A line for the user before the first invocation (the cost), or about the run (throttling). */
   readonly notice: (line: string) => void;
 }
@@ -88,7 +90,7 @@ export async function startRemoteTarget(options: RemoteTargetOptions): Promise<R
   }
   // The function's own timeout bounds a call; past it plus a margin the answer is not coming.
   const timeoutMs = configuration === undefined ? options.timeoutMs : Math.max(options.timeoutMs, configuration.timeoutS * 1000 + REMOTE_TIMEOUT_MARGIN_MS);
-  const runner: Runner = createLambdaRunner({ ...lambdaTargetFields(lambda), timeoutMs, concurrency: options.caps.concurrency });
+  const runner: Runner = createLambdaRunner({ ...lambdaTargetFields(lambda), timeoutMs, concurrency: options.caps.concurrency, allowExec: options.allowExec });
   const ref = lambda.qualifier === undefined ? lambda.functionName : `${lambda.functionName}:${lambda.qualifier}`;
   return guardAndStart(runner, { kind: 'lambda', ref }, secrets, options);
 }

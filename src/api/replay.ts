@@ -134,6 +134,7 @@ async function startRemoteRunner(functionName: string, options: ReplayOptions, t
     allowProduction: remote.allowProduction ?? false,
     secretEnv: remote.secretEnv ?? [],
     learnSecrets: false,
+    allowExec: options.allowExec ?? false,
     // A replay sends a handful of stored cases: no cost line to weigh before it.
     notice: () => undefined,
   });

@@ -2,7 +2,9 @@ import type { LambdaClient } from '@aws-sdk/client-lambda';
 import type { Observation } from '../core/observation.js';
 import type { LambdaTargetRef } from './lambda-sdk-errors.js';
 import type { Invocation, Runner } from './types.js';
+import { randomUUID } from 'node:crypto';
 import { HarnessError } from '../core/errors.js';
+import { layerClientContext, readLayerAnswer } from '../layer/protocol.js';
 import { safeClearTimeout, safePerformanceNow, safeSetTimeout, safeStringify } from '../core/safe-globals.js';
 import { mapInvokeResult } from './lambda-invoke-result.js';
 import { harnessErrorOf, transportErrorOf } from './lambda-sdk-errors.js';
@@ -27,6 +29,8 @@ export interface LambdaRunnerOptions extends LambdaTargetOptions {
   readonly timeoutMs: number;
   /** Invocations in flight at most (the runner's parallelism); rate limits are the guard's job. */
   readonly concurrency: number;
+  /** Asks the function's in-function probes (`eventfuzz layer`), where attached, to let payload commands run. */
+  readonly allowExec?: boolean | undefined;
 }
 
 /** What GetFunctionConfiguration says about the function, for the cost estimate and `--learn-secrets`. */
@@ -91,7 +95,8 @@ function createSlots(limit: number): <T>(task: () => Promise<T>) => Promise<T> {
 /**
  * Delivers events to a deployed Lambda function with the Invoke API (`RequestResponse`, `LogType: Tail`) and maps
  * Lambda's answer to an Observation (see lambda-invoke-result.ts): payload, thrown error, runtime death, timeout,
- * the decoded log tail. No probes run on the other side, so `effects` is undefined. Credentials come from the SDK's
+ * the decoded log tail. `effects` is what the in-function probes reported when the function has eventfuzz's layer
+ * attached (src/layer), else undefined: no probes watched. Credentials come from the SDK's
  * standard chain (environment, profile, SSO, roles); eventfuzz never reads credential files itself.
  *
  * `invoke` never rejects for what the function or the network did: throttling is a `transport-error` named
@@ -105,6 +110,7 @@ export function createLambdaRunner(options: LambdaRunnerOptions): Runner {
   const concurrency = Math.max(1, Math.floor(options.concurrency));
   const target = targetRef(options);
   const inSlot = createSlots(concurrency);
+  const allowExec = options.allowExec === true;
   let client: Promise<LambdaClient> | undefined;
   const ownsClient = options.client === undefined;
   const getClient = (): Promise<LambdaClient> => (client ??= options.client === undefined ? buildClient(options, concurrency) : Promise.resolve(options.client));
@@ -117,6 +123,7 @@ export function createLambdaRunner(options: LambdaRunnerOptions): Runner {
 
   async function send(invocation: Invocation, payload: string): Promise<Observation> {
     const { lambda, InvokeCommand } = ready ?? (await prepare());
+    const nonce = randomUUID();
     const abort = new AbortController();
     const timer = safeSetTimeout(() => abort.abort(), options.timeoutMs);
     const started = safePerformanceNow();
@@ -135,12 +142,18 @@ export function createLambdaRunner(options: LambdaRunnerOptions): Runner {
         InvocationType: 'RequestResponse',
         LogType: 'Tail',
         Payload: new TextEncoder().encode(payload),
+        // Turns on the in-function probes of `eventfuzz layer` for this invocation; a function without the layer
+        // ignores it (the handler sees it as context.clientContext).
+        ClientContext: layerClientContext({ v: 1, nonce, allowExec }),
         ...(options.qualifier === undefined ? {} : { Qualifier: options.qualifier }),
       });
       const response = await lambda.send(command, { abortSignal: abort.signal });
       const wallMs = safePerformanceNow() - started;
       const mapped = mapInvokeResult(response, response.$metadata.requestId, wallMs);
-      return observation(mapped.outcome, { logs: mapped.logs, instance: mapped.instance, durationMs: mapped.reportedDurationMs ?? wallMs });
+      const layer = readLayerAnswer(mapped.logs, nonce);
+      if (layer.dropped > 0) layer.logs.push(`[eventfuzz: the layer recorded ${layer.dropped} more effects than fit in the log tail]`);
+      // With the layer attached, the probes' effects: the oracles then judge the invocation as they judge a local one.
+      return observation(mapped.outcome, { logs: layer.logs, effects: layer.effects, instance: mapped.instance, durationMs: mapped.reportedDurationMs ?? wallMs });
     } catch (error) {
       if (abort.signal.aborted) return observation({ kind: 'timeout', limitMs: options.timeoutMs });
       return observation({ kind: 'transport-error', error: transportErrorOf(error, target, 'lambda:InvokeFunction') });

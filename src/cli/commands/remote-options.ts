@@ -25,6 +25,8 @@ export interface RemoteFlags {
   readonly allowProduction?: boolean;
   readonly secretEnv?: string[];
   readonly learnSecrets?: boolean;
+  /** `fuzz`'s own flag, which a deployed function's layer honours. */
+  readonly allowExec?: boolean;
 }
 
 /** Adds the remote flags to `fuzz`; the caps default on, so a user raises them explicitly. */
@@ -60,7 +62,6 @@ const LOCAL_ONLY = {
   instances: '--instances',
   env: '--env',
   secret: '--secret',
-  allowExec: '--allow-exec',
   taskRoot: '--task-root',
   writableRoot: '--writable-root',
 } as const;
@@ -75,6 +76,9 @@ const LAMBDA_ONLY = {
   endpoint: '--endpoint',
   maxCost: '--max-cost',
   learnSecrets: '--learn-secrets',
+  // Only the in-function probes of `eventfuzz layer` can block or allow a command; an HTTP front carries no
+  // client context to tell them.
+  allowExec: '--allow-exec',
 } as const satisfies Partial<Record<keyof RemoteFlags, string>>;
 
 /** The help names of the flags of `table` that were given. */
@@ -108,6 +112,7 @@ export function remoteFuzzOptions(handler: string | undefined, flags: RemoteFlag
     ...remoteAccess(flags),
     maxCost: flags.maxCost,
     learnSecrets: flags.learnSecrets === true,
+    allowExec: flags.allowExec === true,
   };
 }
 

@@ -251,6 +251,10 @@ export async function startInvokeApiServer(options: InvokeApiServerOptions): Pro
       AWS_LAMBDA_FUNCTION_MEMORY_SIZE: String(fn.spec.memoryMb ?? 128),
       AWS_LAMBDA_LOG_GROUP_NAME: `/aws/lambda/${fn.name}`,
       AWS_LAMBDA_LOG_STREAM_NAME: logStreamName,
+      // The execution role's temporary credentials, which Lambda puts in every function's environment (fake ones).
+      AWS_ACCESS_KEY_ID: 'ASIAEFZROLE000000001',
+      AWS_SECRET_ACCESS_KEY: 'efzRoleSecretKey000000000000000000000001',
+      AWS_SESSION_TOKEN: 'IQoJb3JpZ2luX2VjEFZ-efz-fake-role-session-token-0001',
       ...fn.spec.environment,
     };
   }

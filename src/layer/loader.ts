@@ -34,13 +34,14 @@ function install(): void {
   const location = locateHandler(handlerSetting, taskRoot);
   if (location === undefined) return; // the runtime rejects this setting itself
 
-  const base = { allowExec: false, taskRoot };
+  // Dormant between eventfuzz's invocations: the function's real traffic passes as if the layer were not there.
+  const base = { allowExec: false, taskRoot, dormant: true };
   const probes = installProbes(base);
   let open: { readonly nonce: string } | undefined;
   const window: LayerWindow = {
     begin(request, event) {
       const nonce = request.nonce;
-      installProbes({ ...base, allowExec: request.allowExec, streamEffects: (effect) => write(effectLine(nonce, effect)) });
+      installProbes({ allowExec: request.allowExec, taskRoot, streamEffects: (effect) => write(effectLine(nonce, effect)) });
       probes.begin(event);
       open = { nonce };
     },

@@ -3,7 +3,7 @@ import type { Stats } from 'node:fs';
 import { mkdirSync, readdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
 import type { FuzzCase } from '../core/index.js';
-import { CANARY_PATTERN, HarnessError } from '../core/index.js';
+import { CANARY_PATTERN, HarnessError, isHarnessError } from '../core/index.js';
 import type { CorpusEntry, CorpusTarget } from './entry.js';
 
 /** What every entry of one campaign shares. */
@@ -71,8 +71,10 @@ export function createCorpusStore(dir: string, meta: CorpusMeta): { save(finding
 
 /**
  * Reads corpus entries from files and directories (recursively, `*.json`), sorted by path for a stable order.
- * A file named explicitly must be an entry; JSON files met while walking a directory that are not entries (a
- * report saved beside the corpus) are skipped, as are dangling links.
+ * A file named explicitly must be an entry. Met while walking a directory, a JSON document that is no entry at
+ * all (a report saved beside the corpus: no `version`) is skipped, as are dangling links; but a file that cannot
+ * be read or parsed, or an entry that is damaged, is an error naming every such file: a damaged critical finding
+ * silently left out would let `replay` pass while the bug is back.
  */
 export function readCorpus(paths: readonly string[]): { readonly file: string; readonly entry: CorpusEntry }[] {
   const named: string[] = [];
@@ -84,10 +86,22 @@ export function readCorpus(paths: readonly string[]): { readonly file: string; r
     if (stats.isDirectory()) collect(absolute, walked);
     else named.push(absolute);
   }
-  const entries = named.map((file) => ({ file, entry: parseEntry(file, true)! }));
-  for (const file of walked) {
-    const entry = parseEntry(file, false);
-    if (entry !== undefined) entries.push({ file, entry });
+  const entries: { file: string; entry: CorpusEntry }[] = [];
+  const problems: string[] = [];
+  for (const [file, isNamed] of [...named.map((f) => [f, true] as const), ...walked.map((f) => [f, false] as const)]) {
+    try {
+      const entry = parseEntry(file, isNamed);
+      if (entry !== undefined) entries.push({ file, entry });
+    } catch (error) {
+      if (!isHarnessError(error)) throw error;
+      problems.push(error.message);
+    }
+  }
+  if (problems.length === 1) throw new HarnessError('EFZ_CORPUS_INVALID', problems[0]!);
+  if (problems.length > 1) {
+    const shown = problems.slice(0, 10).map((line) => `  ${line}`);
+    if (problems.length > 10) shown.push(`  … and ${problems.length - 10} more`);
+    throw new HarnessError('EFZ_CORPUS_INVALID', `${problems.length} corpus files are damaged; fix or remove them:\n${shown.join('\n')}`);
   }
   return entries.sort((a, b) => a.file.localeCompare(b.file));
 }
@@ -109,14 +123,19 @@ function collect(dir: string, into: string[]): void {
   }
 }
 
-/** The entry in `file`; for a file met while walking, `undefined` when it is not an entry at all. */
+/** The entry in `file`; for a file met while walking, `undefined` when it is JSON but no entry at all (no `version`). */
 function parseEntry(file: string, named: boolean): CorpusEntry | undefined {
   const where = relative(process.cwd(), file) || file;
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (error) {
+    throw new HarnessError('EFZ_CORPUS_INVALID', `${where}: cannot be read (${(error as NodeJS.ErrnoException).code ?? (error as Error).message}).`);
+  }
   let data: unknown;
   try {
-    data = JSON.parse(readFileSync(file, 'utf8'));
+    data = JSON.parse(text);
   } catch (error) {
-    if (!named) return undefined;
     throw new HarnessError('EFZ_CORPUS_INVALID', `${where}: not valid JSON (${(error as Error).message}).`);
   }
   const problem = entryProblem(data);

@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -77,6 +77,21 @@ describe('replay', () => {
     const walked = tempDir();
     writeFileSync(join(walked, 'report.json'), JSON.stringify({ tool: { name: 'eventfuzz' }, findings: [] }));
     await expect(replay({ paths: [walked] })).rejects.toMatchObject({ code: 'EFZ_CORPUS_INVALID', message: expect.stringContaining('No corpus entries') });
+  });
+
+  it('never skips a damaged file met while walking: unparsable JSON and a broken entry are both named, and nothing is replayed', async () => {
+    const dir = tempDir();
+    mkdirSync(join(dir, 'sqs'));
+    writeFileSync(join(dir, 'report.json'), JSON.stringify({ tool: { name: 'eventfuzz' }, findings: [] }));
+    writeFileSync(join(dir, 'sqs', 'command-injection-aaaa.json'), '{"version": 1, "finding": {"oracle": "command-inj');
+    writeFileSync(join(dir, 'sqs', 'crash-bbbb.json'), JSON.stringify({ version: 1, seed: 1 }));
+    const failure = replay({ paths: [dir] });
+    await expect(failure).rejects.toMatchObject({ code: 'EFZ_CORPUS_INVALID' });
+    const message = ((await failure.catch((error: unknown) => error)) as Error).message;
+    expect(message).toMatch(/^2 corpus files are damaged/);
+    expect(message).toMatch(/command-injection-aaaa\.json: not valid JSON/);
+    expect(message).toMatch(/crash-bbbb\.json: not a valid eventfuzz corpus entry/);
+    expect(message).not.toContain('report.json');
   });
 });
 

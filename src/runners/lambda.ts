@@ -1,9 +1,10 @@
 import type { LambdaClient } from '@aws-sdk/client-lambda';
 import type { Observation } from '../core/observation.js';
+import type { InvokedRequest } from './full-log-runner.js';
 import type { LambdaTargetRef } from './lambda-sdk-errors.js';
 import type { Invocation, Runner } from './types.js';
 import { HarnessError } from '../core/errors.js';
-import { safeClearTimeout, safePerformanceNow, safeSetTimeout, safeStringify } from '../core/safe-globals.js';
+import { safeClearTimeout, safeDateNow, safePerformanceNow, safeSetTimeout, safeStringify } from '../core/safe-globals.js';
 import { mapInvokeResult } from './lambda-invoke-result.js';
 import { harnessErrorOf, transportErrorOf } from './lambda-sdk-errors.js';
 
@@ -27,6 +28,8 @@ export interface LambdaRunnerOptions extends LambdaTargetOptions {
   readonly timeoutMs: number;
   /** Invocations in flight at most (the runner's parallelism); rate limits are the guard's job. */
   readonly concurrency: number;
+  /** Called with each observation Lambda answered and its request id (`--logs cloudwatch` reads the full log by it). */
+  readonly onInvoked?: ((observation: Observation, request: InvokedRequest) => void) | undefined;
 }
 
 /** What GetFunctionConfiguration says about the function, for the cost estimate and `--learn-secrets`. */
@@ -35,6 +38,8 @@ export interface LambdaConfiguration {
   readonly timeoutS: number;
   readonly environment: Record<string, string> | undefined;
   readonly functionArn: string;
+  /** LoggingConfig.LogGroup: where the function logs (`/aws/lambda/<name>` unless configured otherwise). */
+  readonly logGroup: string | undefined;
 }
 
 type Sdk = typeof import('@aws-sdk/client-lambda');
@@ -120,6 +125,7 @@ export function createLambdaRunner(options: LambdaRunnerOptions): Runner {
     const abort = new AbortController();
     const timer = safeSetTimeout(() => abort.abort(), options.timeoutMs);
     const started = safePerformanceNow();
+    const invokedAtMs = safeDateNow();
     const observation = (outcome: Observation['outcome'], rest: Partial<Observation> = {}): Observation => ({
       caseId: invocation.caseId,
       outcome,
@@ -139,8 +145,11 @@ export function createLambdaRunner(options: LambdaRunnerOptions): Runner {
       });
       const response = await lambda.send(command, { abortSignal: abort.signal });
       const wallMs = safePerformanceNow() - started;
-      const mapped = mapInvokeResult(response, response.$metadata.requestId, wallMs);
-      return observation(mapped.outcome, { logs: mapped.logs, instance: mapped.instance, durationMs: mapped.reportedDurationMs ?? wallMs });
+      const requestId = response.$metadata.requestId;
+      const mapped = mapInvokeResult(response, requestId, wallMs);
+      const answered = observation(mapped.outcome, { logs: mapped.logs, instance: mapped.instance, durationMs: mapped.reportedDurationMs ?? wallMs });
+      if (requestId !== undefined) options.onInvoked?.(answered, { requestId, logStreamName: mapped.instance === 'remote' ? undefined : mapped.instance, invokedAtMs });
+      return answered;
     } catch (error) {
       if (abort.signal.aborted) return observation({ kind: 'timeout', limitMs: options.timeoutMs });
       return observation({ kind: 'transport-error', error: transportErrorOf(error, target, 'lambda:InvokeFunction') });
@@ -202,6 +211,7 @@ export async function getLambdaConfiguration(options: LambdaTargetOptions): Prom
       timeoutS: answer.Timeout ?? 3,
       environment: answer.Environment?.Variables,
       functionArn: answer.FunctionArn ?? options.functionName,
+      logGroup: answer.LoggingConfig?.LogGroup,
     };
   } catch (error) {
     throw harnessErrorOf(error, target, 'lambda:GetFunctionConfiguration');

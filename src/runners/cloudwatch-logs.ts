@@ -166,10 +166,13 @@ export function createCloudWatchLogReader(options: CloudWatchLogReaderOptions): 
       };
     });
 
+  /**
+   * Waits out the interval since the last call. Always through a timer, even when it has passed: a filter that
+   * answers at once must not starve the deadlines' timers.
+   */
+  const spacing = (): Promise<void> => pause(Math.max(0, lastCallAt + intervalMs - safeDateNow()));
+
   const call = async (request: FilterLogEventsRequest): Promise<FilterLogEventsPage | undefined> => {
-    const waitMs = lastCallAt + intervalMs - safeDateNow();
-    if (waitMs > 0) await pause(waitMs);
-    if (closed) return undefined;
     try {
       const page = await options.filter(request);
       intervalMs = Math.max(minIntervalMs, intervalMs / 2);
@@ -210,6 +213,9 @@ export function createCloudWatchLogReader(options: CloudWatchLogReaderOptions): 
 
   /** One poll: the oldest pending reads that fit one pattern, every page of the answer, then those now complete resolve. */
   const poll = async (): Promise<void> => {
+    // The batch is taken after the wait: reads that came in meanwhile join this call instead of waiting for the next.
+    await spacing();
+    if (closed || pending.size === 0) return;
     const entries = [...pending.values()];
     const { pattern, taken } = filterPatternFor(entries.map((entry) => entry.request.requestId));
     const batch = entries.slice(0, taken);
@@ -218,6 +224,8 @@ export function createCloudWatchLogReader(options: CloudWatchLogReaderOptions): 
     const startTime = Math.min(...batch.map((entry) => entry.request.invokedAtMs)) - CLOCK_SKEW_MS;
     let nextToken: string | undefined;
     for (let page = 0; page < MAX_PAGES_PER_POLL; page++) {
+      if (page > 0) await spacing();
+      if (closed) return;
       const answer = await call({
         logGroupName: options.logGroupName,
         filterPattern: pattern,

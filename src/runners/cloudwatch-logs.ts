@@ -69,8 +69,6 @@ export interface CloudWatchLogReader {
 export const MAX_FILTER_PATTERN_LENGTH = 1024;
 /** `logStreamNames` takes at most 100 names. */
 const MAX_LOG_STREAM_NAMES = 100;
-/** Pages followed in one poll: past it the next poll starts over, so one huge log group cannot hold the loop. */
-const MAX_PAGES_PER_POLL = 20;
 /**
  * How much earlier than the Invoke call a line may be stamped: the function's clock is AWS's, not this machine's.
  * SigV4 refuses clocks more than 5 minutes off, so skew is small; 30 s is generous and costs only scanned time.
@@ -104,10 +102,16 @@ export function isQuotableId(id: string): boolean {
   return id !== '' && !/["\\\s]/.test(id);
 }
 
-/** True when `message` is the line Lambda writes once an invocation is over (text or JSON log format). */
-function endsInvocation(message: string, requestId: string): boolean {
-  if (message.startsWith(`END RequestId: ${requestId}`) || message.startsWith(`REPORT RequestId: ${requestId}`)) return true;
-  return /"type"\s*:\s*"platform\.(runtimeDone|report)"/.test(message) && message.includes(requestId);
+/**
+ * Where `message` stands at the end of an invocation (text or JSON log format): 'report' for the REPORT line,
+ * the last Lambda writes; 'end' for END (runtimeDone), which REPORT follows at the same time or just after.
+ */
+function endOfInvocation(message: string, requestId: string): 'report' | 'end' | undefined {
+  if (message.startsWith(`REPORT RequestId: ${requestId}`)) return 'report';
+  if (message.startsWith(`END RequestId: ${requestId}`)) return 'end';
+  const platform = /"type"\s*:\s*"platform\.(runtimeDone|report)"/.exec(message)?.[1];
+  if (platform === undefined || !message.includes(requestId)) return undefined;
+  return platform === 'report' ? 'report' : 'end';
 }
 
 interface Pending {
@@ -118,7 +122,10 @@ interface Pending {
   readonly events: { readonly timestamp: number; readonly lines: readonly string[] }[];
   bytes: number;
   cut: boolean;
+  /** END seen: complete, REPORT may still come on the next page. */
   complete: boolean;
+  /** REPORT seen: nothing of this invocation comes after it. */
+  reported: boolean;
 }
 
 /**
@@ -198,7 +205,9 @@ export function createCloudWatchLogReader(options: CloudWatchLogReaderOptions): 
         const key = event.eventId ?? `${event.logStreamName ?? ''}|${event.timestamp ?? ''}|${message}`;
         if (entry.seen.has(key)) continue;
         entry.seen.add(key);
-        if (endsInvocation(message, id)) entry.complete = true;
+        const end = endOfInvocation(message, id);
+        if (end !== undefined) entry.complete = true;
+        if (end === 'report') entry.reported = true;
         if (entry.cut) continue;
         if (entry.bytes + message.length > maxBytes) {
           entry.cut = true;
@@ -211,7 +220,11 @@ export function createCloudWatchLogReader(options: CloudWatchLogReaderOptions): 
     }
   };
 
-  /** One poll: the oldest pending reads that fit one pattern, every page of the answer, then those now complete resolve. */
+  /**
+   * One poll: the oldest pending reads that fit one pattern, and every page of the answer while any of them still
+   * waits. Pages come in timestamp order, so a read resolves after the page holding its REPORT line, and one
+   * whose END came without REPORT at the end of the poll.
+   */
   const poll = async (): Promise<void> => {
     // The batch is taken after the wait: reads that came in meanwhile join this call instead of waiting for the next.
     await spacing();
@@ -223,7 +236,7 @@ export function createCloudWatchLogReader(options: CloudWatchLogReaderOptions): 
     const byStream = streams.every((name) => name !== undefined) && streams.length <= MAX_LOG_STREAM_NAMES;
     const startTime = Math.min(...batch.map((entry) => entry.request.invokedAtMs)) - CLOCK_SKEW_MS;
     let nextToken: string | undefined;
-    for (let page = 0; page < MAX_PAGES_PER_POLL; page++) {
+    for (let page = 0; ; page++) {
       if (page > 0) await spacing();
       if (closed) return;
       const answer = await call({
@@ -235,9 +248,10 @@ export function createCloudWatchLogReader(options: CloudWatchLogReaderOptions): 
       });
       if (answer === undefined) return; // failed or closed: the next poll starts over, nothing seen is lost
       absorb(batch, answer);
+      for (const entry of batch) if (entry.reported) settle(entry);
       nextToken = answer.nextToken;
-      // Every page is read before anything resolves: lines stamped before an END may come on a later page.
-      if (nextToken === undefined || batch.every((entry) => entry.complete || !pending.has(entry.request.requestId))) break;
+      // Paging ends with the answer, or once no read of the batch waits (resolved, or past its deadline).
+      if (nextToken === undefined || batch.every((entry) => pending.get(entry.request.requestId) !== entry)) break;
     }
     for (const entry of batch) if (entry.complete) settle(entry);
   };
@@ -266,7 +280,7 @@ export function createCloudWatchLogReader(options: CloudWatchLogReaderOptions): 
           const entry = pending.get(request.requestId);
           if (entry !== undefined) settle(entry, lastFailure === undefined ? `its log did not arrive within ${options.waitMs} ms` : `its log did not arrive within ${options.waitMs} ms (${lastFailure})`);
         }, options.waitMs);
-        pending.set(request.requestId, { request, resolve, timer, seen: new Set(), events: [], bytes: 0, cut: false, complete: false });
+        pending.set(request.requestId, { request, resolve, timer, seen: new Set(), events: [], bytes: 0, cut: false, complete: false, reported: false });
         if (!running) void loop();
       });
     },

@@ -12,10 +12,10 @@ export const LOGS_TARGET_PREFIX = 'Logs_20140328.';
 export interface CloudWatchLogsApiOptions {
   /** How long after it was written an event becomes visible to FilterLogEvents (CloudWatch's ingestion delay). */
   readonly ingestionDelayMs?: number;
-  /** Events per answer at most besides `limit` (default 50), so callers meet nextToken. */
+  /** Events per answer at most besides `limit` (default 10,000, FilterLogEvents' own), small so callers meet nextToken. */
   readonly pageSize?: number;
-  /** Answer this many FilterLogEvents calls with ThrottlingException first. */
-  readonly throttleFirst?: number;
+  /** Answer the next this many FilterLogEvents calls with ThrottlingException (counted from the last `configure`). */
+  readonly throttleNext?: number;
 }
 
 /** One stored log event. */
@@ -102,7 +102,7 @@ export function createCloudWatchLogsApi(region: string, accountId: string, isDen
   const fail = (res: ServerResponse, type: string, message: string): void => reply(res, 400, { __type: type, message });
 
   function filterLogEvents(res: ServerResponse, input: Record<string, unknown>): void {
-    if (throttled < (options.throttleFirst ?? 0)) {
+    if (throttled < (options.throttleNext ?? 0)) {
       throttled++;
       return fail(res, 'ThrottlingException', 'Rate exceeded');
     }
@@ -129,7 +129,7 @@ export function createCloudWatchLogsApi(region: string, accountId: string, isDen
     // The token names the last event answered, by (timestamp, seq): the order the group is kept in.
     const [afterTime = Number.NEGATIVE_INFINITY, afterSeq = -1] = typeof input['nextToken'] === 'string' ? Buffer.from(input['nextToken'], 'base64url').toString('utf8').split(':').map(Number) : [];
     const now = Date.now();
-    const page = Math.min(limit, options.pageSize ?? 50);
+    const page = Math.min(limit, options.pageSize ?? 10_000);
     const found: StoredLogEvent[] = [];
     let more = false;
     for (const event of events) {
@@ -174,6 +174,7 @@ export function createCloudWatchLogsApi(region: string, accountId: string, isDen
     },
     configure(next) {
       options = { ...options, ...next };
+      if (next.throttleNext !== undefined) throttled = 0;
     },
     events: (group) => groups.get(group) ?? [],
     accepts: (req) => String(req.headers['x-amz-target'] ?? '').startsWith(LOGS_TARGET_PREFIX),

@@ -43,10 +43,15 @@ export const DEFAULT_LOGS_WAIT_MS = 10_000;
 /** Invocations waiting for their logs beyond the guard's own concurrency, at most: each holds up to 256 KiB. */
 const MAX_EXTRA_IN_FLIGHT = 64;
 
-/** Lines CloudWatch had, then the tail's lines it did not (the tail has the end the partial read lacks). */
+/**
+ * Lines CloudWatch had, then the tail's lines it did not: the end a partial read lacks, and lines without the
+ * request id (raw stdout writes), which the search by id cannot find. The tail's first line, cut at the 4 KB
+ * boundary, is dropped when it is the end of a line CloudWatch had.
+ */
 export function mergeWithTail(full: readonly string[], tail: readonly string[]): string[] {
   const seen = new Set(full);
-  return [...full, ...tail.filter((line) => !seen.has(line))];
+  const cutEnd = (line: string, i: number): boolean => i === 0 && full.some((whole) => whole.endsWith(line));
+  return [...full, ...tail.filter((line, i) => !seen.has(line) && !cutEnd(line, i))];
 }
 
 /**
@@ -54,8 +59,8 @@ export function mergeWithTail(full: readonly string[], tail: readonly string[]):
  * puts it in the observation's `logs`. The wait for logs happens outside the guard, so the function is not left
  * idle while logs arrive seconds late: the wrapper's `parallelism` adds the invocations that may be waiting at the
  * run's rate (rate × wait, at most {@link MAX_EXTRA_IN_FLIGHT}), while the guard still holds the function to its
- * caps. A log that does not arrive complete in time falls back to what arrived plus the tail, said in a notice
- * (the first one, then a count when the run ends), never silently.
+ * caps. The tail's lines the full log lacks are kept after it. A log that does not arrive complete in time is
+ * what arrived plus the tail, said in a notice (the first one, then a count when the run ends), never silently.
  *
  * The observation object is the key between the runner's hook and the wrapper: the guard returns the runner's
  * observation as is, and a WeakMap forgets whatever the wrapper never sees (a throttled attempt the guard retried).
@@ -125,7 +130,8 @@ function wrapRunner(runner: GuardedRunner, requests: WeakMap<Observation, Invoke
       requests.delete(observation);
       read++;
       const log = await reader.read({ requestId: request.requestId, logStreamName: request.logStreamName, invokedAtMs: request.invokedAtMs });
-      return log.complete && !log.cut ? { ...observation, logs: log.lines } : fallBack(observation, request, log);
+      // Merged with the tail even when complete: --logs cloudwatch never sees less than the tail did.
+      return log.complete && !log.cut ? { ...observation, logs: mergeWithTail(log.lines, observation.logs) } : fallBack(observation, request, log);
     },
 
     async close() {

@@ -47,8 +47,14 @@ describe('isLogsThrottling', () => {
 });
 
 describe('mergeWithTail', () => {
+  it('drops the tail\'s first line when it is the cut end of a line CloudWatch had', () => {
+    expect(mergeWithTail(['START', 'filler 1 xxxxxxxx', 'END'], ['xxxx', 'END'])).toEqual(['START', 'filler 1 xxxxxxxx', 'END']);
+  });
+
   it('keeps what CloudWatch had, then the tail lines it lacked, in order', () => {
-    expect(mergeWithTail(['START', 'a', 'b'], ['…b-cut', 'b', 'c', 'END'])).toEqual(['START', 'a', 'b', '…b-cut', 'c', 'END']);
+    expect(mergeWithTail(['START', 'a', 'b'], ['b-cut', 'b', 'c', 'END'])).toEqual(['START', 'a', 'b', 'b-cut', 'c', 'END']);
+    // Lines without the request id (raw stdout writes) are only in the tail: kept after the full log.
+    expect(mergeWithTail(['START', 'a', 'END'], ['a', 'raw write', 'END'])).toEqual(['START', 'a', 'END', 'raw write']);
     expect(mergeWithTail([], ['x', 'END'])).toEqual(['x', 'END']);
   });
 });

@@ -7,6 +7,8 @@ import { serializeError } from '../core/serialize-error.js';
 /** Where the function's logs live and how to reach CloudWatch Logs: the Lambda client's region, profile and endpoint. */
 export interface LogsAccessOptions {
   readonly logGroupName: string;
+  /** The function's name or ARN: a full ARN gives the region when `region` is unset, as it does for the Lambda client. */
+  readonly functionName?: string | undefined;
   readonly region?: string | undefined;
   readonly profile?: string | undefined;
   /** The same endpoint as the Lambda client's (an emulator such as LocalStack serves both APIs on one port). */
@@ -43,6 +45,11 @@ export function functionNameOf(ref: string): string {
   const arn = /^(?:arn:aws[a-z-]*:lambda:[a-z0-9-]+:)?\d{12}:function:([^:]+)(?::[^:]+)?$/.exec(ref);
   if (arn?.[1] !== undefined) return arn[1];
   return ref.split(':')[0] ?? ref;
+}
+
+/** The region of a full function ARN (`arn:aws:lambda:eu-west-1:…`); undefined for a name or a partial ARN. */
+export function regionOfFunction(ref: string): string | undefined {
+  return /^arn:aws[a-z-]*:lambda:([a-z0-9-]+):/.exec(ref)?.[1];
 }
 
 /** Lambda's default log group, `/aws/lambda/<function name>` (a custom one is GetFunctionConfiguration's LoggingConfig.LogGroup). */
@@ -84,12 +91,14 @@ export function logsHarnessErrorOf(error: unknown, logGroupName: string): Harnes
 export async function createLogsAccess(options: LogsAccessOptions): Promise<LogsAccess> {
   const { CloudWatchLogsClient: Client, FilterLogEventsCommand } = await loadSdk();
   const owned = options.client === undefined;
+  // The logs are where the function is: the same region the Lambda client resolves.
+  const region = options.region ?? (options.functionName === undefined ? undefined : regionOfFunction(options.functionName));
   const client =
     options.client ??
     new Client({
       // One attempt: the reader paces and backs off itself, and SDK retries would spend the shared quota behind its back.
       maxAttempts: 1,
-      ...(options.region === undefined ? {} : { region: options.region }),
+      ...(region === undefined ? {} : { region }),
       ...(options.profile === undefined ? {} : { profile: options.profile }),
       ...(options.endpoint === undefined ? {} : { endpoint: options.endpoint }),
     });

@@ -40,6 +40,8 @@ export interface CloudWatchLogsApi {
   readonly filterCalls: number;
   /** The request bodies of those calls, in order. */
   readonly filterRequests: readonly Readonly<Record<string, unknown>>[];
+  /** The region each of those calls was signed for (SigV4 credential scope), in the same order. */
+  readonly signingRegions: readonly (string | undefined)[];
   events(group: string): readonly StoredLogEvent[];
   /** True when the request is for this API (its X-Amz-Target). */
   accepts(req: IncomingMessage): boolean;
@@ -93,6 +95,7 @@ export function createCloudWatchLogsApi(region: string, accountId: string, isDen
   let options = { ...initial };
   const groups = new Map<string, StoredLogEvent[]>();
   const filterRequests: Record<string, unknown>[] = [];
+  const signingRegions: (string | undefined)[] = [];
   let seq = 0;
   let throttled = 0;
 
@@ -155,6 +158,7 @@ export function createCloudWatchLogsApi(region: string, accountId: string, isDen
       return filterRequests.length;
     },
     filterRequests,
+    signingRegions,
     createLogGroup(name) {
       if (!groups.has(name)) groups.set(name, []);
     },
@@ -188,6 +192,7 @@ export function createCloudWatchLogsApi(region: string, accountId: string, isDen
       }
       if (operation !== 'FilterLogEvents') return fail(res, 'UnknownOperationException', `Operation ${operation} is not served here`);
       filterRequests.push(input);
+      signingRegions.push(/Credential=[^/]+\/\d{8}\/([^/]+)\//.exec(String(req.headers['authorization'] ?? ''))?.[1]);
       filterLogEvents(res, input);
     },
   };

@@ -34,6 +34,7 @@ beforeAll(async () => {
       'billing-denied-staging': { ...leaky, deniedActions: ['logs:FilterLogEvents'] },
       'billing-nogroup-staging': { ...leaky, logGroupExists: false },
       'billing-late-staging': leaky,
+      'billing-unconfigured-staging': { ...leaky, deniedActions: ['lambda:GetFunctionConfiguration'] },
     },
     // Logs become visible a second after they are written: the reader has to poll.
     logs: { ingestionDelayMs: 1_000 },
@@ -99,6 +100,17 @@ describe('--logs cloudwatch against the local Invoke + CloudWatch Logs API', () 
     expect(polls.every((r) => Array.isArray(r['logStreamNames']) && (r['logStreamNames'] as unknown[]).length > 0)).toBe(true);
   }, 60_000);
 
+  it('a full ARN, configuration unreadable: the default log group is named after the function, asked in the ARN\'s region', async () => {
+    const before = server.logs.filterCalls;
+    const { runner } = await target(`arn:aws:lambda:eu-west-1:${server.accountId}:function:billing-unconfigured-staging:$LATEST`, 'cloudwatch');
+    const observation = await runner.invoke({ caseId: 'arn', event: {} });
+    await runner.close();
+    expect(observation.logs.some((line) => line.includes(LEAK_LINE))).toBe(true);
+    expect(server.requests.at(-1)?.signingRegion).toBe('eu-west-1');
+    expect(server.logs.filterRequests.slice(before).every((r) => r['logGroupName'] === '/aws/lambda/billing-unconfigured-staging')).toBe(true);
+    expect(new Set(server.logs.signingRegions.slice(before))).toEqual(new Set(['eu-west-1']));
+  }, 30_000);
+
   it('reads a custom log group from the function configuration (LoggingConfig.LogGroup)', async () => {
     const { runner } = await target('billing-custom-staging', 'cloudwatch');
     const observation = await runner.invoke({ caseId: 'custom', event: {} });
@@ -129,9 +141,10 @@ describe('--logs cloudwatch against the local Invoke + CloudWatch Logs API', () 
   }, 30_000);
 
   it('throttled FilterLogEvents calls slow the reader down and are never an outcome', async () => {
+    // The probe takes the first (a throttled probe passes), the reader's first polls the rest: it waits 2 s, then 4 s.
     server.logs.configure({ throttleNext: 3 });
     try {
-      const { runner } = await target('billing-staging', 'cloudwatch');
+      const { runner } = await target('billing-staging', 'cloudwatch', { logsWaitMs: 30_000 });
       const observation = await runner.invoke({ caseId: 'throttled', event: {} });
       await runner.close();
       expect(observation.outcome.kind).toBe('returned');

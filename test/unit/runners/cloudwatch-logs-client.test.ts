@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { defaultLogGroup, functionNameOf, isLogsThrottling, logsHarnessErrorOf } from '../../../src/runners/cloudwatch-logs-client.js';
+import { defaultLogGroup, functionNameOf, isLogsThrottling, logsHarnessErrorOf, regionOfFunction } from '../../../src/runners/cloudwatch-logs-client.js';
 import { mergeWithTail } from '../../../src/runners/full-log-runner.js';
 
 const awsError = (name: string, message: string, status = 400) => Object.assign(new Error(message), { name, $metadata: { httpStatusCode: status } });
@@ -16,6 +16,14 @@ describe('functionNameOf / defaultLogGroup', () => {
   ])('%s → %s', (ref, name) => {
     expect(functionNameOf(ref)).toBe(name);
     expect(defaultLogGroup(ref)).toBe(`/aws/lambda/${name}`);
+  });
+});
+
+describe('regionOfFunction', () => {
+  it('reads a full ARN, and nothing from a name or partial ARN', () => {
+    expect(regionOfFunction('arn:aws:lambda:eu-west-1:123456789012:function:orders:live')).toBe('eu-west-1');
+    expect(regionOfFunction('123456789012:function:orders')).toBeUndefined();
+    expect(regionOfFunction('orders')).toBeUndefined();
   });
 });
 

@@ -274,7 +274,8 @@ export function createCloudWatchLogReader(options: CloudWatchLogReaderOptions): 
       return new Promise<FullLog>((resolve) => {
         if (closed) return resolve({ lines: [], complete: false, cut: false, reason: 'the log reader was closed' });
         if (!isQuotableId(request.requestId) || pending.has(request.requestId)) {
-          return resolve({ lines: [], complete: false, cut: false, reason: `request id "${request.requestId}" cannot be searched for` });
+          const why = pending.has(request.requestId) ? 'is already being read' : 'cannot be searched for';
+          return resolve({ lines: [], complete: false, cut: false, reason: `request id "${request.requestId}" ${why}` });
         }
         const timer = safeSetTimeout(() => {
           const entry = pending.get(request.requestId);

@@ -11,7 +11,7 @@ import { observation } from '../../helpers/observation.js';
  * The wrapper alone, over a fake guarded runner and a fake FilterLogEvents: the wait for a log happens outside the
  * guard (the function gets the next case meanwhile), and only answered invocations are looked up.
  */
-function setup({ released = false, recordRequest = true } = {}) {
+function setup({ released = false, recordRequest = true, ratePerSecond = 10 } = {}) {
   let onSecond: () => void = () => undefined;
   const state = { released, delivered: 0, filterCalls: 0, notices: [] as string[], secondDelivered: new Promise<void>((resolve) => (onSecond = resolve)) };
   const access: LogsAccess = {
@@ -25,7 +25,7 @@ function setup({ released = false, recordRequest = true } = {}) {
       return { events: ids.flatMap((id, i) => [`START RequestId: ${id}`, `x\t${id}\tINFO\tfull line of ${id}`, `END RequestId: ${id}`, `REPORT RequestId: ${id}\tDuration: 1 ms`].map((message, j) => ({ eventId: `${id}-${j}`, timestamp: i, message }))) };
     },
   };
-  const fullLogs = createCloudWatchFullLogs({ logGroupName: '/aws/lambda/f', waitMs: 10_000, ratePerSecond: 10, notice: (line) => state.notices.push(line), minIntervalMs: 1, access });
+  const fullLogs = createCloudWatchFullLogs({ logGroupName: '/aws/lambda/f', waitMs: 10_000, ratePerSecond, notice: (line) => state.notices.push(line), minIntervalMs: 1, access });
   const lambda: Runner = {
     kind: 'lambda',
     parallelism: 1,
@@ -44,7 +44,9 @@ function setup({ released = false, recordRequest = true } = {}) {
 
 describe('createCloudWatchFullLogs', () => {
   it('adds the invocations that may wait for logs at the run rate to the parallelism (rate × wait, at most 64)', () => {
-    expect(setup().runner.parallelism).toBe(1 + 64);
+    expect(setup({ ratePerSecond: 2 }).runner.parallelism).toBe(1 + 20);
+    expect(setup({ ratePerSecond: 0.25 }).runner.parallelism).toBe(1 + 3);
+    expect(setup({ ratePerSecond: 10 }).runner.parallelism).toBe(1 + 64);
   });
 
   it('waits for a log outside the guard: the next case is delivered while the first waits', async () => {

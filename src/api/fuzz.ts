@@ -12,6 +12,7 @@ import { loadPayloads } from '../payloads/index.js';
 import type { Payload } from '../payloads/types.js';
 import { parseHandlerRef } from '../runners/index.js';
 import type { Runner, RunnerKind } from '../runners/types.js';
+import { isRemoteRunner } from '../runners/types.js';
 import { remoteCaps, startRemoteTarget } from './remote-target.js';
 import type { Isolation } from '../runners/index.js';
 import { VERSION } from '../version.js';
@@ -150,7 +151,8 @@ export async function fuzz(options: FuzzOptions): Promise<FuzzReport> {
   const space = samples.length > 0 ? caseSpaceForSamples(samples, source) : caseSpaceForSource(source!);
   const { runner, secrets, target, stop } = await startTarget(options, cwd, seed, timeoutMs, space.sourceId);
   try {
-    const judgeAll = (observation: Observation, context: OracleContext): readonly Finding[] => judge(observation, oracles, context);
+    const remote = isRemoteRunner(runner);
+    const judgeAll = (observation: Observation, context: OracleContext): readonly Finding[] => judge(observation, oracles, remote ? { ...context, remote } : context);
     const sink = options.corpusDir === undefined ? undefined : createCorpusStore(resolve(cwd, options.corpusDir), { target, seed, toolVersion: VERSION, shownFrom: cwd });
     const baseline = await runBaseline({ runner, sourceId: space.sourceId, samples, plain: source?.plain, seed, judge: judgeAll, secrets, timeoutMs, sink });
     safely(() => options.listener?.onBaseline?.(baseline));
@@ -201,6 +203,7 @@ async function startTarget(options: FuzzOptions, cwd: string, seed: number, time
       allowProduction: options.allowProduction ?? false,
       secretEnv: options.secretEnv ?? [],
       learnSecrets: options.learnSecrets ?? false,
+      allowExec: options.allowExec ?? false,
       notice: (line) => safely(() => options.listener?.onNotice?.(line)),
     });
     const stop = options.signal === undefined ? remote.exhausted : AbortSignal.any([options.signal, remote.exhausted]);

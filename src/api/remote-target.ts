@@ -50,6 +50,8 @@ export interface RemoteTargetOptions {
   readonly secretEnv: readonly string[];
   /** Also watch the secret-looking values of the function's configured environment (GetFunctionConfiguration). */
   readonly learnSecrets: boolean;
+  /** Let payload commands run in a function that has eventfuzz's layer attached (its probes block them otherwise). */
+  readonly allowExec?: boolean | undefined;
   /** A line for the user before the first invocation (the cost), or about the run (throttling). */
   readonly notice: (line: string) => void;
 }
@@ -106,7 +108,7 @@ export async function startRemoteTarget(options: RemoteTargetOptions): Promise<R
           notice: options.notice,
         })
       : undefined;
-  const runner: Runner = createLambdaRunner({ ...lambdaTargetFields(lambda), timeoutMs, concurrency: options.caps.concurrency, onInvoked: fullLogs?.onInvoked });
+  const runner: Runner = createLambdaRunner({ ...lambdaTargetFields(lambda), timeoutMs, concurrency: options.caps.concurrency, allowExec: options.allowExec, onInvoked: fullLogs?.onInvoked });
   const ref = lambda.qualifier === undefined ? lambda.functionName : `${lambda.functionName}:${lambda.qualifier}`;
   return guardAndStart(runner, { kind: 'lambda', ref }, secrets, options, fullLogs?.wrap);
 }

@@ -7,6 +7,7 @@ import { judge, selectOracles } from '../oracles/index.js';
 import type { OracleContext } from '../oracles/types.js';
 import { parseHandlerRef } from '../runners/index.js';
 import type { Runner, RunnerKind } from '../runners/types.js';
+import { isRemoteRunner } from '../runners/types.js';
 import type { Isolation } from '../runners/index.js';
 import { canaryFromSeed } from '../../generators/canary.js';
 import { startLocalTarget } from './local-target.js';
@@ -83,7 +84,7 @@ export async function replay(options: ReplayOptions): Promise<readonly ReplayOut
     const runner = key.startsWith('lambda:') ? await startRemoteRunner(ref, options, timeoutMs) : await startRunner(ref, items[0]!, options, cwd, timeoutMs);
     try {
       for (const { file, entry } of items) {
-        const { findings } = await replayEntry(runner.runner, entry, (observation, ctx) => judge(observation, oracles, ctx), runner.secrets, timeoutMs);
+        const { findings } = await replayEntry(runner.runner, entry, (observation, ctx) => judge(observation, oracles, { ...ctx, remote: isRemoteRunner(runner.runner) }), runner.secrets, timeoutMs);
         const again = findings.find((f) => f.oracle === entry.finding.oracle && replayKey(f.oracle, f.signature) === storedKey(entry));
         outcomes.push({
           file,
@@ -136,6 +137,7 @@ async function startRemoteRunner(functionName: string, options: ReplayOptions, t
     allowProduction: remote.allowProduction ?? false,
     secretEnv: remote.secretEnv ?? [],
     learnSecrets: false,
+    allowExec: options.allowExec ?? false,
     // A replay sends a handful of stored cases: no cost line to weigh before it.
     notice: () => undefined,
   });

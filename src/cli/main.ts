@@ -3,6 +3,7 @@ import { isHarnessError } from '../core/index.js';
 import { VERSION } from '../version.js';
 import { makeFuzzCommand } from './commands/fuzz.js';
 import { makeGenerateCommand } from './commands/generate.js';
+import { makeLayerCommand } from './commands/layer.js';
 import { makePayloadsCommand } from './commands/payloads.js';
 import { makeReplayCommand } from './commands/replay.js';
 import { ExitCode } from './exit-codes.js';
@@ -24,7 +25,7 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
     .showHelpAfterError('(run with --help for usage)')
     .exitOverride()
     .configureOutput({ writeOut: io.stdout, writeErr: io.stderr });
-  for (const command of [makeFuzzCommand(io, setExit), makeReplayCommand(io, setExit), makeGenerateCommand(io), makePayloadsCommand(io)]) {
+  for (const command of [makeFuzzCommand(io, setExit), makeReplayCommand(io, setExit), makeGenerateCommand(io), makePayloadsCommand(io), makeLayerCommand(io)]) {
     program.addCommand(command.exitOverride().configureOutput({ writeOut: io.stdout, writeErr: io.stderr }).showHelpAfterError('(run with --help for usage)'));
   }
   try {

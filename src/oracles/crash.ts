@@ -1,5 +1,4 @@
 import type { Finding, Outcome, SerializedError } from '../core/index.js';
-import { isUnprobed } from '../core/index.js';
 import type { OracleContext } from './types.js';
 import { redact } from './redact.js';
 import { defineOracle } from './types.js';
@@ -37,7 +36,7 @@ export const crash = defineOracle({
   check(observation, context): readonly Finding[] {
     const outcome = observation.outcome;
     if (outcome.kind === 'threw') return [thrownFinding(outcome.error, context)];
-    if (outcome.kind === 'crashed') return [crashedFinding(outcome, context, isUnprobed(observation))];
+    if (outcome.kind === 'crashed') return [crashedFinding(outcome, context, context.remote === true)];
     return [];
   },
 });
@@ -141,9 +140,10 @@ export function handlerFrames(error: SerializedError): readonly Frame[] {
 const FRAME_LINE = /^\s*at (?:async )?(?:(.+?) \((.+)\)|(.+))$/;
 const LOCATION = /^(.*?)(?::(\d+))?(?::(\d+))?$/;
 const EVAL_ORIGIN = /^eval at (.+?) \((.+?)\)/;
-// Node internals and builtins, dependencies, and eventfuzz's own runner and probe frames.
+// Node internals and builtins, dependencies, and eventfuzz's own runner and probe frames (in a deployed function,
+// the layer's bundle under /opt/eventfuzz/probes/, whose wrapper calls the handler).
 const FOREIGN =
-  /^(?:node:|internal\/|native$|<anonymous>$|index \d+$)|\/node_modules\/|(?:^|\/)src\/(?:runners|probes)\//;
+  /^(?:node:|internal\/|native$|<anonymous>$|index \d+$)|\/node_modules\/|(?:^|\/)src\/(?:runners|probes|layer)\/|\/eventfuzz\/probes\//;
 
 function parseFrame(line: string): Frame | undefined {
   const match = FRAME_LINE.exec(line);

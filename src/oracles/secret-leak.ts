@@ -1,5 +1,4 @@
 import type { Finding, Observation, Severity, WatchedSecret } from '../core/index.js';
-import { isUnprobed } from '../core/index.js';
 import type { OracleContext } from './types.js';
 import type { SecretEncoding, SecretNeedle } from './redact.js';
 import type { Haystack, Segment } from './response-text.js';
@@ -74,7 +73,7 @@ export const secretLeak = defineOracle({
       }
       if (leaks.length > 0) findings.push(leakFinding(leaks, haystack));
     }
-    findings.push(...genericFindings(isUnprobed(observation) ? [response, logs] : [response], context, reflected));
+    findings.push(...genericFindings(context.remote === true ? [response, logs] : [response], context, reflected));
     return findings;
   },
 });

@@ -1,5 +1,4 @@
 import type { Finding } from '../core/index.js';
-import { isUnprobed } from '../core/index.js';
 import { logsHaystack, responseHaystack, segmentAt } from './response-text.js';
 import type { Haystack } from './response-text.js';
 import { defineOracle } from './types.js';
@@ -34,7 +33,7 @@ export const stateLeak = defineOracle({
         severity: haystack.where === 'response' ? 'high' : 'medium',
         title: `Data from an earlier invocation leaks into the ${segment.label}`,
         evidence: [
-          `The ${segment.label} carries ${hit.token}, the canary of the invocation ${distance} before this one ${isUnprobed(observation) ? 'to the same remote target (any of its warm instances)' : 'on the same warm instance'} (this case's canary is ${context.case.canary}).`,
+          `The ${segment.label} carries ${hit.token}, the canary of the invocation ${distance} before this one ${context.remote === true ? 'to the same remote target (any of its warm instances)' : 'on the same warm instance'} (this case's canary is ${context.case.canary}).`,
           `excerpt: …${excerpt(haystack.text, hit.index, hit.token.length)}…`,
         ].join('\n'),
         signature: `${haystack.where}:${segment.label}`,

@@ -10,6 +10,12 @@ export interface OracleContext {
    * A token from one of them in this response means state leaked between invocations.
    */
   readonly earlierCanaries?: readonly string[] | undefined;
+  /**
+   * The target is deployed (a Lambda function, an HTTP endpoint), not a handler eventfuzz runs: no canary
+   * credentials were planted in its environment, and its warm instances are not eventfuzz's to tell apart. Not the
+   * same as unprobed (`isUnprobed`): a function with eventfuzz's layer attached is remote and probed.
+   */
+  readonly remote?: boolean | undefined;
 }
 
 /** Decides what went wrong in one observation. Stable ids are part of the public contract (DESIGN.md). */

@@ -56,6 +56,13 @@ export interface ProbeOptions {
    * is its own, and a message on it may still be on its way when the pool ends the realm).
    */
   readonly announceChild?: ((child: StartedChild) => void) | undefined;
+  /**
+   * @internal Set by `eventfuzz layer` in a deployed function between eventfuzz's own invocations: every probed call
+   * goes through as if the probes were not there (nothing blocked, refused or recorded), so the function's real
+   * traffic runs as it would without the layer. A local run never sets it: there, a payload command the handler
+   * delays past its invocation is still blocked.
+   */
+  readonly dormant?: boolean | undefined;
 }
 
 /** The recording window around one invocation. */
@@ -121,7 +128,7 @@ export function installProbes(options: ProbeOptions): Probes {
   // tenth of a trivial handler's throughput.
   let childrenStarted = false;
   // Read by the probes at each call, so a later installProbes can change them (see above).
-  const live = { allowExec: options.allowExec, taskRoot: options.taskRoot, writableRoots: options.writableRoots, streamEffects: options.streamEffects, announceChild: options.announceChild };
+  const live = { allowExec: options.allowExec, taskRoot: options.taskRoot, writableRoots: options.writableRoots, streamEffects: options.streamEffects, announceChild: options.announceChild, dormant: options.dormant === true };
   let canary: CanaryProgram | undefined;
   const configure = (next: ProbeOptions): void => {
     live.allowExec = next.allowExec;
@@ -129,6 +136,7 @@ export function installProbes(options: ProbeOptions): Probes {
     live.writableRoots = next.writableRoots;
     live.streamEffects = next.streamEffects;
     live.announceChild = next.announceChild;
+    live.dormant = next.dormant === true;
     if (next.allowExec) (canary ??= createCanaryProgram()).ensureOnPath();
   };
   configure(options);
@@ -137,7 +145,7 @@ export function installProbes(options: ProbeOptions): Probes {
   const settings = {
     ...context,
     get allowExec() {
-      return live.allowExec;
+      return live.allowExec || live.dormant;
     },
     get taskRoot() {
       return live.taskRoot;
@@ -145,13 +153,16 @@ export function installProbes(options: ProbeOptions): Probes {
     get writableRoots() {
       return live.writableRoots;
     },
+    get dormant() {
+      return live.dormant;
+    },
   };
   // The native spawn calls first: the child_process wrappers hand their judged calls through them.
   // Not a spread: that would read the getters once, and a later installProbes could not change them.
   const bindings = installSpawnBindingGuard({
     ...context,
     get allowExec() {
-      return live.allowExec;
+      return live.allowExec || live.dormant;
     },
     get announceChild() {
       return live.announceChild;
@@ -172,7 +183,7 @@ export function installProbes(options: ProbeOptions): Probes {
     callSite: settings.callSite,
     bindings,
     get allowExec() {
-      return live.allowExec;
+      return live.allowExec || live.dormant;
     },
   });
   const network = installNetworkProbe(settings);

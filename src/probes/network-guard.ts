@@ -10,6 +10,8 @@ import { isNamed, namedDestinations, NOTHING_NAMED } from './payload-destination
 export interface NetworkProbeOptions extends ProbeContext {
   /** Lets a token in the path or query of a non-metadata destination through (`--allow-exec`). Read per call. */
   readonly allowExec: boolean;
+  /** Let every connection through unjudged and unrecorded (see ProbeOptions.dormant). Read per call. */
+  readonly dormant?: boolean;
 }
 
 /** @internal A claim: a layer that judged and recorded a destination covers the layers below it. */
@@ -73,6 +75,7 @@ export function createNetworkGuard(options: NetworkProbeOptions): NetworkGuard {
   };
   return {
     attempt(api, target, url, below = false) {
+      if (options.dormant === true) return undefined;
       const host = normalizeHost(target.host);
       const reason = blockReason(host, url, options.allowExec, isNamed(namedNow(), host, target.port));
       const key = keyOf(target);

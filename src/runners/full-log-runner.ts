@@ -2,6 +2,7 @@ import type { Observation } from '../core/observation.js';
 import type { CloudWatchLogReader, FullLog } from './cloudwatch-logs.js';
 import type { LogsAccess, LogsAccessOptions } from './cloudwatch-logs-client.js';
 import type { GuardedRunner } from './remote-guard.js';
+import { readLayerAnswer } from '../layer/protocol.js';
 import { createCloudWatchLogReader } from './cloudwatch-logs.js';
 import { createLogsAccess, isLogsThrottling } from './cloudwatch-logs-client.js';
 
@@ -13,6 +14,8 @@ export interface InvokedRequest {
   readonly logStreamName: string | undefined;
   /** Epoch milliseconds when the Invoke call was sent. */
   readonly invokedAtMs: number;
+  /** The invocation's `eventfuzz layer` nonce: the layer's lines in the full log carry it. */
+  readonly nonce?: string | undefined;
 }
 
 export interface CloudWatchFullLogsOptions extends LogsAccessOptions {
@@ -42,6 +45,22 @@ export const DEFAULT_LOGS_WAIT_MS = 10_000;
 
 /** Invocations waiting for their logs beyond the guard's own concurrency, at most: each holds up to 256 KiB. */
 const MAX_EXTRA_IN_FLIGHT = 64;
+
+/** The runner's note that the layer's summary did not fit the tail: not true of the full log. */
+const TAIL_DROPPED_NOTE = /^\[eventfuzz: the layer recorded \d+ more effects than fit in the log tail\]$/;
+
+/**
+ * The observation with the full log: the `eventfuzz layer` lines of this invocation read out of it (its effects
+ * from the full log, which lost none to the tail's 4 KB; its lines kept from the logs the oracles judge, as the
+ * runner does for the tail), then merged with the tail. Without the layer the effects stay what they were.
+ */
+function withFullLog(observation: Observation, lines: readonly string[], nonce: string | undefined): Observation {
+  if (nonce === undefined) return { ...observation, logs: mergeWithTail(lines, observation.logs) };
+  const layer = readLayerAnswer(lines, nonce);
+  const logs = mergeWithTail(layer.logs, observation.logs.filter((line) => !TAIL_DROPPED_NOTE.test(line)));
+  if (layer.dropped > 0) logs.push(`[eventfuzz: the layer recorded ${layer.dropped} more effects than fit in its summary]`);
+  return { ...observation, logs, effects: layer.effects ?? observation.effects };
+}
 
 /**
  * Lines CloudWatch had, then the tail's lines it did not: the end a partial read lacks, and lines without the
@@ -86,7 +105,9 @@ function wrapRunner(runner: GuardedRunner, requests: WeakMap<Observation, Invoke
       const why = log.cut ? 'was longer than the 256 KiB kept per invocation' : (log.reason ?? 'did not arrive complete');
       options.notice(`eventfuzz: warning: --logs cloudwatch: the full log of request ${request.requestId} ${why}; it is judged on the lines that arrived and the 4 KB log tail (raise --logs-wait if logs arrive late). Later cases like it are counted when the run ends.`);
     }
-    return { ...observation, logs: mergeWithTail(log.lines, observation.logs) };
+    // The tail's effects stay: a partial log may lack the layer's summary the tail holds.
+    const merged = withFullLog(observation, log.lines, request.nonce);
+    return { ...merged, effects: observation.effects ?? merged.effects };
   };
 
   return {
@@ -131,7 +152,7 @@ function wrapRunner(runner: GuardedRunner, requests: WeakMap<Observation, Invoke
       read++;
       const log = await reader.read({ requestId: request.requestId, logStreamName: request.logStreamName, invokedAtMs: request.invokedAtMs });
       // Merged with the tail even when complete: --logs cloudwatch never sees less than the tail did.
-      return log.complete && !log.cut ? { ...observation, logs: mergeWithTail(log.lines, observation.logs) } : fallBack(observation, request, log);
+      return log.complete && !log.cut ? withFullLog(observation, log.lines, request.nonce) : fallBack(observation, request, log);
     },
 
     async close() {

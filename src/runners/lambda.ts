@@ -3,7 +3,9 @@ import type { Observation } from '../core/observation.js';
 import type { InvokedRequest } from './full-log-runner.js';
 import type { LambdaTargetRef } from './lambda-sdk-errors.js';
 import type { Invocation, Runner } from './types.js';
+import { randomUUID } from 'node:crypto';
 import { HarnessError } from '../core/errors.js';
+import { layerClientContext, readLayerAnswer } from '../layer/protocol.js';
 import { safeClearTimeout, safeDateNow, safePerformanceNow, safeSetTimeout, safeStringify } from '../core/safe-globals.js';
 import { mapInvokeResult } from './lambda-invoke-result.js';
 import { harnessErrorOf, transportErrorOf } from './lambda-sdk-errors.js';
@@ -30,6 +32,8 @@ export interface LambdaRunnerOptions extends LambdaTargetOptions {
   readonly concurrency: number;
   /** Called with each observation Lambda answered and its request id (`--logs cloudwatch` reads the full log by it). */
   readonly onInvoked?: ((observation: Observation, request: InvokedRequest) => void) | undefined;
+  /** Asks the function's in-function probes (`eventfuzz layer`), where attached, to let payload commands run. */
+  readonly allowExec?: boolean | undefined;
 }
 
 /** What GetFunctionConfiguration says about the function, for the cost estimate and `--learn-secrets`. */
@@ -96,7 +100,8 @@ function createSlots(limit: number): <T>(task: () => Promise<T>) => Promise<T> {
 /**
  * Delivers events to a deployed Lambda function with the Invoke API (`RequestResponse`, `LogType: Tail`) and maps
  * Lambda's answer to an Observation (see lambda-invoke-result.ts): payload, thrown error, runtime death, timeout,
- * the decoded log tail. No probes run on the other side, so `effects` is undefined. Credentials come from the SDK's
+ * the decoded log tail. `effects` is what the in-function probes reported when the function has eventfuzz's layer
+ * attached (src/layer), else undefined: no probes watched. Credentials come from the SDK's
  * standard chain (environment, profile, SSO, roles); eventfuzz never reads credential files itself.
  *
  * `invoke` never rejects for what the function or the network did: throttling is a `transport-error` named
@@ -110,6 +115,7 @@ export function createLambdaRunner(options: LambdaRunnerOptions): Runner {
   const concurrency = Math.max(1, Math.floor(options.concurrency));
   const target = targetRef(options);
   const inSlot = createSlots(concurrency);
+  const allowExec = options.allowExec === true;
   let client: Promise<LambdaClient> | undefined;
   const ownsClient = options.client === undefined;
   const getClient = (): Promise<LambdaClient> => (client ??= options.client === undefined ? buildClient(options, concurrency) : Promise.resolve(options.client));
@@ -122,6 +128,7 @@ export function createLambdaRunner(options: LambdaRunnerOptions): Runner {
 
   async function send(invocation: Invocation, payload: string): Promise<Observation> {
     const { lambda, InvokeCommand } = ready ?? (await prepare());
+    const nonce = randomUUID();
     const abort = new AbortController();
     const timer = safeSetTimeout(() => abort.abort(), options.timeoutMs);
     const started = safePerformanceNow();
@@ -141,14 +148,20 @@ export function createLambdaRunner(options: LambdaRunnerOptions): Runner {
         InvocationType: 'RequestResponse',
         LogType: 'Tail',
         Payload: new TextEncoder().encode(payload),
+        // Turns on the in-function probes of `eventfuzz layer` for this invocation; a function without the layer
+        // ignores it (the handler sees it as context.clientContext).
+        ClientContext: layerClientContext({ v: 1, nonce, allowExec }),
         ...(options.qualifier === undefined ? {} : { Qualifier: options.qualifier }),
       });
       const response = await lambda.send(command, { abortSignal: abort.signal });
       const wallMs = safePerformanceNow() - started;
       const requestId = response.$metadata.requestId;
       const mapped = mapInvokeResult(response, requestId, wallMs);
-      const answered = observation(mapped.outcome, { logs: mapped.logs, instance: mapped.instance, durationMs: mapped.reportedDurationMs ?? wallMs });
-      if (requestId !== undefined) options.onInvoked?.(answered, { requestId, logStreamName: mapped.instance === 'remote' ? undefined : mapped.instance, invokedAtMs });
+      const layer = readLayerAnswer(mapped.logs, nonce);
+      if (layer.dropped > 0) layer.logs.push(`[eventfuzz: the layer recorded ${layer.dropped} more effects than fit in the log tail]`);
+      // With the layer attached, the probes' effects: the oracles then judge the invocation as they judge a local one.
+      const answered = observation(mapped.outcome, { logs: layer.logs, effects: layer.effects, instance: mapped.instance, durationMs: mapped.reportedDurationMs ?? wallMs });
+      if (requestId !== undefined) options.onInvoked?.(answered, { requestId, logStreamName: mapped.instance === 'remote' ? undefined : mapped.instance, invokedAtMs, nonce });
       return answered;
     } catch (error) {
       if (abort.signal.aborted) return observation({ kind: 'timeout', limitMs: options.timeoutMs });

@@ -11,6 +11,11 @@ export type RunnerKind = 'in-process' | 'isolated';
 /** Remote deliveries: a deployed Lambda function (Invoke API) or an HTTP endpoint; no probes, `effects` undefined. */
 export type RemoteRunnerKind = 'lambda' | 'http';
 
+/** A runner that delivers to a deployed target (a Lambda function, an HTTP endpoint), probed or not. */
+export function isRemoteRunner(runner: Pick<Runner, 'kind'>): boolean {
+  return runner.kind === 'lambda' || runner.kind === 'http';
+}
+
 /** What every local runner needs to know about the target and the sandbox around it. */
 export interface LocalRunnerOptions {
   /** Absolute path of the handler module. */

@@ -34,11 +34,12 @@ export function fuzzCase(overrides: Partial<FuzzCase> = {}): FuzzCase {
   };
 }
 
-export function oracleContext(overrides: { case?: Partial<FuzzCase>; secrets?: readonly WatchedSecret[]; timeoutMs?: number } = {}): OracleContext {
+export function oracleContext(overrides: { case?: Partial<FuzzCase>; secrets?: readonly WatchedSecret[]; timeoutMs?: number; remote?: boolean } = {}): OracleContext {
   return {
     case: fuzzCase(overrides.case),
     secrets: overrides.secrets ?? [],
     timeoutMs: overrides.timeoutMs ?? 3000,
+    ...(overrides.remote === undefined ? {} : { remote: overrides.remote }),
   };
 }
 

@@ -23,8 +23,8 @@ export type EnvironmentResult =
   | { readonly kind: 'exited'; readonly code: number | null; readonly signal: NodeJS.Signals | null; readonly output: string };
 
 export interface EnvironmentSpec {
+  /** The handler file; the runtime finds it as Lambda's does, from `_HANDLER` and `LAMBDA_TASK_ROOT` in `env`. */
   readonly file: string;
-  readonly exportName: string;
   /** The function's own variables plus the ones Lambda sets; nothing from the test process leaks in. */
   readonly env: Readonly<Record<string, string>>;
   readonly logStreamName: string;
@@ -65,7 +65,7 @@ export class ExecutionEnvironment {
   constructor(spec: EnvironmentSpec) {
     this.logStreamName = spec.logStreamName;
     const started = performance.now();
-    this.#child = fork(RUNTIME, [spec.file, spec.exportName], {
+    this.#child = fork(RUNTIME, [], {
       cwd: dirname(spec.file),
       env: { ...spec.env },
       execArgv: [], // not the test runner's loaders: the handler runs in a plain Node, as in Lambda

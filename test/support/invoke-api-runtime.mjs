@@ -4,11 +4,13 @@
 // {type:'init-error', error} once, then {type:'result', requestId, ok, payload | error, rssMb} per invocation.
 // After each invocation the child writes END_MARK to stdout and stderr, so the parent knows it has all the
 // output of that invocation before it answers (pipe data and IPC messages arrive in no fixed order).
+import { existsSync, readFileSync, statSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { basename, dirname, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { format } from 'node:util';
 
 const END_MARK = (requestId) => `\u001eefz-end:${requestId}\u001e`;
-const [file, exportName] = process.argv.slice(2);
 let currentRequestId = 'undefined';
 
 // Lambda's Node runtime writes every console call as one record: timestamp, request id, level, message.
@@ -26,13 +28,44 @@ function errorPayload(thrown) {
   return { errorType: typeof thrown, errorMessage: typeof thrown === 'string' ? thrown : JSON.stringify(thrown) ?? String(thrown), trace: [] };
 }
 
+// As the Node runtime loads the handler (aws-lambda-nodejs-runtime-interface-client, UserFunction.js): `_HANDLER` is
+// `<path>/<file>.<export>` relative to LAMBDA_TASK_ROOT; an extensionless file and a `.js` file outside a
+// `"type": "module"` package are required, a `.js` inside one and a `.mjs` imported, a `.cjs` required.
+function packageIsModule(file) {
+  for (let dir = dirname(file); ; dir = dirname(dir)) {
+    const manifest = join(dir, 'package.json');
+    if (existsSync(manifest)) {
+      try {
+        return JSON.parse(readFileSync(manifest, 'utf8')).type === 'module';
+      } catch {
+        return false;
+      }
+    }
+    if (dirname(dir) === dir) return false;
+  }
+}
+
+async function loadModule(base) {
+  const require = createRequire(base);
+  if (existsSync(base) && statSync(base).isFile()) return require(base);
+  const isModule = packageIsModule(base);
+  if (existsSync(`${base}.js`)) return isModule ? import(pathToFileURL(`${base}.js`).href) : require(`${base}.js`);
+  if (existsSync(`${base}.mjs`)) return import(pathToFileURL(`${base}.mjs`).href);
+  if (existsSync(`${base}.cjs`)) return require(`${base}.cjs`);
+  throw Object.assign(new Error(`Cannot find module '${base}'`), { code: 'MODULE_NOT_FOUND' });
+}
+
+const setting = process.env._HANDLER;
+const dot = basename(setting).indexOf('.');
+const moduleBase = join(process.env.LAMBDA_TASK_ROOT, dirname(setting), basename(setting).slice(0, dot));
+const exportPath = basename(setting).slice(dot + 1).split('.');
+
 let handler;
 try {
-  const mod = await import(pathToFileURL(file).href);
-  handler = mod[exportName];
+  const mod = await loadModule(moduleBase);
+  handler = exportPath.reduce((value, key) => (value == null ? undefined : value[key]), mod);
   if (typeof handler !== 'function') {
-    const name = file.replace(/^.*\//, '').replace(/\.[^.]+$/, '');
-    process.send({ type: 'init-error', error: { errorType: 'Runtime.HandlerNotFound', errorMessage: `${name}.${exportName} is undefined or not exported`, trace: [] } });
+    process.send({ type: 'init-error', error: { errorType: 'Runtime.HandlerNotFound', errorMessage: `${basename(setting)} is undefined or not exported`, trace: [] } });
   } else {
     process.send({ type: 'ready' });
   }

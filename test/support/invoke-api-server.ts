@@ -5,14 +5,14 @@ import type { CloudWatchLogsApi, CloudWatchLogsApiOptions } from './cloudwatch-l
 import { createCloudWatchLogsApi } from './cloudwatch-logs-api.js';
 import { randomUUID } from 'node:crypto';
 import { createServer } from 'node:http';
-import { dirname } from 'node:path';
+import { basename, dirname } from 'node:path';
 import { ExecutionEnvironment, newLogStreamName } from './invoke-api-environment.js';
 import { header, parseFunctionRef, parseRoute, readBody, send, sendError, sendJson } from './invoke-api-http.js';
 import { exitText, invocationLog, logTail, timeoutText } from './invoke-api-log.js';
 
 /** One deployed function: a real handler file and the configuration GetFunctionConfiguration reports. */
 export interface InvokeApiFunction {
-  /** Absolute path of an ES module handler. */
+  /** Absolute path of the handler file (loaded as the Node runtime loads it: `.mjs` imported, `.cjs` required, …). */
   readonly file: string;
   readonly exportName?: string;
   /** Lambda's Timeout in seconds (default 3); fractions are allowed here so tests stay quick. */
@@ -85,6 +85,23 @@ interface FunctionState {
 }
 
 const ACCOUNT_ID = '123456789012';
+const INVALID_CLIENT_CONTEXT = Symbol('invalid client context');
+
+/** The function's Handler setting as Lambda stores it: the file name up to its first dot, then the export. */
+function handlerSetting(spec: InvokeApiFunction): string {
+  return `${basename(spec.file).replace(/\..*$/, '')}.${spec.exportName ?? 'handler'}`;
+}
+
+/** Invoke's ClientContext header: base64 of a JSON object, which the runtime hands the handler as `context.clientContext`. */
+function parseClientContext(value: string | undefined): unknown {
+  if (value === undefined) return undefined;
+  try {
+    const parsed: unknown = JSON.parse(Buffer.from(value, 'base64').toString('utf8'));
+    return typeof parsed === 'object' && parsed !== null && !Array.isArray(parsed) ? parsed : INVALID_CLIENT_CONTEXT;
+  } catch {
+    return INVALID_CLIENT_CONTEXT;
+  }
+}
 const INVOCATION_TYPES = ['RequestResponse', 'Event', 'DryRun'];
 
 /**
@@ -152,6 +169,8 @@ export async function startInvokeApiServer(options: InvokeApiServerOptions): Pro
     } catch (error) {
       return sendError(res, 400, 'InvalidRequestContentException', `Could not parse request body into json: Could not parse payload into json: ${(error as Error).message}`);
     }
+    const clientContext = parseClientContext(header(req, 'x-amz-client-context'));
+    if (clientContext === INVALID_CLIENT_CONTEXT) return sendError(res, 400, 'InvalidRequestContentException', 'Client context must be a valid Base64-encoded JSON object.');
     if (invocationType === 'DryRun') return send(res, 204, '', { 'x-amzn-requestid': randomUUID() });
     const reserved = fn.spec.reservedConcurrency;
     const accountInFlight = [...functions.values()].reduce((sum, f) => sum + f.inFlight, 0);
@@ -161,7 +180,7 @@ export async function startInvokeApiServer(options: InvokeApiServerOptions): Pro
       return sendJson(res, 429, { Reason: reason, Type: 'User', message: 'Rate Exceeded.' }, { 'x-amzn-errortype': 'TooManyRequestsException' });
     }
     const requestId = randomUUID();
-    const run = runInvocation(fn, version, qualifier, requestId, event);
+    const run = runInvocation(fn, version, qualifier, requestId, event, clientContext);
     if (invocationType === 'Event') {
       run.catch(() => undefined);
       return send(res, 202, '', { 'x-amzn-requestid': requestId });
@@ -175,7 +194,7 @@ export async function startInvokeApiServer(options: InvokeApiServerOptions): Pro
     return send(res, 200, JSON.stringify(error), headers);
   }
 
-  async function runInvocation(fn: FunctionState, version: string, qualifier: string | undefined, requestId: string, event: unknown): Promise<{ result: EnvironmentResult; log: string }> {
+  async function runInvocation(fn: FunctionState, version: string, qualifier: string | undefined, requestId: string, event: unknown, clientContext: unknown): Promise<{ result: EnvironmentResult; log: string }> {
     fn.invocations++;
     fn.inFlight++;
     fn.maxInFlight = Math.max(fn.maxInFlight, fn.inFlight);
@@ -194,6 +213,7 @@ export async function startInvokeApiServer(options: InvokeApiServerOptions): Pro
         memoryLimitInMB: String(fn.spec.memoryMb ?? 128),
         logGroupName: logGroupOf(fn),
         logStreamName: environment.logStreamName,
+        ...(clientContext === undefined ? {} : { clientContext }),
       });
       const log = invocationLog({
         requestId,
@@ -221,7 +241,7 @@ export async function startInvokeApiServer(options: InvokeApiServerOptions): Pro
       fn.all.delete(env);
     }
     const logStreamName = newLogStreamName(version);
-    const env = new ExecutionEnvironment({ file: fn.spec.file, exportName: fn.spec.exportName ?? 'handler', logStreamName, env: lambdaVariables(fn, version, logStreamName) });
+    const env = new ExecutionEnvironment({ file: fn.spec.file, logStreamName, env: lambdaVariables(fn, version, logStreamName) });
     fn.all.add(env);
     return env;
   }
@@ -238,7 +258,7 @@ export async function startInvokeApiServer(options: InvokeApiServerOptions): Pro
       LANG: 'en_US.UTF-8',
       TZ: ':UTC',
       LAMBDA_TASK_ROOT: dirname(fn.spec.file),
-      _HANDLER: `handler.${fn.spec.exportName ?? 'handler'}`,
+      _HANDLER: handlerSetting(fn.spec),
       AWS_EXECUTION_ENV: 'AWS_Lambda_nodejs20.x',
       AWS_REGION: region,
       AWS_DEFAULT_REGION: region,
@@ -247,6 +267,10 @@ export async function startInvokeApiServer(options: InvokeApiServerOptions): Pro
       AWS_LAMBDA_FUNCTION_MEMORY_SIZE: String(fn.spec.memoryMb ?? 128),
       AWS_LAMBDA_LOG_GROUP_NAME: logGroupOf(fn),
       AWS_LAMBDA_LOG_STREAM_NAME: logStreamName,
+      // The execution role's temporary credentials, which Lambda puts in every function's environment (fake ones).
+      AWS_ACCESS_KEY_ID: 'ASIAEFZROLE000000001',
+      AWS_SECRET_ACCESS_KEY: 'efzRoleSecretKey000000000000000000000001',
+      AWS_SESSION_TOKEN: 'IQoJb3JpZ2luX2VjEFZ-efz-fake-role-session-token-0001',
       ...fn.spec.environment,
     };
   }
@@ -258,7 +282,7 @@ export async function startInvokeApiServer(options: InvokeApiServerOptions): Pro
       FunctionArn: arnOf(fn.name, qualifier),
       Runtime: 'nodejs20.x',
       Role: `arn:aws:iam::${ACCOUNT_ID}:role/${fn.name}-role`,
-      Handler: `index.${fn.spec.exportName ?? 'handler'}`,
+      Handler: handlerSetting(fn.spec),
       CodeSize: 1024,
       Description: '',
       Timeout: fn.spec.timeoutS ?? 3,

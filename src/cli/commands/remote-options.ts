@@ -27,6 +27,8 @@ export interface RemoteFlags {
   readonly allowProduction?: boolean;
   readonly secretEnv?: string[];
   readonly learnSecrets?: boolean;
+  /** `fuzz`'s own flag, which a deployed function's layer honours. */
+  readonly allowExec?: boolean;
 }
 
 /** Adds the remote flags to `fuzz`; the caps default on, so a user raises them explicitly. */
@@ -64,7 +66,6 @@ const LOCAL_ONLY = {
   instances: '--instances',
   env: '--env',
   secret: '--secret',
-  allowExec: '--allow-exec',
   taskRoot: '--task-root',
   writableRoot: '--writable-root',
 } as const;
@@ -81,6 +82,9 @@ const LAMBDA_ONLY = {
   logsWait: '--logs-wait',
   maxCost: '--max-cost',
   learnSecrets: '--learn-secrets',
+  // Only the in-function probes of `eventfuzz layer` can block or allow a command; an HTTP front carries no
+  // client context to tell them.
+  allowExec: '--allow-exec',
 } as const satisfies Partial<Record<keyof RemoteFlags, string>>;
 
 /** The help names of the flags of `table` that were given. */
@@ -120,6 +124,7 @@ export function remoteFuzzOptions(handler: string | undefined, flags: RemoteFlag
     ...remoteAccess(flags),
     maxCost: flags.maxCost,
     learnSecrets: flags.learnSecrets === true,
+    allowExec: flags.allowExec === true,
   };
 }
 

@@ -1,20 +1,12 @@
 // Plain JavaScript on purpose: loaded by `NODE_OPTIONS=--import` into every node process the handler under test
-// starts (see child-effects.ts), before that process's own code. It registers tsx (the probes are TypeScript),
-// installs the probes with the options of the realm that started the process, and sends their effects to the
-// log that realm reads when the invocation ends.
+// starts (see child-effects.ts), before that process's own code. It registers tsx (the probes are TypeScript)
+// and hands over to install.ts, which installs the probes. Processes started without probe options (the variable
+// is absent) are left alone, tsx included.
 import { register as registerCjs } from 'tsx/cjs/api';
 import { register } from 'tsx/esm/api';
 
-const text = process.env.EVENTFUZZ_CHILD_PROBES;
-if (text !== undefined) {
-  const config = JSON.parse(text);
+if (process.env.EVENTFUZZ_CHILD_PROBES !== undefined) {
   registerCjs();
   register();
-  const { installProbes } = await import(new URL('../index.ts', import.meta.url).href);
-  installProbes({
-    allowExec: config.allowExec,
-    taskRoot: config.taskRoot,
-    writableRoots: config.writableRoots,
-    effectsLog: config.effectsLog,
-  });
+  await import(new URL('./install.ts', import.meta.url).href);
 }

@@ -22,9 +22,20 @@ const here = dirname(fileURLToPath(import.meta.url));
 const ownRoots = [dirname(dirname(here)) + sep, dirname(dirname(dirname(here))) + sep + 'generators' + sep];
 
 let esbuild;
-/** tsx's own esbuild (tsx is a dependency and compiles the handlers): the parser that finds direct evals. */
+/**
+ * tsx's own esbuild (tsx is a dependency and compiles the handlers): the parser that finds direct evals. Null
+ * where there is none: inside a deployed function (`eventfuzz layer`) only the probes' bundle is there, and a
+ * direct eval then goes untainted (Function, vm and indirect eval are still probed) rather than the handler
+ * failing to load.
+ */
 function parser() {
-  esbuild ??= createRequire(createRequire(import.meta.url).resolve('tsx/package.json'))('esbuild');
+  if (esbuild === undefined) {
+    try {
+      esbuild = createRequire(createRequire(import.meta.url).resolve('tsx/package.json'))('esbuild');
+    } catch {
+      esbuild = null;
+    }
+  }
   return esbuild;
 }
 
@@ -39,9 +50,11 @@ function parser() {
 export function rewriteDirectEval(source, filename) {
   if (typeof source !== 'string' || !MAY_CALL_EVAL.test(source) || source.includes(DIRECT_EVAL_KEY)) return source;
   if (ownRoots.some((root) => filename.startsWith(root))) return source;
+  const esbuildApi = parser();
+  if (esbuildApi === null) return source;
   let warnings;
   try {
-    warnings = parser().buildSync({
+    warnings = esbuildApi.buildSync({
       stdin: { contents: `${source}\n;export {};`, loader: TS_EXTENSION.test(filename) ? 'ts' : filename.endsWith('.tsx') ? 'tsx' : filename.endsWith('.jsx') ? 'jsx' : 'js', sourcefile: 'handler' },
       bundle: true, write: false, external: ['*'], format: 'esm', platform: 'node', logLevel: 'silent',
     }).warnings;

@@ -7,7 +7,10 @@ import { startRemoteTarget } from '../../../src/api/remote-target.js';
 import { isHarnessError } from '../../../src/core/index.js';
 import type { InvokeApiServer } from '../../support/invoke-api-server.js';
 import { startInvokeApiServer } from '../../support/invoke-api-server.js';
+import { fileURLToPath } from 'node:url';
 import { cleanTempDirs, runCli, tempDir } from '../../e2e/helpers.js';
+import type { ExtractedLayer } from '../../support/layer-dir.js';
+import { extractLayer } from '../../support/layer-dir.js';
 import { fixture, isolateAws } from './lambda-helpers.js';
 
 /*
@@ -17,6 +20,7 @@ import { fixture, isolateAws } from './lambda-helpers.js';
  * that never arrives falls back to the tail with a notice; a denied action or a missing log group stops the run
  * before any invocation.
  */
+const layerFixture = (name: string): string => fileURLToPath(new URL(`../../fixtures/remote/layer/${name}`, import.meta.url));
 const DB_PASSWORD = 'efz-cwlogs-db-pass-5h2k8m3w';
 const LEAK_LINE = `password=${DB_PASSWORD}`;
 let server: InvokeApiServer;
@@ -214,5 +218,42 @@ describe('fuzz() and replay with logs: cloudwatch', () => {
     const result = await runCli([...argv, '--secret-env', 'EFZ_TEST_DB_PASSWORD', '--logs', 'cloudwatch', '--logs-wait', '8000', '--corpus', join(dir, 'corpus')]);
     expect(result.code, result.stderr).toBe(1);
     expect(result.stderr).toMatch(/^eventfuzz: --logs cloudwatch: reading each invocation's full log from \/aws\/lambda\/billing-staging \(waiting up to 8000 ms/m);
+  }, 60_000);
+});
+
+describe('--logs cloudwatch with eventfuzz layer attached', () => {
+  let layered: InvokeApiServer;
+  let layer: ExtractedLayer;
+  beforeAll(async () => {
+    layer = await extractLayer();
+    layered = await startInvokeApiServer({ functions: { 'greet-staging': { file: layerFixture('echo-name.mjs'), environment: { NODE_OPTIONS: layer.nodeOptions } } } });
+  }, 60_000);
+  afterAll(async () => {
+    await layered?.close();
+    layer?.remove();
+  });
+
+  it("reads the layer's effects out of the full log and keeps its lines from the logs the oracles judge, as with the tail", async () => {
+    const start = (logs: 'tail' | 'cloudwatch') =>
+      startRemoteTarget({
+        lambda: { functionName: 'greet-staging', endpoint: layered.url, logs: logs === 'tail' ? undefined : logs },
+        caps: { maxInvocations: 10, ratePerSecond: 500, concurrency: 1 },
+        timeoutMs: 10_000,
+        allowProduction: false,
+        secretEnv: [],
+        learnSecrets: false,
+        notice: () => undefined,
+      });
+    const results = [];
+    for (const logs of ['tail', 'cloudwatch'] as const) {
+      const { runner } = await start(logs);
+      results.push(await runner.invoke({ caseId: logs, event: { name: 'world' } }));
+      await runner.close();
+    }
+    const [tail, full] = results;
+    expect(tail!.effects?.length).toBeGreaterThan(0);
+    expect(full!.effects?.map((e) => e.kind)).toEqual(tail!.effects?.map((e) => e.kind));
+    expect(full!.logs.some((line) => line.includes('EVENTFUZZ-EFFECT'))).toBe(false);
+    expect(full!.logs[0]).toMatch(/^START RequestId: /);
   }, 60_000);
 });

@@ -31,10 +31,12 @@ describe('oracle: crash', () => {
     expect(findings).toHaveLength(expected);
   });
 
-  it('a remote integration failure (no effects: no probes) is titled for what an endpoint can tell; a local one is the worker', () => {
+  it('a remote integration failure is titled for what an endpoint can tell, probed (layer) or not; a local one is the worker', () => {
     const failure = crashed({ reason: 'worker-error', exitCode: null, error: serializedError({ name: 'InternalServerError', message: '502 Bad Gateway' }) });
-    const [remote] = crash.check(observation({ outcome: failure, effects: undefined }), ctx);
+    const [remote] = crash.check(observation({ outcome: failure, effects: undefined }), { ...ctx, remote: true });
+    const [layered] = crash.check(observation({ outcome: failure, effects: [] }), { ...ctx, remote: true });
     const [local] = crash.check(observation({ outcome: failure, effects: [] }), ctx);
+    expect(layered?.title).toBe(remote?.title);
     expect(remote?.title).toBe('The function failed behind the endpoint (an internal server error)');
     expect(local?.title).toBe('The runtime worker failed');
     expect(remote?.signature).toBe(local?.signature);
@@ -74,11 +76,17 @@ describe('oracle: crash', () => {
           'handler (file:///task/src/handler.mjs?t=123:5:10)',
           'process.processTicksAndRejections (node:internal/process/task_queues:95:5)',
           'invoke (/home/me/eventfuzz/src/runners/in-process.ts:40:7)',
+          // A deployed function with eventfuzz's layer: the handler imported under the layer's query, called by its wrapper.
+          'handler (file:///var/task/index.mjs?eventfuzz-original:12:3)',
+          'handler (file:///opt/eventfuzz/probes/loader.mjs:2570:16)',
           'new Promise (<anonymous>)',
         ]),
       }),
     );
-    expect(frames).toEqual([{ fn: 'handler', file: 'src/handler.mjs', line: 5 }]);
+    expect(frames).toEqual([
+      { fn: 'handler', file: 'src/handler.mjs', line: 5 },
+      { fn: 'handler', file: 'task/index.mjs', line: 12 },
+    ]);
   });
 
   it('cannot be fooled by frames forged inside the message', () => {

@@ -16,7 +16,8 @@ const PEM = '-----BEGIN PRIVATE KEY-----\nMIIEvQIBADANBgkqhkiG9w0BAQEFAASCBKcwgg
 
 const remote = (overrides: Partial<Observation>): Observation => observation({ effects: undefined, instance: 'remote', ...overrides });
 const body = (text: string) => returned({ statusCode: 200, body: text });
-const ctx = oracleContext({ case: { event: { body: 'hello' } } });
+const ctx = oracleContext({ case: { event: { body: 'hello' } }, remote: true });
+const localCtx = oracleContext({ case: { event: { body: 'hello' } } });
 const signatures = (findings: readonly Finding[]) => findings.map((f) => f.signature).sort();
 const allText = (findings: readonly Finding[]): string => findings.map((f) => Object.values(f).join('\n')).join('\n');
 
@@ -51,15 +52,14 @@ describe('secret-leak: generic credential shapes on a remote target', () => {
 
   it('a payload echoing its own text cannot trigger it: what the request carried is reflection', () => {
     const payload = `${DB_URL} ${JWT} ${KEY_ID} ${SECRET_KEY} ${SESSION_TOKEN}`;
-    const echo = oracleContext({ case: { event: { body: payload } } });
+    const echo = oracleContext({ case: { event: { body: payload } }, remote: true });
     expect(secretLeak.check(remote({ outcome: body(`you said ${payload}`), logs: [`got ${payload}`] }), echo)).toEqual([]);
   });
 
   it("eventfuzz's own canary credentials are reported once, as the watched secrets they are, not again as shapes", () => {
     const { env, secrets } = createLambdaEnvironment({ functionName: 'orders', region: 'eu-west-1', seed: 9, memoryLimitMb: 128, env: {} } as never);
     const dump = `AWS_ACCESS_KEY_ID=${env['AWS_ACCESS_KEY_ID']}\nAWS_SECRET_ACCESS_KEY=${env['AWS_SECRET_ACCESS_KEY']}\nAWS_SESSION_TOKEN=${env['AWS_SESSION_TOKEN']}`;
-    const context = oracleContext({ secrets });
-    for (const obs of [remote({ outcome: body(dump), logs: [dump] }), observation({ outcome: body(dump), logs: [dump] })]) {
+    for (const [obs, context] of [[remote({ outcome: body(dump), logs: [dump] }), oracleContext({ secrets, remote: true })], [observation({ outcome: body(dump), logs: [dump] }), oracleContext({ secrets })]] as const) {
       const findings = secretLeak.check(obs, context);
       expect(findings.map((f) => [f.signature, f.confidence])).toEqual([
         ['response:watched-secrets', 'confirmed'],
@@ -68,7 +68,12 @@ describe('secret-leak: generic credential shapes on a remote target', () => {
     }
   });
 
-  it('locally (effects recorded) the logs are matched only against known values, as before', () => {
-    expect(secretLeak.check(observation({ logs: [DB_URL, JWT, `${KEY_ID} ${SECRET_KEY}`] }), ctx)).toEqual([]);
+  it('locally the logs are matched only against known values, as before', () => {
+    expect(secretLeak.check(observation({ logs: [DB_URL, JWT, `${KEY_ID} ${SECRET_KEY}`] }), localCtx)).toEqual([]);
+  });
+
+  it('a deployed function with the layer (probes recorded effects) is still remote: shapes in its logs count', () => {
+    const layered = observation({ logs: [`AWS_ACCESS_KEY_ID=${KEY_ID}`, `AWS_SECRET_ACCESS_KEY=${SECRET_KEY}`], effects: [], instance: '2026/12/03/[$LATEST]abc' });
+    expect(signatures(secretLeak.check(layered, ctx))).toEqual(['logs:aws-key-pair:verbatim']);
   });
 });

@@ -20,7 +20,7 @@ describe('oracle: state-leak', () => {
   it('says where the earlier invocation ran: the same warm instance locally, any instance of a remote target', () => {
     const body = returned({ statusCode: 200, body: `last: ${EARLIER}` });
     const [local] = stateLeak.check(observation({ outcome: body, effects: [] }), context([EARLIER]));
-    const [remote] = stateLeak.check(observation({ outcome: body, effects: undefined }), context([EARLIER]));
+    const [remote] = stateLeak.check(observation({ outcome: body, effects: undefined }), { ...context([EARLIER]), remote: true });
     expect(local?.evidence).toContain('1 before this one on the same warm instance');
     expect(remote?.evidence).toContain('1 before this one to the same remote target (any of its warm instances)');
   });

@@ -48,6 +48,14 @@ export interface FuzzOptions {
   readonly profile?: string | undefined;
   /** Remote: another Invoke API endpoint, e.g. a local emulator. */
   readonly endpoint?: string | undefined;
+  /**
+   * Remote (`function`): where the function's logs come from. `tail` (default): the last 4 KB of each
+   * invocation's log, in the Invoke answer. `cloudwatch`: each invocation's full log from CloudWatch Logs, by
+   * request id (needs logs:FilterLogEvents; each case waits until its log arrives, usually seconds).
+   */
+  readonly logs?: 'tail' | 'cloudwatch' | undefined;
+  /** Remote, `logs: 'cloudwatch'`: how long to wait for an invocation's log before judging it on the tail (default 10000 ms). */
+  readonly logsWaitMs?: number | undefined;
   /** Remote: deliveries in all, retries included (default 500). */
   readonly maxInvocations?: number | undefined;
   /** Remote: deliveries per second at most (default 10). */
@@ -184,7 +192,10 @@ interface StartedTarget {
 async function startTarget(options: FuzzOptions, cwd: string, seed: number, timeoutMs: number, sourceId: string): Promise<StartedTarget> {
   if (options.function !== undefined || options.url !== undefined) {
     const remote = await startRemoteTarget({
-      lambda: options.function === undefined ? undefined : { functionName: options.function, qualifier: options.qualifier, region: options.region, profile: options.profile, endpoint: options.endpoint },
+      lambda:
+        options.function === undefined
+          ? undefined
+          : { functionName: options.function, qualifier: options.qualifier, region: options.region, profile: options.profile, endpoint: options.endpoint, logs: options.logs, logsWaitMs: options.logsWaitMs },
       http: options.url === undefined ? undefined : { url: options.url, source: httpSource(sourceId), headers: options.headers },
       caps: remoteCaps(options),
       timeoutMs,
@@ -226,6 +237,19 @@ function httpSource(sourceId: string): 'apigw-rest' | 'apigw-http' {
   throw new HarnessError('EFZ_USAGE', `An HTTP endpoint takes API Gateway events (apigw-rest or apigw-http); the samples are ${sourceId} events.`);
 }
 
+/** `logs` and `logsWaitMs` mean something for a deployed function only, and the wait only with CloudWatch. */
+export function checkLogsOptions(options: Pick<FuzzOptions, 'logs' | 'logsWaitMs' | 'function' | 'url'>): void {
+  const logs: unknown = options.logs;
+  if (logs !== undefined && logs !== 'tail' && logs !== 'cloudwatch') throw new HarnessError('EFZ_USAGE', `\`logs\` must be "tail" or "cloudwatch", got ${JSON.stringify(logs)}.`);
+  if ((logs !== undefined || options.logsWaitMs !== undefined) && options.function === undefined) {
+    throw new HarnessError('EFZ_USAGE', `--logs and --logs-wait apply to a deployed Lambda function (--function) only, not to ${options.url === undefined ? 'a local handler' : '--url'}.`);
+  }
+  if (options.logsWaitMs !== undefined) {
+    if (!(Number.isSafeInteger(options.logsWaitMs) && options.logsWaitMs > 0)) throw new HarnessError('EFZ_USAGE', `\`logsWaitMs\` must be a whole number of milliseconds ≥ 1, got ${String(options.logsWaitMs)}.`);
+    if (logs !== 'cloudwatch') throw new HarnessError('EFZ_USAGE', '--logs-wait is how long --logs cloudwatch waits for a log: give it with --logs cloudwatch.');
+  }
+}
+
 /** Library callers get the CLI's checks: a NaN budget must not mean "run forever". */
 function checkOptions(options: FuzzOptions): void {
   const handler: unknown = options.handler;
@@ -249,6 +273,7 @@ function checkOptions(options: FuzzOptions): void {
   const positiveInteger = (name: string, value: number | undefined): void => {
     if (value !== undefined && !(Number.isSafeInteger(value) && value > 0)) throw new HarnessError('EFZ_USAGE', `\`${name}\` must be a whole number ≥ 1, got ${String(value)}.`);
   };
+  checkLogsOptions(options);
   positiveInteger('runs', options.runs);
   positiveInteger('timeoutMs', options.timeoutMs);
   positiveInteger('workers', options.workers);

@@ -6,6 +6,9 @@ import { createLambdaRunner, getLambdaConfiguration } from '../runners/lambda.js
 import type { GuardedRunner, RemoteCaps } from '../runners/remote-guard.js';
 import { checkMaxCost, DEFAULT_REMOTE_CAPS, estimateLambdaCost, formatCostLine, guardRemoteRunner, looksLikeProduction } from '../runners/remote-guard.js';
 import type { Runner } from '../runners/types.js';
+import type { LogsSource } from '../runners/full-log-runner.js';
+import { createCloudWatchFullLogs, DEFAULT_LOGS_WAIT_MS } from '../runners/full-log-runner.js';
+import { defaultLogGroup } from '../runners/cloudwatch-logs-client.js';
 import type { ApigwSource } from '../runners/apigw-request.js';
 import { createHttpRunner } from '../runners/http.js';
 
@@ -16,8 +19,12 @@ export interface LambdaTarget {
   readonly qualifier?: string | undefined;
   readonly region?: string | undefined;
   readonly profile?: string | undefined;
-  /** Another Invoke API endpoint (a local emulator). */
+  /** Another Invoke API endpoint (a local emulator); CloudWatch Logs is reached there too with `logs: 'cloudwatch'`. */
   readonly endpoint?: string | undefined;
+  /** `tail` (default): the Invoke answer's last 4 KB of log; `cloudwatch`: each invocation's full log, by request id. */
+  readonly logs?: LogsSource | undefined;
+  /** `cloudwatch`: how long to wait for an invocation's log before falling back to the tail (default 10 s). */
+  readonly logsWaitMs?: number | undefined;
 }
 
 /** An HTTP endpoint in front of the function: an API Gateway stage, a Function URL, an ALB. */
@@ -90,9 +97,20 @@ export async function startRemoteTarget(options: RemoteTargetOptions): Promise<R
   }
   // The function's own timeout bounds a call; past it plus a margin the answer is not coming.
   const timeoutMs = configuration === undefined ? options.timeoutMs : Math.max(options.timeoutMs, configuration.timeoutS * 1000 + REMOTE_TIMEOUT_MARGIN_MS);
-  const runner: Runner = createLambdaRunner({ ...lambdaTargetFields(lambda), timeoutMs, concurrency: options.caps.concurrency, allowExec: options.allowExec });
+  const fullLogs =
+    lambda.logs === 'cloudwatch'
+      ? createCloudWatchFullLogs({
+          ...lambdaTargetFields(lambda),
+          // Without lambda:GetFunctionConfiguration the default group is assumed; the probe says so if it is wrong.
+          logGroupName: configuration?.logGroup ?? defaultLogGroup(lambda.functionName),
+          waitMs: lambda.logsWaitMs ?? DEFAULT_LOGS_WAIT_MS,
+          ratePerSecond: options.caps.ratePerSecond,
+          notice: options.notice,
+        })
+      : undefined;
+  const runner: Runner = createLambdaRunner({ ...lambdaTargetFields(lambda), timeoutMs, concurrency: options.caps.concurrency, allowExec: options.allowExec, onInvoked: fullLogs?.onInvoked });
   const ref = lambda.qualifier === undefined ? lambda.functionName : `${lambda.functionName}:${lambda.qualifier}`;
-  return guardAndStart(runner, { kind: 'lambda', ref }, secrets, options);
+  return guardAndStart(runner, { kind: 'lambda', ref }, secrets, options, fullLogs?.wrap);
 }
 
 /** An HTTP endpoint: its cost is not ours to know (the front and the function behind it bill apart), the caps hold. */
@@ -107,10 +125,10 @@ async function startHttpTarget(http: HttpTarget, options: RemoteTargetOptions): 
   return guardAndStart(runner, { kind: 'http', ref: http.url }, secrets, options);
 }
 
-async function guardAndStart(runner: Runner, target: CorpusTarget, secrets: readonly WatchedSecret[], options: RemoteTargetOptions): Promise<RemoteTarget> {
+async function guardAndStart(runner: Runner, target: CorpusTarget, secrets: readonly WatchedSecret[], options: RemoteTargetOptions, wrap?: (guarded: GuardedRunner) => GuardedRunner): Promise<RemoteTarget> {
   const cap = new AbortController();
   let throttleNoted = false;
-  const guarded = guardRemoteRunner(runner, options.caps, {
+  const capped = guardRemoteRunner(runner, options.caps, {
     onExhausted: () => cap.abort(),
     onThrottle: (waitMs) => {
       if (throttleNoted) return;
@@ -118,6 +136,7 @@ async function guardAndStart(runner: Runner, target: CorpusTarget, secrets: read
       options.notice(`eventfuzz: the target is throttling; slowing down (next try in ${Math.round(waitMs)} ms). Throttling is never a finding.`);
     },
   });
+  const guarded = wrap?.(capped) ?? capped;
   await guarded.start();
   return { runner: guarded, secrets, target, exhausted: cap.signal };
 }

@@ -13,6 +13,7 @@ import { canaryFromSeed } from '../../generators/canary.js';
 import { startLocalTarget } from './local-target.js';
 import { remoteCaps, startRemoteTarget } from './remote-target.js';
 import type { FuzzOptions } from './fuzz.js';
+import { checkLogsOptions } from './fuzz.js';
 
 export interface ReplayOptions {
   /** Corpus files or directories. */
@@ -41,7 +42,7 @@ export interface ReplayOptions {
 }
 
 /** See `ReplayOptions.remote`; the fields mean what they mean for `fuzz()`. */
-export type ReplayRemoteOptions = Pick<FuzzOptions, 'region' | 'profile' | 'endpoint' | 'maxInvocations' | 'rate' | 'concurrency' | 'allowProduction' | 'secretEnv'>;
+export type ReplayRemoteOptions = Pick<FuzzOptions, 'region' | 'profile' | 'endpoint' | 'logs' | 'logsWaitMs' | 'maxInvocations' | 'rate' | 'concurrency' | 'allowProduction' | 'secretEnv'>;
 
 export interface ReplayOutcome {
   readonly file: string;
@@ -128,8 +129,9 @@ async function replayEntry(runner: Runner, entry: CorpusEntry, judgeCase: Judge,
 /** A deployed function, behind the same caps and production guard as a remote fuzz run. */
 async function startRemoteRunner(functionName: string, options: ReplayOptions, timeoutMs: number) {
   const remote = options.remote ?? {};
+  checkLogsOptions({ ...remote, function: functionName });
   const { runner, secrets } = await startRemoteTarget({
-    lambda: { functionName, region: remote.region, profile: remote.profile, endpoint: remote.endpoint },
+    lambda: { functionName, region: remote.region, profile: remote.profile, endpoint: remote.endpoint, logs: remote.logs, logsWaitMs: remote.logsWaitMs },
     caps: remoteCaps(remote),
     timeoutMs,
     allowProduction: remote.allowProduction ?? false,

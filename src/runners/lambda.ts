@@ -1,11 +1,12 @@
 import type { LambdaClient } from '@aws-sdk/client-lambda';
 import type { Observation } from '../core/observation.js';
+import type { InvokedRequest } from './full-log-runner.js';
 import type { LambdaTargetRef } from './lambda-sdk-errors.js';
 import type { Invocation, Runner } from './types.js';
 import { randomUUID } from 'node:crypto';
 import { HarnessError } from '../core/errors.js';
 import { layerClientContext, readLayerAnswer } from '../layer/protocol.js';
-import { safeClearTimeout, safePerformanceNow, safeSetTimeout, safeStringify } from '../core/safe-globals.js';
+import { safeClearTimeout, safeDateNow, safePerformanceNow, safeSetTimeout, safeStringify } from '../core/safe-globals.js';
 import { mapInvokeResult } from './lambda-invoke-result.js';
 import { harnessErrorOf, transportErrorOf } from './lambda-sdk-errors.js';
 
@@ -29,6 +30,8 @@ export interface LambdaRunnerOptions extends LambdaTargetOptions {
   readonly timeoutMs: number;
   /** Invocations in flight at most (the runner's parallelism); rate limits are the guard's job. */
   readonly concurrency: number;
+  /** Called with each observation Lambda answered and its request id (`--logs cloudwatch` reads the full log by it). */
+  readonly onInvoked?: ((observation: Observation, request: InvokedRequest) => void) | undefined;
   /** Asks the function's in-function probes (`eventfuzz layer`), where attached, to let payload commands run. */
   readonly allowExec?: boolean | undefined;
 }
@@ -39,6 +42,8 @@ export interface LambdaConfiguration {
   readonly timeoutS: number;
   readonly environment: Record<string, string> | undefined;
   readonly functionArn: string;
+  /** LoggingConfig.LogGroup: where the function logs (`/aws/lambda/<name>` unless configured otherwise). */
+  readonly logGroup: string | undefined;
 }
 
 type Sdk = typeof import('@aws-sdk/client-lambda');
@@ -131,6 +136,7 @@ export function createLambdaRunner(options: LambdaRunnerOptions): Runner {
     const abort = new AbortController();
     const timer = safeSetTimeout(() => abort.abort(), options.timeoutMs);
     const started = safePerformanceNow();
+    const invokedAtMs = safeDateNow();
     const observation = (outcome: Observation['outcome'], rest: Partial<Observation> = {}): Observation => ({
       caseId: invocation.caseId,
       outcome,
@@ -153,11 +159,14 @@ export function createLambdaRunner(options: LambdaRunnerOptions): Runner {
       });
       const response = await lambda.send(command, { abortSignal: abort.signal });
       const wallMs = safePerformanceNow() - started;
-      const mapped = mapInvokeResult(response, response.$metadata.requestId, wallMs);
+      const requestId = response.$metadata.requestId;
+      const mapped = mapInvokeResult(response, requestId, wallMs);
       const layer = readLayerAnswer(mapped.logs, nonce);
       if (layer.dropped > 0) layer.logs.push(`[eventfuzz: the layer recorded ${layer.dropped} more effects than fit in the log tail]`);
       // With the layer attached, the probes' effects: the oracles then judge the invocation as they judge a local one.
-      return observation(mapped.outcome, { logs: layer.logs, effects: layer.effects, instance: mapped.instance, durationMs: mapped.reportedDurationMs ?? wallMs });
+      const answered = observation(mapped.outcome, { logs: layer.logs, effects: layer.effects, instance: mapped.instance, durationMs: mapped.reportedDurationMs ?? wallMs });
+      if (requestId !== undefined) options.onInvoked?.(answered, { requestId, logStreamName: mapped.instance === 'remote' ? undefined : mapped.instance, invokedAtMs, nonce });
+      return answered;
     } catch (error) {
       if (abort.signal.aborted) return observation({ kind: 'timeout', limitMs: options.timeoutMs });
       return observation({ kind: 'transport-error', error: transportErrorOf(error, target, 'lambda:InvokeFunction') });
@@ -219,6 +228,7 @@ export async function getLambdaConfiguration(options: LambdaTargetOptions): Prom
       timeoutS: answer.Timeout ?? 3,
       environment: answer.Environment?.Variables,
       functionArn: answer.FunctionArn ?? options.functionName,
+      logGroup: answer.LoggingConfig?.LogGroup,
     };
   } catch (error) {
     throw harnessErrorOf(error, target, 'lambda:GetFunctionConfiguration');

@@ -1,6 +1,8 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { EnvironmentResult, FunctionErrorPayload } from './invoke-api-environment.js';
+import type { CloudWatchLogsApi, CloudWatchLogsApiOptions } from './cloudwatch-logs-api.js';
+import { createCloudWatchLogsApi } from './cloudwatch-logs-api.js';
 import { randomUUID } from 'node:crypto';
 import { createServer } from 'node:http';
 import { basename, dirname } from 'node:path';
@@ -21,8 +23,12 @@ export interface InvokeApiFunction {
   readonly aliases?: Readonly<Record<string, string>>;
   /** Reserved concurrency: more invocations in flight than this are throttled (0 throttles every one, as in AWS). */
   readonly reservedConcurrency?: number;
-  /** IAM actions the caller is denied on this function (`lambda:InvokeFunction`, `lambda:GetFunctionConfiguration`). */
+  /** IAM actions the caller is denied on this function (`lambda:InvokeFunction`, `lambda:GetFunctionConfiguration`), or on its log group (`logs:FilterLogEvents`). */
   readonly deniedActions?: readonly string[];
+  /** LoggingConfig.LogGroup: a custom log group (default `/aws/lambda/<name>`). */
+  readonly logGroup?: string;
+  /** False: the log group does not exist (a role that may not create it), and the function's lines are lost. */
+  readonly logGroupExists?: boolean;
 }
 
 export interface InvokeApiServerOptions {
@@ -30,6 +36,8 @@ export interface InvokeApiServerOptions {
   readonly region?: string;
   /** The account's concurrency limit over all functions (default unlimited). */
   readonly concurrencyLimit?: number;
+  /** The CloudWatch Logs API on the same port (ingestion delay, paging, throttling). */
+  readonly logs?: CloudWatchLogsApiOptions;
 }
 
 /** What the server saw of one API call. */
@@ -58,6 +66,8 @@ export interface InvokeApiServer {
   /** Resolves once `count` invocations of `name` are running at the same time. */
   whenInFlight(name: string, count: number): Promise<void>;
   readonly requests: readonly RecordedRequest[];
+  /** Every invocation's full log as CloudWatch events, and the FilterLogEvents calls made. */
+  readonly logs: CloudWatchLogsApi;
   close(): Promise<void>;
 }
 
@@ -110,6 +120,9 @@ export async function startInvokeApiServer(options: InvokeApiServerOptions): Pro
     functions.set(name, { name, spec, idle: new Map(), all: new Set(), invocations: 0, throttles: 0, inFlight: 0, maxInFlight: 0, waiters: [] });
   }
   const requests: RecordedRequest[] = [];
+  const logGroupOf = (fn: FunctionState): string => fn.spec.logGroup ?? `/aws/lambda/${fn.name}`;
+  const logs = createCloudWatchLogsApi(region, ACCOUNT_ID, (group) => [...functions.values()].some((fn) => logGroupOf(fn) === group && fn.spec.deniedActions?.includes('logs:FilterLogEvents') === true), options.logs);
+  for (const fn of functions.values()) if (fn.spec.logGroupExists !== false) logs.createLogGroup(logGroupOf(fn));
   const arnOf = (name: string, qualifier?: string): string => `arn:aws:lambda:${region}:${ACCOUNT_ID}:function:${name}${qualifier === undefined ? '' : `:${qualifier}`}`;
 
   const server = createServer((req, res) => {
@@ -117,6 +130,7 @@ export async function startInvokeApiServer(options: InvokeApiServerOptions): Pro
   });
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    if (logs.accepts(req)) return logs.handle(req, res, await readBody(req));
     const url = new URL(req.url ?? '/', 'http://127.0.0.1');
     const route = parseRoute(req.method ?? 'GET', url.pathname);
     const ref = route === undefined ? undefined : parseFunctionRef(route.functionName);
@@ -189,6 +203,7 @@ export async function startInvokeApiServer(options: InvokeApiServerOptions): Pro
     const environment = takeEnvironment(fn, version);
     const firstUse = environment.initDurationMs === undefined;
     const started = performance.now();
+    const startedAtMs = Date.now();
     try {
       const timeoutS = fn.spec.timeoutS ?? 3;
       const result = await environment.invoke(requestId, event, timeoutS * 1000, {
@@ -196,7 +211,7 @@ export async function startInvokeApiServer(options: InvokeApiServerOptions): Pro
         functionVersion: version,
         invokedFunctionArn: arnOf(fn.name, qualifier),
         memoryLimitInMB: String(fn.spec.memoryMb ?? 128),
-        logGroupName: `/aws/lambda/${fn.name}`,
+        logGroupName: logGroupOf(fn),
         logStreamName: environment.logStreamName,
         ...(clientContext === undefined ? {} : { clientContext }),
       });
@@ -210,6 +225,7 @@ export async function startInvokeApiServer(options: InvokeApiServerOptions): Pro
         initDurationMs: firstUse ? environment.initDurationMs : undefined,
         timeoutS,
       });
+      logs.putInvocationLog(logGroupOf(fn), environment.logStreamName, log, startedAtMs, Date.now());
       if (environment.dead) fn.all.delete(environment);
       else idleOf(fn, version).push(environment);
       return { result, log };
@@ -249,7 +265,7 @@ export async function startInvokeApiServer(options: InvokeApiServerOptions): Pro
       AWS_LAMBDA_FUNCTION_NAME: fn.name,
       AWS_LAMBDA_FUNCTION_VERSION: version,
       AWS_LAMBDA_FUNCTION_MEMORY_SIZE: String(fn.spec.memoryMb ?? 128),
-      AWS_LAMBDA_LOG_GROUP_NAME: `/aws/lambda/${fn.name}`,
+      AWS_LAMBDA_LOG_GROUP_NAME: logGroupOf(fn),
       AWS_LAMBDA_LOG_STREAM_NAME: logStreamName,
       // The execution role's temporary credentials, which Lambda puts in every function's environment (fake ones).
       AWS_ACCESS_KEY_ID: 'ASIAEFZROLE000000001',
@@ -281,7 +297,7 @@ export async function startInvokeApiServer(options: InvokeApiServerOptions): Pro
       PackageType: 'Zip',
       Architectures: ['x86_64'],
       EphemeralStorage: { Size: 512 },
-      LoggingConfig: { LogFormat: 'Text', LogGroup: `/aws/lambda/${fn.name}` },
+      LoggingConfig: { LogFormat: 'Text', LogGroup: logGroupOf(fn) },
     };
   }
 
@@ -298,6 +314,7 @@ export async function startInvokeApiServer(options: InvokeApiServerOptions): Pro
     region,
     accountId: ACCOUNT_ID,
     requests,
+    logs,
     invocations: (name) => state(name).invocations,
     throttles: (name) => state(name).throttles,
     inFlight: (name) => state(name).inFlight,

@@ -14,7 +14,7 @@ import { plural, sourceMismatchWarnings } from '../messages.js';
 import { collect, envPair, positiveInt, seconds, seedValue } from '../parse.js';
 import { isolationOption } from './isolation-option.js';
 import type { RemoteFlags } from './remote-options.js';
-import { addRemoteOptions, remoteFuzzOptions } from './remote-options.js';
+import { addRemoteOptions, refuseLogsFlagsLocally, remoteFuzzOptions } from './remote-options.js';
 
 interface FuzzFlags extends RemoteFlags {
   readonly source?: SourceId;
@@ -64,6 +64,7 @@ export function makeFuzzCommand(io: CliIo, setExit: (code: number) => void): Com
     .addOption(new Option('--allow-exec', 'let commands and file writes that carry a payload really run (off: recorded and blocked)'));
   return addRemoteOptions(command).action(async (handler: string | undefined, flags: FuzzFlags) => {
       const remote = flags.function === undefined && flags.url === undefined ? undefined : remoteFuzzOptions(handler, flags);
+      if (remote === undefined) refuseLogsFlagsLocally(flags);
       if (handler === undefined && remote === undefined) throw new HarnessError('EFZ_USAGE', 'Missing the handler to fuzz, e.g. eventfuzz fuzz src/handler.ts#handler --source sqs (or --function NAME, --url URL for a deployed one)');
       if (flags.source === undefined && (flags.sample ?? []).length === 0 && flags.url === undefined) throw new HarnessError('EFZ_USAGE', `Missing --source. Choose one of: ${sourceIds.join(', ')}.`);
       const reports = flags.report ?? [];

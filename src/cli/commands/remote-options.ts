@@ -18,6 +18,8 @@ export interface RemoteFlags {
   readonly region?: string;
   readonly profile?: string;
   readonly endpoint?: string;
+  readonly logs?: 'tail' | 'cloudwatch';
+  readonly logsWait?: number;
   readonly maxInvocations: number;
   readonly rate: number;
   readonly concurrency: number;
@@ -47,7 +49,9 @@ export function addRemoteAccessOptions(command: Command): Command {
   return command
     .addOption(new Option('--region <region>', "remote: the function's AWS region (default: the SDK's configuration, or the ARN's)"))
     .addOption(new Option('--profile <name>', 'remote: an AWS profile of your shared config files (credentials come from the SDK chain)'))
-    .addOption(new Option('--endpoint <url>', 'remote: another Lambda API endpoint (a local emulator)'))
+    .addOption(new Option('--endpoint <url>', 'remote: another Lambda API endpoint (a local emulator); with --logs cloudwatch, CloudWatch Logs is called there too'))
+    .addOption(new Option('--logs <source>', "remote (--function): the function's logs: tail (default: the last 4 KB of each invocation's log, in the Invoke answer) or cloudwatch (each invocation's full log from CloudWatch Logs; needs logs:FilterLogEvents, waits seconds per case)").choices(['tail', 'cloudwatch']))
+    .addOption(new Option('--logs-wait <ms>', 'remote, --logs cloudwatch: how long to wait for an invocation\'s full log before judging it on the tail (default 10000)').argParser(positiveInt))
     .addOption(new Option('--max-invocations <n>', 'remote: invocations in all, retries included').argParser(positiveInt).default(DEFAULT_REMOTE_CAPS.maxInvocations))
     .addOption(new Option('--rate <per-second>', 'remote: invocations per second at most').argParser(positiveNumber).default(DEFAULT_REMOTE_CAPS.ratePerSecond))
     .addOption(new Option('--concurrency <n>', 'remote: invocations in flight at most').argParser(positiveInt).default(DEFAULT_REMOTE_CAPS.concurrency))
@@ -74,6 +78,8 @@ const LAMBDA_ONLY = {
   region: '--region',
   profile: '--profile',
   endpoint: '--endpoint',
+  logs: '--logs',
+  logsWait: '--logs-wait',
   maxCost: '--max-cost',
   learnSecrets: '--learn-secrets',
   // Only the in-function probes of `eventfuzz layer` can block or allow a command; an HTTP front carries no
@@ -84,6 +90,12 @@ const LAMBDA_ONLY = {
 /** The help names of the flags of `table` that were given. */
 function given<T extends object>(flags: T, table: Partial<Record<keyof T, string>>): string[] {
   return (Object.keys(table) as (keyof T)[]).filter((key) => flags[key] !== undefined).map((key) => table[key]!);
+}
+
+/** `--logs` and `--logs-wait` on a local run: they read a deployed function's logs, so they would mean nothing there. */
+export function refuseLogsFlagsLocally(flags: Pick<RemoteFlags, 'logs' | 'logsWait'>): void {
+  const logs = given(flags, { logs: '--logs', logsWait: '--logs-wait' });
+  if (logs.length > 0) throw new HarnessError('EFZ_USAGE', `${logs.join(', ')} applies to a deployed function (--function) only, not to a local handler.`);
 }
 
 /** Repeatable `--header "Name: value"`. */
@@ -122,6 +134,8 @@ export function remoteAccess(flags: RemoteAccessFlags): ReplayRemoteOptions {
     region: flags.region,
     profile: flags.profile,
     endpoint: flags.endpoint,
+    logs: flags.logs,
+    logsWaitMs: flags.logsWait,
     maxInvocations: flags.maxInvocations,
     rate: flags.rate,
     concurrency: flags.concurrency,

@@ -12,7 +12,7 @@ beforeAll(async () => {
   server = await startInvokeApiServer({
     functions: {
       configured: { file: fixture('returns.mjs'), memoryMb: 1024, timeoutS: 30, environment: { DB_PASSWORD: 'efz-config-secret', STAGE: 'staging' }, aliases: { live: '4' } },
-      bare: { file: fixture('returns.mjs') },
+      bare: { file: fixture('returns.mjs'), logGroup: '/custom/bare' },
       private: { file: fixture('returns.mjs'), deniedActions: ['lambda:GetFunctionConfiguration'] },
     },
   });
@@ -39,6 +39,7 @@ describe('getLambdaConfiguration', () => {
       timeoutS: 30,
       environment: { DB_PASSWORD: 'efz-config-secret', STAGE: 'staging' },
       functionArn: `arn:aws:lambda:us-east-1:${server.accountId}:function:configured`,
+      logGroup: '/aws/lambda/configured',
     });
     expect(server.requests.at(-1)).toMatchObject({ operation: 'GetFunctionConfiguration', functionName: 'configured' });
   });
@@ -47,7 +48,7 @@ describe('getLambdaConfiguration', () => {
     const qualified = await getLambdaConfiguration({ functionName: 'configured', qualifier: 'live', endpoint: server.url });
     expect(qualified.functionArn.endsWith(':configured:live')).toBe(true);
     const bare = await getLambdaConfiguration({ functionName: 'bare', endpoint: server.url });
-    expect(bare).toMatchObject({ memoryMb: 128, timeoutS: 3, environment: undefined });
+    expect(bare).toMatchObject({ memoryMb: 128, timeoutS: 3, environment: undefined, logGroup: '/custom/bare' });
   });
 
   it('rejects with EFZ_REMOTE_NOT_FOUND for an unknown function or qualifier', async () => {

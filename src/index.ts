@@ -5,6 +5,8 @@ export { fuzz } from './api/fuzz.js';
 export type { FuzzOptions, Isolation } from './api/fuzz.js';
 export { replay } from './api/replay.js';
 export type { ReplayOptions, ReplayOutcome } from './api/replay.js';
+export { buildLayer, writeLayer, LAYER_NODE_OPTIONS } from './api/layer.js';
+export type { BuiltLayer } from './api/layer.js';
 export type { FuzzReport, ReportFinding } from './api/report.js';
 export { HarnessError, isHarnessError } from './core/index.js';
 export type { Finding, FuzzCase, Injection, Observation, Outcome, Effect, Severity, Confidence } from './core/index.js';

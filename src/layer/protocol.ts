@@ -90,7 +90,7 @@ export interface LayerAnswer {
 
 /**
  * Reads the layer's lines for `nonce` out of an invocation's log. The summary line, when present, is complete
- * (up to its own trimming); without it (the runtime died, the handler timed out) the streamed lines that are still
+ * (up to its own trimming, which a full log's streamed lines can make up for); without it (the runtime died, the handler timed out) the streamed lines that are still
  * in the log are the effects. Lines with another nonce or that do not decode are the handler's output.
  */
 export function readLayerAnswer(logs: readonly string[], nonce: string): LayerAnswer {
@@ -122,6 +122,9 @@ export function readLayerAnswer(logs: readonly string[], nonce: string): LayerAn
     const text = kept.join('\n');
     if (text !== '') own.push(text);
   }
+  // A full log (`--logs cloudwatch`) may hold every streamed line where the summary had to drop some: take the
+  // complete set.
+  if (summary !== undefined && summary.dropped > 0 && streamed !== undefined && streamed.length >= summary.effects.length + summary.dropped) return { effects: streamed, logs: own, dropped: 0 };
   if (summary !== undefined) return { effects: summary.effects, logs: own, dropped: summary.dropped };
   return { effects: streamed, logs: own, dropped: 0 };
 }

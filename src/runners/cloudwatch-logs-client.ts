@@ -3,6 +3,7 @@ import type { FilterLogEvents } from './cloudwatch-logs.js';
 import { HarnessError } from '../core/errors.js';
 import { safeDateNow } from '../core/safe-globals.js';
 import { serializeError } from '../core/serialize-error.js';
+import { lazyAwsSdk } from './aws-sdk.js';
 
 /** Where the function's logs live and how to reach CloudWatch Logs: the Lambda client's region, profile and endpoint. */
 export interface LogsAccessOptions {
@@ -27,15 +28,8 @@ export interface LogsAccess {
 
 type Sdk = typeof import('@aws-sdk/client-cloudwatch-logs');
 
-// Loaded on first use: runs with the log tail never pay for importing the SDK.
-let sdk: Promise<Sdk> | undefined;
-function loadSdk(): Promise<Sdk> {
-  sdk ??= import('@aws-sdk/client-cloudwatch-logs').catch((cause: unknown) => {
-    sdk = undefined;
-    throw new HarnessError('EFZ_RUNNER_UNAVAILABLE', '--logs cloudwatch needs @aws-sdk/client-cloudwatch-logs: npm i @aws-sdk/client-cloudwatch-logs', { cause });
-  });
-  return sdk;
-}
+// Runs with the log tail never pay for importing it.
+const loadSdk = lazyAwsSdk<Sdk>(() => import('@aws-sdk/client-cloudwatch-logs'), '--logs cloudwatch needs @aws-sdk/client-cloudwatch-logs: npm i @aws-sdk/client-cloudwatch-logs');
 
 /**
  * The function's name in a name, a `name:qualifier`, a full ARN (`arn:aws:lambda:<region>:<account>:function:<name>[:<qualifier>]`)

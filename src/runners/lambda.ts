@@ -7,6 +7,7 @@ import { randomUUID } from 'node:crypto';
 import { HarnessError } from '../core/errors.js';
 import { layerClientContext, readLayerAnswer } from '../layer/protocol.js';
 import { safeClearTimeout, safeDateNow, safePerformanceNow, safeSetTimeout, safeStringify } from '../core/safe-globals.js';
+import { lazyAwsSdk } from './aws-sdk.js';
 import { mapInvokeResult } from './lambda-invoke-result.js';
 import { harnessErrorOf, transportErrorOf } from './lambda-sdk-errors.js';
 
@@ -48,19 +49,7 @@ export interface LambdaConfiguration {
 
 type Sdk = typeof import('@aws-sdk/client-lambda');
 
-// Loaded on first use: local runs never pay for importing the SDK.
-let sdk: Promise<Sdk> | undefined;
-function loadSdk(): Promise<Sdk> {
-  // The SDK warns on Node < 22 that its releases from January 2027 will need Node 22: eventfuzz pins a release
-  // that runs on Node 20 (see package.json), so the warning is noise on every remote run. The user's own
-  // setting wins.
-  process.env['AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED'] ??= 'true';
-  sdk ??= import('@aws-sdk/client-lambda').catch((cause: unknown) => {
-    sdk = undefined;
-    throw new HarnessError('EFZ_RUNNER_UNAVAILABLE', 'The "lambda" runner needs @aws-sdk/client-lambda: npm i @aws-sdk/client-lambda', { cause });
-  });
-  return sdk;
-}
+const loadSdk = lazyAwsSdk<Sdk>(() => import('@aws-sdk/client-lambda'), 'The "lambda" runner needs @aws-sdk/client-lambda: npm i @aws-sdk/client-lambda');
 
 /** The region a full ARN names (`arn:aws:lambda:eu-west-1:…`), so `--function <arn>` needs no `--region`. */
 function regionOf(options: LambdaTargetOptions): string | undefined {

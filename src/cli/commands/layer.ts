@@ -1,8 +1,6 @@
 import { Command, Option } from 'commander';
-import { renameSync, rmSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { HarnessError } from '../../core/index.js';
-import { buildLayer, LAYER_NODE_OPTIONS } from '../../layer/build.js';
+import { LAYER_NODE_OPTIONS, writeLayer } from '../../api/layer.js';
 import { VERSION } from '../../version.js';
 import type { CliIo } from '../io.js';
 
@@ -10,26 +8,13 @@ interface LayerFlags {
   readonly out: string;
 }
 
-/**
- * `eventfuzz layer`: writes the in-function probes as a Lambda layer zip, and says how to attach it to a staging
- * function. The zip is written beside its final name and renamed into place, so a failed write never leaves a
- * half zip where a deploy script would pick it up.
- */
+/** `eventfuzz layer`: writes the in-function probes as a Lambda layer zip, and says how to attach it to a staging function. */
 export function makeLayerCommand(io: CliIo): Command {
   return new Command('layer')
     .description("Build a Lambda layer (zip) that runs eventfuzz's probes inside a deployed STAGING function")
     .addOption(new Option('-o, --out <file>', 'where to write the zip').default('eventfuzz-layer.zip'))
     .action(async (flags: LayerFlags) => {
-      const out = resolve(io.cwd, flags.out);
-      const layer = await buildLayer();
-      const partial = `${out}.${process.pid}.partial`;
-      try {
-        writeFileSync(partial, layer.zip);
-        renameSync(partial, out);
-      } catch (error) {
-        rmSync(partial, { force: true });
-        throw new HarnessError('EFZ_USAGE', `Cannot write the layer to ${out}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
-      }
+      const layer = await writeLayer(resolve(io.cwd, flags.out));
       io.stdout(
         [
           `Wrote ${flags.out} (${Math.ceil(layer.zip.length / 1024)} KB): eventfuzz ${VERSION}'s probes, for STAGING functions only (Node.js 20 or later).`,

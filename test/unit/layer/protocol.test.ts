@@ -70,6 +70,16 @@ describe('layer protocol: the answer in the log', () => {
     expect(answer.dropped).toBeGreaterThan(0);
   });
 
+  it('takes the streamed lines over a trimmed summary when a full log (--logs cloudwatch) has all of them', () => {
+    const many: Effect[] = [...Array.from({ length: 150 }, (_, i) => plain(i)), withToken(1)];
+    const full = [...many.map((effect) => effectLine(NONCE, effect)), summaryLine(NONCE, many, tokens)];
+    expect(readLayerAnswer(full, NONCE)).toMatchObject({ effects: many, dropped: 0 });
+    // The tail alone (the last lines only): the summary, trimmed, and what it dropped counted.
+    const tail = readLayerAnswer(full.slice(-3), NONCE);
+    expect(tail.dropped).toBeGreaterThan(0);
+    expect(tail.effects?.[0]).toEqual(withToken(1));
+  });
+
   it('clips a huge streamed effect so one command cannot fill the tail', () => {
     const huge: ProcessEffect = { ...withToken(3), script: `echo ${'A'.repeat(50_000)} efzabcdefghij03` };
     expect(effectLine(NONCE, huge).length).toBeLessThan(2_500);

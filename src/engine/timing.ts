@@ -135,7 +135,7 @@ export function timingSchedule(doses: readonly number[], repeats: number): reado
 /** The measurements as a table for a finding's evidence: one line per dose, durations in send order. */
 export function formatTimingTable(rows: readonly DoseRow[]): string {
   const lines = rows.map((row) => `  sleep ${formatSeconds(row.doseS).padStart(6)}: median ${String(Math.round(row.medianMs)).padStart(6)} ms  (${row.durationsMs.map((ms) => Math.round(ms)).join(', ')} ms)`);
-  return ['  dose          duration', ...lines].join('\n');
+  return ['Durations by dose (median, then every measurement in send order):', ...lines].join('\n');
 }
 
 /** `0.5 s`, `2 s`, `0.125 s`. */

@@ -7,7 +7,7 @@ import { HarnessError } from '../../core/index.js';
 import { collect, positiveInt, positiveNumber } from '../parse.js';
 
 /** The flags of `addRemoteAccessOptions`. */
-export type RemoteAccessFlags = Omit<RemoteFlags, 'function' | 'qualifier' | 'url' | 'header' | 'maxCost' | 'learnSecrets'>;
+export type RemoteAccessFlags = Omit<RemoteFlags, 'function' | 'qualifier' | 'url' | 'header' | 'maxCost' | 'learnSecrets' | 'timing'>;
 
 /** The `fuzz` flags of a remote target (a deployed Lambda function or an HTTP endpoint). */
 export interface RemoteFlags {
@@ -25,6 +25,8 @@ export interface RemoteFlags {
   readonly allowProduction?: boolean;
   readonly secretEnv?: string[];
   readonly learnSecrets?: boolean;
+  /** False with `--no-timing`. */
+  readonly timing?: boolean;
 }
 
 /** Adds the remote flags to `fuzz`; the caps default on, so a user raises them explicitly. */
@@ -37,7 +39,13 @@ export function addRemoteOptions(command: Command): Command {
       .addOption(new Option('--header <"Name: value">', 'remote (--url): a header sent with every request, e.g. an API key; repeatable').argParser(headerPair)),
   )
     .addOption(new Option('--max-cost <usd>', "remote: refuse to start when the run's worst-case cost is above this").argParser(positiveNumber))
-    .addOption(new Option('--learn-secrets', "remote: also watch the secret-looking values of the function's configured environment"));
+    .addOption(new Option('--learn-secrets', "remote: also watch the secret-looking values of the function's configured environment"))
+    .addOption(
+      new Option(
+        '--no-timing',
+        'remote: skip the sleep-based timing checks for blind command and code injection (tainted findings only) and give the invocations they keep back (60, at most an eighth of --max-invocations) to fuzzing',
+      ),
+    );
 }
 
 /** How to reach a deployed function and the limits to keep to: shared by `fuzz --function` and `replay`. */
@@ -108,6 +116,7 @@ export function remoteFuzzOptions(handler: string | undefined, flags: RemoteFlag
     ...remoteAccess(flags),
     maxCost: flags.maxCost,
     learnSecrets: flags.learnSecrets === true,
+    ...(flags.timing === false ? { timing: false } : {}),
   };
 }
 

@@ -86,6 +86,7 @@ export async function runTimingChecks(options: TimingCheckOptions): Promise<Timi
   const doses = [...new Set(plan.doses)].sort((a, b) => a - b);
   const top = doses[doses.length - 1];
   const send = async (fuzzCase: FuzzCase, shape: TimingShape, seconds: number): Promise<{ variant: FuzzCase; observation: Observation } | undefined> => {
+    if (stopped) return undefined;
     const variant = withPayload(fuzzCase, shape.render(fuzzCase.canary, seconds));
     if (variant === undefined || variant.injection === null) return undefined;
     if (signal?.aborted === true) {

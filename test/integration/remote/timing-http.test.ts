@@ -88,6 +88,15 @@ describe('remote timing checks (fuzz --url)', () => {
     expect(server.requests()).toBeLessThanOrEqual(500);
   }, 60_000);
 
+  it('keeps its invocations back from the cap: the campaign stops short of --max-invocations, the checks still run, the server counts no more than the cap', async () => {
+    const server = await serve('blind-shell.ts');
+    const { report, notices } = await remote(server, { runs: 1000, maxInvocations: 400 });
+    expect(notices.join('\n')).toMatch(/timing checks: up to 50 of the 400 invocations/);
+    expect(report.findings.some((f) => f.oracle === 'command-injection' && f.confidence === 'tainted')).toBe(true);
+    expect(server.requests()).toBeLessThanOrEqual(400);
+    expect(report.stats.runs).toBeLessThan(1000);
+  }, 60_000);
+
   it('a constantly slow twin (a fixed 1 s delay, the value never run): nothing', async () => {
     const server = await serve('constant-slow.ts');
     const { report, notices } = await remote(server, { runs: 16, timing: { doses: DOSES, repeats: REPEATS, maxInvocations: PER_FIELD } });

@@ -99,6 +99,19 @@ describe('decideDoseResponse', () => {
     expect(decideDoseResponse(measure((doseS) => 400 + doseS * 1000 + (random() - 0.5) * 800)).slept).toBe(false);
   });
 
+  it('medians on the line but a spread too wide to tell the steps apart (±200 ms around 0.5 s steps) do not pass', () => {
+    // Every dose measured at its level, 200 ms below and 200 ms above: slope exactly 1, no measurement nearer
+    // another dose, but the noise width (~300 ms) leaves the 500 ms steps within five widths.
+    const spread = [-200, 0, 200];
+    const seen = new Map<number, number>();
+    const verdict = decideDoseResponse(measure((doseS) => {
+      const k = seen.get(doseS) ?? 0;
+      seen.set(doseS, k + 1);
+      return 300 + doseS * 1000 + spread[k]!;
+    }));
+    expect(verdict).toMatchObject({ slept: false, reason: expect.stringMatching(/within 5× the noise/) });
+  });
+
   it('refuses to decide on too little: no zero dose, one measurement per dose, two doses', () => {
     expect(decideDoseResponse(measure(sleeper(10), timingSchedule([0.5, 1, 2], 3)))).toMatchObject({ slept: false, reason: expect.stringMatching(/zero-dose/) });
     expect(decideDoseResponse(measure(sleeper(10), timingSchedule(DOSES, 1)))).toMatchObject({ slept: false, reason: expect.stringMatching(/measured 1 time/) });

@@ -32,6 +32,12 @@ describe('fuzz --url: timing checks on the command line', () => {
     expect(quiet.events.some((event) => JSON.stringify(event).includes(';: efz'))).toBe(false);
   }, 60_000);
 
+  it('a local handler never gets timing checks (its probes see the shell itself), whatever the flags', async () => {
+    const local = await runCli(['fuzz', 'test/fixtures/remote/timing/reflects-name.ts', '--source', 'apigw-http', '--runs', '10', '--seed', '4', '--category', 'command-injection', '--in-process']);
+    expect(local.stderr).not.toMatch(/timing checks/);
+    expect([0, 1]).toContain(local.code);
+  });
+
   it('--help names --no-timing', async () => {
     const help = await runCli(['fuzz', '--help']);
     expect(help.stdout).toMatch(/--no-timing\s+remote: skip the sleep-based timing checks/);

@@ -61,9 +61,8 @@ export function timingShapes(): readonly TimingShape[] {
 
 /** The line printed before the run: what timing checks may cost, and how to turn them off. */
 export function timingNotice(plan: TimingPlan, cap: number, shapes: readonly TimingShape[]): string {
-  const families = [...new Set(shapes.map((s) => s.family))];
-  const cost = timingCostPerField(plan, Math.max(0, ...families.map((family) => shapes.filter((s) => s.family === family).length)));
-  const perField = timingCheckCost(plan, shapes);
+  const cost = timingCostPerField(plan, mostShapes(shapes));
+  const perField = cost.screening + cost.series;
   if (plan.maxInvocations < perField) {
     return `eventfuzz: timing checks: off for this run (one needs ${perField} invocations, ${plan.maxInvocations} of the ${cap} are kept for them; raise --max-invocations)`;
   }
@@ -91,12 +90,17 @@ export function startRemoteTiming(
   return plan.maxInvocations < timingCheckCost(plan, shapes) ? undefined : createRemoteTiming(runner, plan, cap, shapes, withPayload);
 }
 
-/** The most invocations one field's check takes with these shapes (the family with the most shapes). */
+/** The most invocations one field's check takes with these shapes. */
 function timingCheckCost(plan: TimingPlan, shapes: readonly TimingShape[]): number {
-  const families = [...new Set(shapes.map((s) => s.family))];
-  const most = Math.max(0, ...families.map((family) => shapes.filter((s) => s.family === family).length));
-  const cost = timingCostPerField(plan, most);
+  const cost = timingCostPerField(plan, mostShapes(shapes));
   return cost.screening + cost.series;
+}
+
+/** How many shapes the family with the most has: a field of that family costs the most to screen. */
+function mostShapes(shapes: readonly TimingShape[]): number {
+  const counts = new Map<string, number>();
+  for (const shape of shapes) counts.set(shape.family, (counts.get(shape.family) ?? 0) + 1);
+  return Math.max(0, ...counts.values());
 }
 
 /** What fuzz() needs to run a remote campaign with timing checks after it. */

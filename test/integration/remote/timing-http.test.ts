@@ -88,6 +88,16 @@ describe('remote timing checks (fuzz --url)', () => {
     expect(server.requests()).toBeLessThanOrEqual(500);
   }, 60_000);
 
+  it('a blind code injection (eval, result discarded): a tainted finding from the Atomics.wait twins', async () => {
+    const server = await serve('blind-eval.ts');
+    const sample = { ...(lookupSample() as Record<string, unknown>), rawQueryString: 'expr=1', queryStringParameters: { expr: '1' } };
+    const { report } = await remote(server, { samples: [sample], categories: ['code-injection'], runs: 12 });
+    const found = report.findings.filter((f) => f.oracle === 'code-injection');
+    expect(found.length, JSON.stringify(report.findings.map((f) => [f.title, f.confidence]))).toBeGreaterThan(0);
+    expect(found.every((f) => f.confidence === 'tainted' && f.title === 'Timing suggests the payload ran: blind code injection (remote)')).toBe(true);
+    expect(found[0]!.payloadId).toMatch(/^code-time-/);
+  }, 60_000);
+
   it('keeps its invocations back from the cap: the campaign stops short of --max-invocations, the checks still run, the server counts no more than the cap', async () => {
     const server = await serve('blind-shell.ts');
     const { report, notices } = await remote(server, { runs: 1000, maxInvocations: 400 });

@@ -3,6 +3,7 @@
  */
 export { fuzz } from './api/fuzz.js';
 export type { FuzzOptions, Isolation } from './api/fuzz.js';
+export type { TimingOptions } from './api/remote-timing.js';
 export { replay } from './api/replay.js';
 export type { ReplayOptions, ReplayOutcome } from './api/replay.js';
 export { buildLayer, writeLayer, LAYER_NODE_OPTIONS } from './api/layer.js';

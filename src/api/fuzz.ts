@@ -14,6 +14,9 @@ import { parseHandlerRef } from '../runners/index.js';
 import type { Runner, RunnerKind } from '../runners/types.js';
 import { isRemoteRunner } from '../runners/types.js';
 import { remoteCaps, startRemoteTarget } from './remote-target.js';
+import { startRemoteTiming } from './remote-timing.js';
+import type { TimingOptions } from './remote-timing.js';
+import type { GuardedRunner } from '../runners/remote-guard.js';
 import type { Isolation } from '../runners/index.js';
 import { VERSION } from '../version.js';
 import { startLocalTarget } from './local-target.js';
@@ -70,6 +73,12 @@ export interface FuzzOptions {
   readonly secretEnv?: readonly string[] | undefined;
   /** Remote: also watch the secret-looking values of the function's configured environment. */
   readonly learnSecrets?: boolean | undefined;
+  /**
+   * Remote: sleep-based timing checks at fields where command or code injection showed nothing (on by default,
+   * `false` turns them off; an object tunes doses, repeats and budget). Their invocations are kept back from
+   * `maxInvocations`; they give `tainted` findings only. Never run for a local handler, which has probes.
+   */
+  readonly timing?: boolean | TimingOptions | undefined;
   /** The event source; may be left out when `samples` show it. */
   readonly source?: SourceId | undefined;
   /** Real events to inject into (objects), in addition to `sampleFiles`. */
@@ -149,19 +158,21 @@ export async function fuzz(options: FuzzOptions): Promise<FuzzReport> {
   const oracles = selectOracles(options.oracles);
   const payloads = pickPayloads(options.categories);
   const space = samples.length > 0 ? caseSpaceForSamples(samples, source) : caseSpaceForSource(source!);
-  const { runner, secrets, target, stop } = await startTarget(options, cwd, seed, timeoutMs, space.sourceId);
+  const { runner, secrets, target, stop, guarded } = await startTarget(options, cwd, seed, timeoutMs, space.sourceId);
   try {
+    const notice = (line: string): void => safely(() => options.listener?.onNotice?.(line));
+    const timing = guarded === undefined ? undefined : startRemoteTiming(options.timing, guarded, remoteCaps(options).maxInvocations, withOtherPayload, notice);
     const remote = isRemoteRunner(runner);
     const judgeAll = (observation: Observation, context: OracleContext): readonly Finding[] => judge(observation, oracles, remote ? { ...context, remote } : context);
     const sink = options.corpusDir === undefined ? undefined : createCorpusStore(resolve(cwd, options.corpusDir), { target, seed, toolVersion: VERSION, shownFrom: cwd });
     const baseline = await runBaseline({ runner, sourceId: space.sourceId, samples, plain: source?.plain, seed, judge: judgeAll, secrets, timeoutMs, sink });
     safely(() => options.listener?.onBaseline?.(baseline));
     const schedule = new CaseSchedule({ space, payloads });
-    const result = await runCampaign({
+    const explored = await runCampaign({
       cases: schedule.arbitrary,
       feedback: schedule,
-      runner,
-      judge: judgeAll,
+      runner: timing?.campaignRunner ?? runner,
+      judge: timing?.judge(judgeAll) ?? judgeAll,
       ignore: baselineSignatures(baseline),
       withoutPayload: payloadFreeCase,
       withPayload: withOtherPayload,
@@ -172,8 +183,9 @@ export async function fuzz(options: FuzzOptions): Promise<FuzzReport> {
       durationMs: options.durationMs,
       sink,
       listener: options.listener,
-      signal: stop,
+      signal: timing === undefined ? stop : AbortSignal.any([...(stop === undefined ? [] : [stop]), timing.campaignExhausted]),
     });
+    const result = timing === undefined ? explored : await timing.finish(explored, { sink, listener: options.listener, signal: options.signal });
     return buildReport(result, target, space.sourceId, baseline);
   } finally {
     await runner.close();
@@ -187,6 +199,8 @@ interface StartedTarget {
   readonly target: CorpusTarget;
   /** The caller's signal, and for a remote target its invocation cap. */
   readonly stop: AbortSignal | undefined;
+  /** A remote target's runner behind its caps (absent for a local handler). */
+  readonly guarded?: GuardedRunner | undefined;
 }
 
 async function startTarget(options: FuzzOptions, cwd: string, seed: number, timeoutMs: number, sourceId: string): Promise<StartedTarget> {
@@ -207,7 +221,7 @@ async function startTarget(options: FuzzOptions, cwd: string, seed: number, time
       notice: (line) => safely(() => options.listener?.onNotice?.(line)),
     });
     const stop = options.signal === undefined ? remote.exhausted : AbortSignal.any([options.signal, remote.exhausted]);
-    return { runner: remote.runner, secrets: remote.secrets, target: remote.target, stop };
+    return { runner: remote.runner, secrets: remote.secrets, target: remote.target, stop, guarded: remote.runner };
   }
   const ref = options.handler instanceof URL ? handlerRefFromUrl(options.handler) : options.handler!;
   const { file, exportName } = parseHandlerRef(ref, cwd);

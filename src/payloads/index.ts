@@ -5,3 +5,4 @@ export { MAX_EXPANDED_LENGTH, PAYLOAD_ID_PATTERN, PayloadFileSchema, SINK_CONTEX
 export { payloadsDir } from './payloads-dir.js';
 export type { LoadPayloadsOptions, SelectPayloadsOptions } from './load.js';
 export { loadPayloads, payloadFamilies, selectPayloads } from './load.js';
+export { loadTimingPayloads, MAX_TIMING_SECONDS, renderTimingPayload, SECONDS_PLACEHOLDER, timingPayloadsDir } from './timing.js';

@@ -7,7 +7,7 @@ import { HarnessError } from '../../core/index.js';
 import { collect, positiveInt, positiveNumber } from '../parse.js';
 
 /** The flags of `addRemoteAccessOptions`. */
-export type RemoteAccessFlags = Omit<RemoteFlags, 'function' | 'qualifier' | 'url' | 'header' | 'maxCost' | 'learnSecrets'>;
+export type RemoteAccessFlags = Omit<RemoteFlags, 'function' | 'qualifier' | 'url' | 'header' | 'maxCost' | 'learnSecrets' | 'timing'>;
 
 /** The `fuzz` flags of a remote target (a deployed Lambda function or an HTTP endpoint). */
 export interface RemoteFlags {
@@ -29,6 +29,8 @@ export interface RemoteFlags {
   readonly learnSecrets?: boolean;
   /** `fuzz`'s own flag, which a deployed function's layer honours. */
   readonly allowExec?: boolean;
+  /** False with `--no-timing`. */
+  readonly timing?: boolean;
 }
 
 /** Adds the remote flags to `fuzz`; the caps default on, so a user raises them explicitly. */
@@ -41,7 +43,13 @@ export function addRemoteOptions(command: Command): Command {
       .addOption(new Option('--header <"Name: value">', 'remote (--url): a header sent with every request, e.g. an API key; repeatable').argParser(headerPair)),
   )
     .addOption(new Option('--max-cost <usd>', "remote: refuse to start when the run's worst-case cost is above this").argParser(positiveNumber))
-    .addOption(new Option('--learn-secrets', "remote: also watch the secret-looking values of the function's configured environment"));
+    .addOption(new Option('--learn-secrets', "remote: also watch the secret-looking values of the function's configured environment"))
+    .addOption(
+      new Option(
+        '--no-timing',
+        'remote: skip the sleep-based timing checks for blind command and code injection (tainted findings only) and give the invocations they keep back (60, at most an eighth of --max-invocations) to fuzzing',
+      ),
+    );
 }
 
 /** How to reach a deployed function and the limits to keep to: shared by `fuzz --function` and `replay`. */
@@ -125,6 +133,7 @@ export function remoteFuzzOptions(handler: string | undefined, flags: RemoteFlag
     maxCost: flags.maxCost,
     learnSecrets: flags.learnSecrets === true,
     allowExec: flags.allowExec === true,
+    ...(flags.timing === false ? { timing: false } : {}),
   };
 }
 

@@ -98,13 +98,15 @@ describe('eventfuzz layer: in the function', () => {
     }
   });
 
-  it('confirms a blind command injection that responses and logs never show; the fixed twin and the bare function show nothing', async () => {
+  it('confirms a blind command injection that responses and logs never show; the fixed twin shows nothing', async () => {
     const report = await remote('thumbs-staging');
     expect(report.findings).toEqual([expect.objectContaining({ oracle: 'command-injection', confidence: 'confirmed' })]);
     expect(report.findings[0]?.evidence).toContain('eventfuzz blocked');
     expect(report.findings[0]?.injectionPoint).toContain('s3.object.key');
     expect((await remote('thumbs-safe-staging')).findings).toEqual([]);
-    expect((await remote('thumbs-bare-staging')).findings).toEqual([]);
+    // Without the layer: nothing from responses and logs; timing (sleep payloads that really ran) can only suggest it.
+    expect((await remote('thumbs-bare-staging', { timing: false })).findings).toEqual([]);
+    expect((await remote('thumbs-bare-staging', { timing: { doses: [0.2, 0.4, 0.8] } })).findings).toEqual([expect.objectContaining({ oracle: 'command-injection', confidence: 'tainted' })]);
   });
 
   it('with --allow-exec, lets the payload run inside the function and shows the canary program ran there', async () => {

@@ -71,6 +71,22 @@ async function buildClient(options: LambdaTargetOptions, maxSockets: number): Pr
   });
 }
 
+/**
+ * The SDK's own cancellation signal (`aborted` and `onabort`, which its HTTP handler calls), instead of an
+ * `AbortController`: a platform AbortSignal's event-listener bookkeeping cost about as much client CPU per Invoke
+ * as the rest of the runner together (bench/remote-lambda.ts), for a deadline that almost never fires.
+ */
+function createDeadlineSignal(): { readonly signal: { aborted: boolean; onabort: (() => void) | null }; readonly abort: () => void } {
+  const signal: { aborted: boolean; onabort: (() => void) | null } = { aborted: false, onabort: null };
+  return {
+    signal,
+    abort: () => {
+      signal.aborted = true;
+      signal.onabort?.();
+    },
+  };
+}
+
 /** At most `limit` tasks at once, the rest waiting in order. */
 function createSlots(limit: number): <T>(task: () => Promise<T>) => Promise<T> {
   let active = 0;
@@ -117,8 +133,8 @@ export function createLambdaRunner(options: LambdaRunnerOptions): Runner {
 
   async function send(invocation: Invocation, payload: string): Promise<Observation> {
     const { lambda, InvokeCommand } = ready ?? (await prepare());
-    const abort = new AbortController();
-    const timer = safeSetTimeout(() => abort.abort(), options.timeoutMs);
+    const deadline = createDeadlineSignal();
+    const timer = safeSetTimeout(deadline.abort, options.timeoutMs);
     const started = safePerformanceNow();
     const observation = (outcome: Observation['outcome'], rest: Partial<Observation> = {}): Observation => ({
       caseId: invocation.caseId,
@@ -137,12 +153,12 @@ export function createLambdaRunner(options: LambdaRunnerOptions): Runner {
         Payload: new TextEncoder().encode(payload),
         ...(options.qualifier === undefined ? {} : { Qualifier: options.qualifier }),
       });
-      const response = await lambda.send(command, { abortSignal: abort.signal });
+      const response = await lambda.send(command, { abortSignal: deadline.signal });
       const wallMs = safePerformanceNow() - started;
       const mapped = mapInvokeResult(response, response.$metadata.requestId, wallMs);
       return observation(mapped.outcome, { logs: mapped.logs, instance: mapped.instance, durationMs: mapped.reportedDurationMs ?? wallMs });
     } catch (error) {
-      if (abort.signal.aborted) return observation({ kind: 'timeout', limitMs: options.timeoutMs });
+      if (deadline.signal.aborted) return observation({ kind: 'timeout', limitMs: options.timeoutMs });
       return observation({ kind: 'transport-error', error: transportErrorOf(error, target, 'lambda:InvokeFunction') });
     } finally {
       safeClearTimeout(timer);

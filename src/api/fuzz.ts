@@ -191,6 +191,8 @@ async function startTarget(options: FuzzOptions, cwd: string, seed: number, time
       secretEnv: options.secretEnv ?? [],
       learnSecrets: options.learnSecrets ?? false,
       notice: (line) => safely(() => options.listener?.onNotice?.(line)),
+      signal: options.signal,
+      durationMs: options.durationMs,
     });
     const stop = options.signal === undefined ? remote.exhausted : AbortSignal.any([options.signal, remote.exhausted]);
     return { runner: remote.runner, secrets: remote.secrets, target: remote.target, stop };

@@ -37,7 +37,8 @@ export interface HttpRunnerOptions {
  *
  * One pooled undici `Agent` (HTTP/1.1 keep-alive, at most `concurrency` connections), no redirects followed (a 3xx is
  * the handler's answer and is judged as such), no retries: throttling (429) comes back as a `transport-error` named
- * `ThrottlingError` for the remote guard to back off on; a connection that fails is a `transport-error` with the
+ * `ThrottlingError` for the remote guard to back off on (with the server's `Retry-After`, when it gave one, as the
+ * outcome's `retryAfterMs`); a connection that fails is a `transport-error` with the
  * error's own name. `invoke` never rejects for what the endpoint did.
  *
  * `instance` is {@link REMOTE_INSTANCE} for every observation: which warm container answered is invisible over HTTP,
@@ -84,7 +85,7 @@ export function createHttpRunner(options: HttpRunnerOptions): Runner {
       maxBodyBytes: maxBody,
     });
     const durationMs = performance.now() - started;
-    if (result.kind === 'response') return observationFromResponse(invocation.caseId, result.response, durationMs);
+    if (result.kind === 'response') return observationFromResponse(invocation.caseId, result.response, durationMs, Date.now());
     const outcome: Outcome = result.kind === 'timeout' ? { kind: 'timeout', limitMs: options.timeoutMs } : { kind: 'transport-error', error: serializeError(result.error) };
     return { caseId: invocation.caseId, outcome, durationMs, logs: [], effects: undefined, instance: REMOTE_INSTANCE };
   }

@@ -119,13 +119,19 @@ export function guardRemoteRunner(runner: Runner, caps: RemoteCaps, options: Rem
   let inFlight = 0;
   const waiting: (() => void)[] = [];
 
-  /** Waits for this delivery's turn; false when the run stopped during the wait. */
-  const takeToken = async (): Promise<boolean> => {
+  /**
+   * This delivery's turn: `true` at once when it is already due (no promise, no tick: the common case at an
+   * unbinding rate), else a wait that resolves false when the run stopped during it.
+   */
+  const takeToken = (): true | Promise<boolean> => {
     const t = now();
     const slot = Math.max(t, nextSlot);
     nextSlot = slot + 1000 / rate;
-    if (slot > t) {
-      await sleep(slot - t, signal);
+    return slot <= t && t >= holdUntil ? true : waitForTurn(slot - t);
+  };
+  const waitForTurn = async (ms: number): Promise<boolean> => {
+    if (ms > 0) {
+      await sleep(ms, signal);
       if (stopped()) return false;
     }
     // A Retry-After that came back while this delivery waited holds it too.
@@ -134,10 +140,6 @@ export function guardRemoteRunner(runner: Runner, caps: RemoteCaps, options: Rem
       if (stopped()) return false;
     }
     return true;
-  };
-  const acquireSlot = async (): Promise<void> => {
-    while (inFlight >= caps.concurrency) await new Promise<void>((resolve) => waiting.push(resolve));
-    inFlight++;
   };
   const releaseSlot = (): void => {
     inFlight--;
@@ -148,7 +150,10 @@ export function guardRemoteRunner(runner: Runner, caps: RemoteCaps, options: Rem
     for (let attempt = 0; ; attempt++) {
       // Checked after the wait for a token, with nothing awaited before the count goes up: deliveries that
       // waited side by side must not all pass a check made before their wait.
-      if (invocations < caps.maxInvocations && !(await takeToken())) return runStopped(invocation);
+      if (invocations < caps.maxInvocations) {
+        const turn = takeToken();
+        if (turn !== true && !(await turn)) return runStopped(invocation);
+      }
       if (invocations >= caps.maxInvocations) {
         if (!exhausted) {
           exhausted = true;
@@ -203,7 +208,9 @@ export function guardRemoteRunner(runner: Runner, caps: RemoteCaps, options: Rem
     start: () => runner.start(),
     close: () => runner.close(),
     async invoke(invocation) {
-      await acquireSlot();
+      // Inline, not an async helper: a free slot costs no promise and no tick.
+      while (inFlight >= caps.concurrency) await new Promise<void>((resolve) => waiting.push(resolve));
+      inFlight++;
       try {
         return await deliver(invocation);
       } finally {

@@ -36,63 +36,7 @@ type Headers = HttpResponseParts['headers'];
 /** Sends one request and resolves with how it ended; never rejects. */
 export function exchange(dispatcher: Dispatcher, options: ExchangeOptions): Promise<ExchangeResult> {
   return new Promise<ExchangeResult>((resolve) => {
-    let settled = false;
-    let abort: ((reason: Error) => void) | undefined;
-    let aborted = false;
-    let statusCode = 0;
-    let headers: Headers = {};
-    const chunks: Buffer[] = [];
-    let length = 0;
-
-    const finish = (result: ExchangeResult): void => {
-      if (settled) return;
-      settled = true;
-      clearTimeout(timer);
-      resolve(result);
-    };
-    const stop = (reason: string): void => {
-      aborted = true;
-      // Before the request reached a connection there is nothing to abort yet: `onRequestStart` does it then.
-      abort?.(new Error(reason));
-    };
-    const timer = setTimeout(() => {
-      finish({ kind: 'timeout' });
-      stop('eventfuzz: the exchange passed its deadline');
-    }, options.timeoutMs);
-    const respond = (truncated: boolean): void =>
-      finish({ kind: 'response', response: { statusCode, headers, body: chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, length), truncated } });
-
-    const handler: Dispatcher.DispatchHandler = {
-      onRequestStart(controller) {
-        abort = (reason) => controller.abort(reason);
-        if (aborted) controller.abort(new Error('eventfuzz: the exchange passed its deadline'));
-      },
-      onResponseStart(_controller, status, responseHeaders) {
-        // 1xx informational answers come before the real one: only the last call counts.
-        statusCode = status;
-        headers = responseHeaders as Headers;
-      },
-      onResponseData(_controller, chunk) {
-        if (settled) return;
-        const room = options.maxBodyBytes - length;
-        if (chunk.length <= room) {
-          chunks.push(chunk);
-          length += chunk.length;
-          return;
-        }
-        // A hostile endpoint may stream without end: keep what fits, then drop the connection.
-        if (room > 0) chunks.push(chunk.subarray(0, room));
-        length += Math.max(0, room);
-        respond(true);
-        stop('eventfuzz: the body passed its bound');
-      },
-      onResponseEnd() {
-        respond(false);
-      },
-      onResponseError(_controller, error) {
-        finish({ kind: 'error', error });
-      },
-    };
+    const handler = new ExchangeHandler(options.maxBodyBytes, resolve, options.timeoutMs);
     try {
       dispatcher.dispatch(
         {
@@ -101,7 +45,7 @@ export function exchange(dispatcher: Dispatcher, options: ExchangeOptions): Prom
           method: options.method,
           headers: options.headers,
           body: options.body,
-          // The deadline above covers the whole exchange; undici's per-phase timers would only race it.
+          // The deadline covers the whole exchange; undici's per-phase timers would only race it.
           headersTimeout: 0,
           bodyTimeout: 0,
         },
@@ -109,7 +53,90 @@ export function exchange(dispatcher: Dispatcher, options: ExchangeOptions): Prom
       );
     } catch (error) {
       // A dispatcher hands invalid options to `onResponseError`; one that throws instead is answered the same way.
-      finish({ kind: 'error', error });
+      handler.finish({ kind: 'error', error });
     }
   });
+}
+
+const DEADLINE = 'eventfuzz: the exchange passed its deadline';
+
+function onDeadline(handler: ExchangeHandler): void {
+  handler.finish({ kind: 'timeout' });
+  handler.stop(DEADLINE);
+}
+
+/**
+ * The dispatch handler of one exchange. A class, not an object of closures: its methods are made once, not per
+ * request (and a TypeScript loader adds a name helper call to every closure made).
+ */
+class ExchangeHandler implements Dispatcher.DispatchHandler {
+  #settled = false;
+  #controller: Dispatcher.DispatchController | undefined;
+  #aborted = false;
+  #statusCode = 0;
+  #headers: Headers = {};
+  readonly #chunks: Buffer[] = [];
+  #length = 0;
+  readonly #maxBodyBytes: number;
+  readonly #resolve: (result: ExchangeResult) => void;
+  readonly #timer: ReturnType<typeof setTimeout>;
+
+  constructor(maxBodyBytes: number, resolve: (result: ExchangeResult) => void, timeoutMs: number) {
+    this.#maxBodyBytes = maxBodyBytes;
+    this.#resolve = resolve;
+    this.#timer = setTimeout(onDeadline, timeoutMs, this);
+  }
+
+  finish(result: ExchangeResult): void {
+    if (this.#settled) return;
+    this.#settled = true;
+    clearTimeout(this.#timer);
+    this.#resolve(result);
+  }
+
+  /** Drops the exchange (its connection is not reused); before it reached a connection, `onRequestStart` does it. */
+  stop(reason: string): void {
+    this.#aborted = true;
+    this.#controller?.abort(new Error(reason));
+  }
+
+  #respond(truncated: boolean): void {
+    const chunks = this.#chunks;
+    const body = chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, this.#length);
+    this.finish({ kind: 'response', response: { statusCode: this.#statusCode, headers: this.#headers, body, truncated } });
+  }
+
+  onRequestStart(controller: Dispatcher.DispatchController): void {
+    this.#controller = controller;
+    if (this.#aborted) controller.abort(new Error(DEADLINE));
+  }
+
+  onResponseStart(_controller: Dispatcher.DispatchController, statusCode: number, headers: Parameters<NonNullable<Dispatcher.DispatchHandler['onResponseStart']>>[2]): void {
+    // 1xx informational answers come before the real one: only the last call counts.
+    this.#statusCode = statusCode;
+    this.#headers = headers as Headers;
+  }
+
+  onResponseData(_controller: Dispatcher.DispatchController, chunk: Buffer): void {
+    if (this.#settled) return;
+    const room = this.#maxBodyBytes - this.#length;
+    if (chunk.length <= room) {
+      this.#chunks.push(chunk);
+      this.#length += chunk.length;
+      return;
+    }
+    // A hostile endpoint may stream without end: keep what fits, then drop the connection.
+    if (room > 0) this.#chunks.push(chunk.subarray(0, room));
+    this.#length += Math.max(0, room);
+    this.#respond(true);
+    this.stop('eventfuzz: the body passed its bound');
+  }
+
+  onResponseEnd(): void {
+    this.#respond(false);
+  }
+
+  onResponseError(_controller: Dispatcher.DispatchController, error: Error): void {
+    this.finish({ kind: 'error', error });
+  }
 }

@@ -46,10 +46,18 @@ const HOP_BY_HOP = new Set(['connection', 'keep-alive', 'proxy-connection', 'tra
 const SET_BY_UNDICI = new Set(['host', 'content-length']);
 
 /** RFC 3986 characters a path keeps verbatim (pchar and `/`); a query also keeps `?`. `%` is handled apart. */
-const PATH_SAFE = /[A-Za-z0-9\-._~!$&'()*+,;=:@/]/;
-const QUERY_SAFE = /[A-Za-z0-9\-._~!$&'()*+,;=:@/?]/;
+const PATH_KEEPS = "A-Za-z0-9\\-._~!$&'()*+,;=:@/";
+const QUERY_KEEPS = `${PATH_KEEPS}?`;
 /** Inside one query key or value, `&`, `=`, `+` and `;` would change the query's structure, so they are escaped. */
-const COMPONENT_SAFE = /[A-Za-z0-9\-._~!$'()*,:@/?]/;
+const COMPONENT_KEEPS = "A-Za-z0-9\\-._~!$'()*,:@/?";
+/**
+ * What each must escape, matched whole (one replacement per character escaped, none per character kept): in
+ * decoded text every other character, `%` included; in raw text also a `%` that does not start a `%XX` escape.
+ */
+const PATH_RAW = new RegExp(`%(?![0-9A-Fa-f]{2})|[^%${PATH_KEEPS}]`, 'gu');
+const QUERY_RAW = new RegExp(`%(?![0-9A-Fa-f]{2})|[^%${QUERY_KEEPS}]`, 'gu');
+const PATH_DECODED = new RegExp(`[^${PATH_KEEPS}]`, 'gu');
+const COMPONENT_DECODED = new RegExp(`[^${COMPONENT_KEEPS}]`, 'gu');
 /** Text that needs no encoding in any of the three (fast paths). */
 const UNRESERVED = /^[A-Za-z0-9\-._~/]*$/;
 const PLAIN = /^[A-Za-z0-9\-._~!$&'()*+,;=:@/%]*$/;
@@ -132,7 +140,7 @@ function v1Path(event: Record_, note: Note): string {
     noteIn(note, 'path', 'replaced', 'not a string: sent /');
     return '/';
   }
-  const encoded = encodeRaw(path.startsWith('/') ? path : `/${path}`, PATH_SAFE);
+  const encoded = encodeRaw(path.startsWith('/') ? path : `/${path}`, PATH_RAW);
   if (encoded !== path) noteIn(note, 'path', 'encoded', 'characters a request path cannot carry were percent-encoded');
   return encoded;
 }
@@ -149,19 +157,19 @@ function v2Path(event: Record_, base: URL, note: Note): string {
   const prefix = typeof stage === 'string' ? (stage === '$default' ? '' : stage) : (base.pathname.split('/').filter(Boolean).at(-1) ?? '');
   if (prefix !== '' && (path === `/${prefix}` || path.startsWith(`/${prefix}/`))) path = path.slice(prefix.length + 1) || '/';
   if (LONE_SURROGATE.test(path)) noteIn(note, 'rawPath', 'encoded', 'lone surrogates sent as U+FFFD');
-  return percentEncode(path.startsWith('/') ? path : `/${path}`, PATH_SAFE);
+  return percentEncode(path.startsWith('/') ? path : `/${path}`, PATH_DECODED);
 }
 
-/** Percent-encodes what `safe` does not keep, as UTF-8; `%` is kept only as the start of an existing `%XX` escape. */
-function encodeRaw(text: string, safe: RegExp): string {
-  if (PLAIN.test(text) && !BAD_PERCENT.test(text)) return text; // the common case, without a callback per character
-  return text.replace(/%(?![0-9A-Fa-f]{2})|[^%]/gu, (ch) => (ch !== '%' && safe.test(ch) ? ch : escape(ch)));
+/** Percent-encodes, as UTF-8, what `unsafe` (a `*_RAW` pattern) matches; `%` stays as the start of a `%XX` escape. */
+function encodeRaw(text: string, unsafe: RegExp): string {
+  if (PLAIN.test(text) && !BAD_PERCENT.test(text)) return text; // the common case, without a replacement at all
+  return text.replace(unsafe, escape);
 }
 
-/** Percent-encodes every character `safe` does not keep, `%` included: for decoded text. */
-function percentEncode(text: string, safe: RegExp): string {
+/** Percent-encodes every character `unsafe` (a `*_DECODED` pattern) matches, `%` included: for decoded text. */
+function percentEncode(text: string, unsafe: RegExp): string {
   if (UNRESERVED.test(text)) return text;
-  return text.replace(/[^]/gu, (ch) => (safe.test(ch) ? ch : escape(ch)));
+  return text.replace(unsafe, escape);
 }
 
 function escape(ch: string): string {
@@ -171,12 +179,12 @@ function escape(ch: string): string {
   return out;
 }
 
-const component = (text: string): string => percentEncode(text, COMPONENT_SAFE);
+const component = (text: string): string => percentEncode(text, COMPONENT_DECODED);
 
 function v2Query(event: Record_, note: Note): string {
   const raw = event['rawQueryString'];
   const map = isRecord(event['queryStringParameters']) ? event['queryStringParameters'] : {};
-  if (typeof raw === 'string' && sameMap(parseQuery(raw), map)) return encodeRaw(raw, QUERY_SAFE);
+  if (typeof raw === 'string' && sameMap(parseQuery(raw), map)) return encodeRaw(raw, QUERY_RAW);
   if (raw !== undefined && raw !== '') noteIn(note, 'rawQueryString', 'replaced', 'did not match queryStringParameters: rebuilt from them');
   const out: string[] = [];
   for (const [key, value] of Object.entries(map)) {

@@ -172,11 +172,16 @@ function percentEncode(text: string, unsafe: RegExp): string {
   return text.replace(unsafe, escape);
 }
 
+/** `%XX` of each ASCII character, made once: most escaped characters of a payload are ASCII. */
+const ASCII_ESCAPES = Array.from({ length: 0x80 }, (_, code) => `%${code.toString(16).toUpperCase().padStart(2, '0')}`);
+
+/** One character (a code point: the patterns carry the `u` flag) as the `%XX` of its UTF-8 bytes. */
 function escape(ch: string): string {
+  const code = ch.charCodeAt(0);
+  if (ch.length === 1 && code < 0x80) return ASCII_ESCAPES[code]!;
   // A lone surrogate becomes U+FFFD (EF BF BD) in UTF-8: the bytes a client would send for it.
-  let out = '';
-  for (const byte of Buffer.from(ch, 'utf8')) out += `%${byte.toString(16).toUpperCase().padStart(2, '0')}`;
-  return out;
+  if (ch.length === 1 && code >= 0xd800 && code <= 0xdfff) return '%EF%BF%BD';
+  return encodeURIComponent(ch); // UTF-8, upper-case hex, as above
 }
 
 const component = (text: string): string => percentEncode(text, COMPONENT_DECODED);

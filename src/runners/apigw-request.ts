@@ -4,6 +4,7 @@
  * becomes the `Outcome` the local runners would have reported for the handler's proxy result. Pure: no I/O, no clock.
  */
 import { Buffer } from 'node:buffer';
+import { encodeComponent, encodeDecodedPath, encodeRawPath, encodeRawQuery } from './percent-encode.js';
 
 // The response half of the mapping lives in apigw-response.ts (one job per module); re-exported so both halves are
 // reachable from here.
@@ -45,23 +46,6 @@ const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[
 const HOP_BY_HOP = new Set(['connection', 'keep-alive', 'proxy-connection', 'transfer-encoding', 'te', 'trailer', 'upgrade', 'expect']);
 const SET_BY_UNDICI = new Set(['host', 'content-length']);
 
-/** RFC 3986 characters a path keeps verbatim (pchar and `/`); a query also keeps `?`. `%` is handled apart. */
-const PATH_KEEPS = "A-Za-z0-9\\-._~!$&'()*+,;=:@/";
-const QUERY_KEEPS = `${PATH_KEEPS}?`;
-/** Inside one query key or value, `&`, `=`, `+` and `;` would change the query's structure, so they are escaped. */
-const COMPONENT_KEEPS = "A-Za-z0-9\\-._~!$'()*,:@/?";
-/**
- * What each must escape, matched whole (one replacement per character escaped, none per character kept): in
- * decoded text every other character, `%` included; in raw text also a `%` that does not start a `%XX` escape.
- */
-const PATH_RAW = new RegExp(`%(?![0-9A-Fa-f]{2})|[^%${PATH_KEEPS}]`, 'gu');
-const QUERY_RAW = new RegExp(`%(?![0-9A-Fa-f]{2})|[^%${QUERY_KEEPS}]`, 'gu');
-const PATH_DECODED = new RegExp(`[^${PATH_KEEPS}]`, 'gu');
-const COMPONENT_DECODED = new RegExp(`[^${COMPONENT_KEEPS}]`, 'gu');
-/** Text that needs no encoding in any of the three (fast paths). */
-const UNRESERVED = /^[A-Za-z0-9\-._~/]*$/;
-const PLAIN = /^[A-Za-z0-9\-._~!$&'()*+,;=:@/%]*$/;
-const BAD_PERCENT = /%(?![0-9A-Fa-f]{2})/;
 
 type Record_ = Record<string, unknown>;
 const isRecord = (value: unknown): value is Record_ => typeof value === 'object' && value !== null && !Array.isArray(value);
@@ -140,7 +124,7 @@ function v1Path(event: Record_, note: Note): string {
     noteIn(note, 'path', 'replaced', 'not a string: sent /');
     return '/';
   }
-  const encoded = encodeRaw(path.startsWith('/') ? path : `/${path}`, PATH_RAW);
+  const encoded = encodeRawPath(path.startsWith('/') ? path : `/${path}`);
   if (encoded !== path) noteIn(note, 'path', 'encoded', 'characters a request path cannot carry were percent-encoded');
   return encoded;
 }
@@ -157,43 +141,18 @@ function v2Path(event: Record_, base: URL, note: Note): string {
   const prefix = typeof stage === 'string' ? (stage === '$default' ? '' : stage) : (base.pathname.split('/').filter(Boolean).at(-1) ?? '');
   if (prefix !== '' && (path === `/${prefix}` || path.startsWith(`/${prefix}/`))) path = path.slice(prefix.length + 1) || '/';
   if (LONE_SURROGATE.test(path)) noteIn(note, 'rawPath', 'encoded', 'lone surrogates sent as U+FFFD');
-  return percentEncode(path.startsWith('/') ? path : `/${path}`, PATH_DECODED);
+  return encodeDecodedPath(path.startsWith('/') ? path : `/${path}`);
 }
 
-/** Percent-encodes, as UTF-8, what `unsafe` (a `*_RAW` pattern) matches; `%` stays as the start of a `%XX` escape. */
-function encodeRaw(text: string, unsafe: RegExp): string {
-  if (PLAIN.test(text) && !BAD_PERCENT.test(text)) return text; // the common case, without a replacement at all
-  return text.replace(unsafe, escape);
-}
-
-/** Percent-encodes every character `unsafe` (a `*_DECODED` pattern) matches, `%` included: for decoded text. */
-function percentEncode(text: string, unsafe: RegExp): string {
-  if (UNRESERVED.test(text)) return text;
-  return text.replace(unsafe, escape);
-}
-
-/** `%XX` of each ASCII character, made once: most escaped characters of a payload are ASCII. */
-const ASCII_ESCAPES = Array.from({ length: 0x80 }, (_, code) => `%${code.toString(16).toUpperCase().padStart(2, '0')}`);
-
-/** One character (a code point: the patterns carry the `u` flag) as the `%XX` of its UTF-8 bytes. */
-function escape(ch: string): string {
-  const code = ch.charCodeAt(0);
-  if (ch.length === 1 && code < 0x80) return ASCII_ESCAPES[code]!;
-  // A lone surrogate becomes U+FFFD (EF BF BD) in UTF-8: the bytes a client would send for it.
-  if (ch.length === 1 && code >= 0xd800 && code <= 0xdfff) return '%EF%BF%BD';
-  return encodeURIComponent(ch); // UTF-8, upper-case hex, as above
-}
-
-const component = (text: string): string => percentEncode(text, COMPONENT_DECODED);
 
 function v2Query(event: Record_, note: Note): string {
   const raw = event['rawQueryString'];
   const map = isRecord(event['queryStringParameters']) ? event['queryStringParameters'] : {};
-  if (typeof raw === 'string' && sameMap(parseQuery(raw), map)) return encodeRaw(raw, QUERY_RAW);
+  if (typeof raw === 'string' && sameMap(parseQuery(raw), map)) return encodeRawQuery(raw);
   if (raw !== undefined && raw !== '') noteIn(note, 'rawQueryString', 'replaced', 'did not match queryStringParameters: rebuilt from them');
   const out: string[] = [];
   for (const [key, value] of Object.entries(map)) {
-    if (typeof value === 'string') out.push(`${component(key)}=${component(value)}`);
+    if (typeof value === 'string') out.push(`${encodeComponent(key)}=${encodeComponent(value)}`);
     else if (value !== undefined && value !== null) noteIn(note, `queryStringParameters.${key}`, 'dropped', 'not a string');
   }
   return out.join('&');
@@ -266,8 +225,8 @@ function mergedValues(single: Record_, multi: Record_, name: string, field: stri
 class QueryText implements MultiValueSink {
   text = '';
   add(name: string, values: readonly string[]): void {
-    const key = component(name);
-    for (const value of values) this.text += `${this.text === '' ? '' : '&'}${key}=${component(value)}`;
+    const key = encodeComponent(name);
+    for (const value of values) this.text += `${this.text === '' ? '' : '&'}${key}=${encodeComponent(value)}`;
   }
 }
 

@@ -1,17 +1,24 @@
 /**
- * `npx tsx bench/remote-lambda.ts`: invocations/s through the Lambda runner against the local Invoke API server
- * (test/support/invoke-api-server.ts), beside a bare SDK loop (same client settings: one attempt, LogType Tail)
- * against the same server in the same run, at concurrency 1, 8 and 32. The two alternate in short rounds so
- * drift on a noisy machine hits both alike. `BENCH_SECONDS` sets the time per figure (default 3).
- * Not run by the tests.
+ * `npx tsx bench/remote-lambda.ts`: invocations/s through eventfuzz's Lambda path against the local Invoke API server
+ * (test/support/invoke-api-server.ts; the same function for every path), beside a bare SDK loop against the same
+ * server in the same run, at concurrency 1, 8 and 32:
+ * - bare SDK: an InvokeCommand (RequestResponse, LogType Tail) per call from a client with the runner's settings
+ *   (one attempt, `maxSockets` = concurrency), the event serialized per call (every case carries another event) and
+ *   the answer's payload parsed, the least any caller does;
+ * - lambda runner: `runner.invoke(event)` (serialize, Invoke with a client-side deadline, map payload and log tail);
+ * - guarded runner: the same behind the remote guard (caps set so they never bind), the path `fuzz --function` takes.
+ * Rounds rotate their order; medians shown. `BENCH_SECONDS` sets the time per round (default 1). Not run by the tests.
  */
 import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
 import { fileURLToPath } from 'node:url';
+import type { PathFigures } from './compare.js';
+import { comparePaths, formatComparison } from './compare.js';
 import { createLambdaRunner } from '../src/runners/lambda.js';
+import { guardRemoteRunner } from '../src/runners/remote-guard.js';
 import { startInvokeApiServer } from '../test/support/invoke-api-server.js';
 
-const seconds = Number(process.env['BENCH_SECONDS'] ?? 3);
-const ROUNDS = 6;
+const seconds = Number(process.env['BENCH_SECONDS'] ?? 1);
+const ROUNDS = 5;
 const credentials = { accessKeyId: 'AKIDEFZBENCH00000001', secretAccessKey: 'bench-dummy' };
 process.env['AWS_ACCESS_KEY_ID'] = credentials.accessKeyId;
 process.env['AWS_SECRET_ACCESS_KEY'] = credentials.secretAccessKey;
@@ -20,61 +27,39 @@ process.env['AWS_EC2_METADATA_DISABLED'] = 'true';
 const file = fileURLToPath(new URL('../test/fixtures/remote/lambda/returns.mjs', import.meta.url));
 const server = await startInvokeApiServer({ functions: { bench: { file } } });
 const event = { a: 1, b: 2, body: 'x'.repeat(600) }; // about the size of an API Gateway event
+const OPEN_CAPS = { maxInvocations: Number.MAX_SAFE_INTEGER, ratePerSecond: 1e9 } as const;
 
-/** Runs `concurrency` loops of `call` for `ms` and returns completed calls. */
-async function loops(concurrency: number, ms: number, call: () => Promise<unknown>): Promise<number> {
-  const end = performance.now() + ms;
-  let done = 0;
-  await Promise.all(
-    Array.from({ length: concurrency }, async () => {
-      while (performance.now() < end) {
-        await call();
-        done++;
-      }
-    }),
-  );
-  return done;
-}
-
-async function figure(concurrency: number): Promise<{ runner: number; sdk: number }> {
-  const runner = createLambdaRunner({ functionName: 'bench', endpoint: server.url, region: 'us-east-1', timeoutMs: 30_000, concurrency });
-  await runner.start();
-  const client = new LambdaClient({ region: 'us-east-1', endpoint: server.url, credentials, maxAttempts: 1, requestHandler: { httpAgent: { maxSockets: concurrency } } });
-  const payload = new TextEncoder().encode(JSON.stringify(event));
-  let caseId = 0;
-  const viaRunner = async (): Promise<void> => {
-    const observation = await runner.invoke({ caseId: String(caseId++), event });
-    if (observation.outcome.kind !== 'returned') throw new Error(`runner: ${observation.outcome.kind}`);
-  };
-  const viaSdk = async (): Promise<void> => {
-    const answer = await client.send(new InvokeCommand({ FunctionName: 'bench', InvocationType: 'RequestResponse', LogType: 'Tail', Payload: payload }));
-    JSON.parse(new TextDecoder().decode(answer.Payload)); // the least any caller does with the answer
-  };
-  // Warm both paths (environments, sockets, JIT) before counting.
-  await loops(concurrency, 500, viaRunner);
-  await loops(concurrency, 500, viaSdk);
-  const slice = (seconds * 1000) / ROUNDS;
-  let runnerCalls = 0;
-  let sdkCalls = 0;
-  for (let round = 0; round < ROUNDS; round++) {
-    // Alternate which goes first so neither always inherits the other's leftovers.
-    if (round % 2 === 0) {
-      runnerCalls += await loops(concurrency, slice, viaRunner);
-      sdkCalls += await loops(concurrency, slice, viaSdk);
-    } else {
-      sdkCalls += await loops(concurrency, slice, viaSdk);
-      runnerCalls += await loops(concurrency, slice, viaRunner);
-    }
-  }
-  await runner.close();
-  client.destroy();
-  return { runner: runnerCalls / seconds, sdk: sdkCalls / seconds };
-}
-
-console.log(`remote-lambda bench: node ${process.version}, ${seconds}s per figure and path, local Invoke API server (child-process environments)`);
-console.log(`${'concurrency'.padEnd(12)} ${'runner/s'.padStart(10)} ${'bare SDK/s'.padStart(11)}  sdk/runner`);
+const results = new Map<number, Record<string, PathFigures>>();
 for (const concurrency of [1, 8, 32]) {
-  const { runner, sdk } = await figure(concurrency);
-  console.log(`${String(concurrency).padEnd(12)} ${runner.toFixed(0).padStart(10)} ${sdk.toFixed(0).padStart(11)}  ${(sdk / runner).toFixed(2)}x`);
+  const options = { functionName: 'bench', endpoint: server.url, region: 'us-east-1', timeoutMs: 30_000, concurrency };
+  const runner = createLambdaRunner(options);
+  const guarded = guardRemoteRunner(createLambdaRunner(options), { ...OPEN_CAPS, concurrency });
+  await runner.start();
+  await guarded.start();
+  const client = new LambdaClient({ region: 'us-east-1', endpoint: server.url, credentials, maxAttempts: 1, requestHandler: { httpAgent: { maxSockets: concurrency } } });
+  const expectReturned = (kind: string): void => {
+    if (kind !== 'returned') throw new Error(`unexpected outcome ${kind}`);
+  };
+  results.set(
+    concurrency,
+    await comparePaths(
+      {
+        'bare SDK': async () => {
+          const Payload = new TextEncoder().encode(JSON.stringify(event));
+          const answer = await client.send(new InvokeCommand({ FunctionName: 'bench', InvocationType: 'RequestResponse', LogType: 'Tail', Payload }));
+          JSON.parse(new TextDecoder().decode(answer.Payload));
+        },
+        'lambda runner': async (i) => expectReturned((await runner.invoke({ caseId: `c${i}`, event })).outcome.kind),
+        'guarded lambda runner': async (i) => expectReturned((await guarded.invoke({ caseId: `g${i}`, event })).outcome.kind),
+      },
+      // Warm-up long enough for the server to start its environments (child processes) for this concurrency.
+      { concurrency, rounds: ROUNDS, roundMs: seconds * 1000, warmupMs: 800 },
+    ),
+  );
+  await runner.close();
+  await guarded.close();
+  client.destroy();
 }
 await server.close();
+console.log(`eventfuzz remote-lambda bench: node ${process.version}, ${seconds}s per round, medians of ${ROUNDS} rotating rounds`);
+console.log(formatComparison('Lambda path vs a bare SDK loop against the local Invoke API (server in this process, handlers in child processes; CPU µs are this process only)', results));

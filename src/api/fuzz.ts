@@ -219,6 +219,8 @@ async function startTarget(options: FuzzOptions, cwd: string, seed: number, time
       learnSecrets: options.learnSecrets ?? false,
       allowExec: options.allowExec ?? false,
       notice: (line) => safely(() => options.listener?.onNotice?.(line)),
+      signal: options.signal,
+      durationMs: options.durationMs,
     });
     const stop = options.signal === undefined ? remote.exhausted : AbortSignal.any([options.signal, remote.exhausted]);
     return { runner: remote.runner, secrets: remote.secrets, target: remote.target, stop, guarded: remote.runner };

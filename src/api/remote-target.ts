@@ -54,6 +54,10 @@ export interface RemoteTargetOptions {
   readonly allowExec?: boolean | undefined;
   /** A line for the user before the first invocation (the cost), or about the run (throttling). */
   readonly notice: (line: string) => void;
+  /** The run's stop (Ctrl-C, a caller's abort): no wait of the guard (a target's `Retry-After`) outlasts it. */
+  readonly signal?: AbortSignal | undefined;
+  /** The run's time budget from now, ms: nor does any wait outlast that. */
+  readonly durationMs?: number | undefined;
 }
 
 /** A started remote target: its guarded runner, what to watch, and how it is named in the corpus. */
@@ -129,6 +133,9 @@ async function guardAndStart(runner: Runner, target: CorpusTarget, secrets: read
   const cap = new AbortController();
   let throttleNoted = false;
   const capped = guardRemoteRunner(runner, options.caps, {
+    signal: options.signal,
+    // The guard's clock is performance.now(); the budget counts from here, before the run's first invocation.
+    deadline: options.durationMs === undefined ? undefined : performance.now() + options.durationMs,
     onExhausted: () => cap.abort(),
     onThrottle: (waitMs) => {
       if (throttleNoted) return;

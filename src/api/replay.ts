@@ -20,6 +20,11 @@ export interface ReplayOptions {
   readonly paths: readonly string[];
   /** Replay against this handler instead of the one each entry was found on. */
   readonly handler?: string | undefined;
+  /**
+   * Replay against this HTTP endpoint instead (as `fuzz({ url })` sends events: API Gateway events as real
+   * requests, behind the same caps and production guard); entries found on an endpoint go back to theirs anyway.
+   */
+  readonly url?: string | undefined;
   readonly timeoutMs?: number | undefined;
   readonly runner?: RunnerKind | undefined;
   readonly workers?: number | undefined;
@@ -36,13 +41,13 @@ export interface ReplayOptions {
   /**
    * How to reach the deployed function entries found on a Lambda target name (their stored ref: name, ARN, or
    * `name:qualifier`): region, profile, endpoint, the caps (defaults as for fuzz), the production guard and the
-   * secrets of your environment to watch.
+   * secrets of your environment to watch; for an HTTP endpoint, the headers sent with every request too.
    */
   readonly remote?: ReplayRemoteOptions | undefined;
 }
 
 /** See `ReplayOptions.remote`; the fields mean what they mean for `fuzz()`. */
-export type ReplayRemoteOptions = Pick<FuzzOptions, 'region' | 'profile' | 'endpoint' | 'logs' | 'logsWaitMs' | 'maxInvocations' | 'rate' | 'concurrency' | 'allowProduction' | 'secretEnv'>;
+export type ReplayRemoteOptions = Pick<FuzzOptions, 'region' | 'profile' | 'endpoint' | 'headers' | 'logs' | 'logsWaitMs' | 'maxInvocations' | 'rate' | 'concurrency' | 'allowProduction' | 'secretEnv'>;
 
 export interface ReplayOutcome {
   readonly file: string;
@@ -67,13 +72,11 @@ export async function replay(options: ReplayOptions): Promise<readonly ReplayOut
   const cwd = options.cwd ?? process.cwd();
   const entries = readCorpus(options.paths);
   if (entries.length === 0) throw new HarnessError('EFZ_CORPUS_INVALID', `No corpus entries (*.json) under ${options.paths.join(', ')}.`);
+  if (options.handler !== undefined && options.url !== undefined) throw new HarnessError('EFZ_USAGE', 'Give either a local handler (--handler) or an HTTP endpoint (--url) to replay on, not both.');
   const byTarget = new Map<string, typeof entries>();
   for (const item of entries) {
-    if (options.handler === undefined && item.entry.target.kind === 'http') {
-      throw new HarnessError('EFZ_USAGE', `${item.file}: found on an HTTP endpoint; those cannot be replayed in this version (pass --handler to replay it on a local handler).`);
-    }
-    // A local --handler replays everything on it; otherwise each entry goes back to where it was found.
-    const key = options.handler === undefined ? `${item.entry.target.kind}:${item.entry.target.ref}` : `local:${options.handler}`;
+    // A local --handler or a --url replays everything on it; otherwise each entry goes back to where it was found.
+    const key = options.url !== undefined ? `http:${options.url}` : options.handler === undefined ? `${item.entry.target.kind}:${item.entry.target.ref}` : `local:${options.handler}`;
     byTarget.set(key, [...(byTarget.get(key) ?? []), item]);
   }
   const oracles = selectOracles();
@@ -81,7 +84,8 @@ export async function replay(options: ReplayOptions): Promise<readonly ReplayOut
   const outcomes: ReplayOutcome[] = [];
   for (const [key, items] of byTarget) {
     const ref = key.slice(key.indexOf(':') + 1);
-    const runner = key.startsWith('lambda:') ? await startRemoteRunner(ref, options, timeoutMs) : await startRunner(ref, items[0]!, options, cwd, timeoutMs);
+    const remoteKind = key.startsWith('lambda:') ? 'lambda' : key.startsWith('http:') ? 'http' : undefined;
+    const runner = remoteKind === undefined ? await startRunner(ref, items[0]!, options, cwd, timeoutMs) : await startRemoteRunner(remoteKind, ref, items, options, timeoutMs);
     try {
       for (const { file, entry } of items) {
         const { findings } = await replayEntry(runner.runner, entry, (observation, ctx) => judge(observation, oracles, { ...ctx, remote: isRemoteRunner(runner.runner) }), runner.secrets, timeoutMs);
@@ -126,12 +130,13 @@ async function replayEntry(runner: Runner, entry: CorpusEntry, judgeCase: Judge,
   return { findings: judgeCase(second, context) };
 }
 
-/** A deployed function, behind the same caps and production guard as a remote fuzz run. */
-async function startRemoteRunner(functionName: string, options: ReplayOptions, timeoutMs: number) {
+/** A deployed function or an HTTP endpoint, behind the same caps and production guard as a remote fuzz run. */
+async function startRemoteRunner(kind: 'lambda' | 'http', ref: string, items: readonly { file: string; entry: CorpusEntry }[], options: ReplayOptions, timeoutMs: number) {
   const remote = options.remote ?? {};
-  checkLogsOptions({ ...remote, function: functionName });
+  checkLogsOptions(kind === 'lambda' ? { ...remote, function: ref } : { ...remote, url: ref });
   const { runner, secrets } = await startRemoteTarget({
-    lambda: { functionName, region: remote.region, profile: remote.profile, endpoint: remote.endpoint, logs: remote.logs, logsWaitMs: remote.logsWaitMs },
+    lambda: kind === 'lambda' ? { functionName: ref, region: remote.region, profile: remote.profile, endpoint: remote.endpoint, logs: remote.logs, logsWaitMs: remote.logsWaitMs } : undefined,
+    http: kind === 'http' ? { url: ref, source: httpSourceOf(items), headers: remote.headers } : undefined,
     caps: remoteCaps(remote),
     timeoutMs,
     allowProduction: remote.allowProduction ?? false,
@@ -142,6 +147,17 @@ async function startRemoteRunner(functionName: string, options: ReplayOptions, t
     notice: () => undefined,
   });
   return { runner, secrets };
+}
+
+/** The event shape an endpoint gets: API Gateway's, which every entry sent to it must hold. */
+function httpSourceOf(items: readonly { file: string; entry: CorpusEntry }[]): 'apigw-rest' | 'apigw-http' {
+  for (const { file, entry } of items) {
+    const { source } = entry.case;
+    if (source !== 'apigw-rest' && source !== 'apigw-http') {
+      throw new HarnessError('EFZ_USAGE', `${file}: an HTTP endpoint takes API Gateway events (apigw-rest or apigw-http); this entry holds a ${source} event (replay it with --handler or --function).`);
+    }
+  }
+  return items[0]!.entry.case.source as 'apigw-rest' | 'apigw-http';
 }
 
 async function startRunner(ref: string, first: { file: string; entry: CorpusEntry }, options: ReplayOptions, cwd: string, timeoutMs: number) {

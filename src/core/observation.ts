@@ -15,7 +15,15 @@ export type Outcome =
       readonly exitCode: number | null;
       readonly error: SerializedError | undefined;
     }
-  | { readonly kind: 'transport-error'; readonly error: SerializedError };
+  | {
+      readonly kind: 'transport-error';
+      readonly error: SerializedError;
+      /**
+       * How long the target asked to be left alone before the next delivery (HTTP `Retry-After` on a 429 or 503), in
+       * ms, as the runner read it; the remote guard waits at least this long. Absent when the target did not say.
+       */
+      readonly retryAfterMs?: number;
+    };
 
 /**
  * Where in the handler's code a probed call came from: the first stack frame outside node and eventfuzz, as

@@ -4,6 +4,7 @@
  * becomes the `Outcome` the local runners would have reported for the handler's proxy result. Pure: no I/O, no clock.
  */
 import { Buffer } from 'node:buffer';
+import { encodeComponent, encodeDecodedPath, encodeRawPath, encodeRawQuery } from './percent-encode.js';
 
 // The response half of the mapping lives in apigw-response.ts (one job per module); re-exported so both halves are
 // reachable from here.
@@ -45,15 +46,6 @@ const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[
 const HOP_BY_HOP = new Set(['connection', 'keep-alive', 'proxy-connection', 'transfer-encoding', 'te', 'trailer', 'upgrade', 'expect']);
 const SET_BY_UNDICI = new Set(['host', 'content-length']);
 
-/** RFC 3986 characters a path keeps verbatim (pchar and `/`); a query also keeps `?`. `%` is handled apart. */
-const PATH_SAFE = /[A-Za-z0-9\-._~!$&'()*+,;=:@/]/;
-const QUERY_SAFE = /[A-Za-z0-9\-._~!$&'()*+,;=:@/?]/;
-/** Inside one query key or value, `&`, `=`, `+` and `;` would change the query's structure, so they are escaped. */
-const COMPONENT_SAFE = /[A-Za-z0-9\-._~!$'()*,:@/?]/;
-/** Text that needs no encoding in any of the three (fast paths). */
-const UNRESERVED = /^[A-Za-z0-9\-._~/]*$/;
-const PLAIN = /^[A-Za-z0-9\-._~!$&'()*+,;=:@/%]*$/;
-const BAD_PERCENT = /%(?![0-9A-Fa-f]{2})/;
 
 type Record_ = Record<string, unknown>;
 const isRecord = (value: unknown): value is Record_ => typeof value === 'object' && value !== null && !Array.isArray(value);
@@ -80,12 +72,10 @@ const isRecord = (value: unknown): value is Record_ => typeof value === 'object'
  */
 export function requestFromEvent(event: unknown, source: ApigwSource, base: URL): HttpRequestParts {
   const adjustments: RequestAdjustment[] = [];
-  const note = (field: string, action: RequestAdjustment['action'], reason: string): void => {
-    adjustments.push({ field, action, reason });
-  };
+  const note = adjustments;
   const basePath = base.pathname.replace(/\/+$/, '');
   if (!isRecord(event)) {
-    note('event', 'dropped', 'the event is not an object: sent GET of the base URL');
+    noteIn(note, 'event', 'dropped', 'the event is not an object: sent GET of the base URL');
     return { method: 'GET', path: basePath === '' ? '/' : basePath, headers: {}, body: undefined, adjustments };
   }
   const v2 = event['version'] === '2.0' || (event['version'] !== '1.0' && (typeof event['rawPath'] === 'string' || (typeof event['path'] !== 'string' && source === 'apigw-http')));
@@ -98,7 +88,16 @@ export function requestFromEvent(event: unknown, source: ApigwSource, base: URL)
   return { method, path: path.startsWith('/') ? path : `/${path}`, headers, body, adjustments };
 }
 
-type Note = (field: string, action: RequestAdjustment['action'], reason: string) => void;
+/**
+ * Where the mapping notes what it could not send as it was. A list every function appends to, not a callback: the
+ * mapping runs once per request, and a closure made per call (with the name helper a TypeScript loader adds to each)
+ * cost more than the notes ever do.
+ */
+type Note = RequestAdjustment[];
+
+function noteIn(note: Note, field: string, action: RequestAdjustment['action'], reason: string): void {
+  note.push({ field, action, reason });
+}
 
 function readPath(value: unknown, keys: readonly string[]): unknown {
   let at = value;
@@ -109,11 +108,11 @@ function readPath(value: unknown, keys: readonly string[]): unknown {
 function methodOf(value: unknown, field: string, hasBody: boolean, note: Note): string {
   const fallback = hasBody ? 'POST' : 'GET';
   if (typeof value !== 'string' || !TOKEN.test(value)) {
-    note(field, 'replaced', `not an HTTP method token: sent ${fallback}`);
+    noteIn(note, field, 'replaced', `not an HTTP method token: sent ${fallback}`);
     return fallback;
   }
   if (value.toUpperCase() === 'CONNECT') {
-    note(field, 'replaced', `CONNECT opens a tunnel, not a request: sent ${fallback}`);
+    noteIn(note, field, 'replaced', `CONNECT opens a tunnel, not a request: sent ${fallback}`);
     return fallback;
   }
   return value;
@@ -122,18 +121,18 @@ function methodOf(value: unknown, field: string, hasBody: boolean, note: Note): 
 function v1Path(event: Record_, note: Note): string {
   const path = event['path'];
   if (typeof path !== 'string') {
-    note('path', 'replaced', 'not a string: sent /');
+    noteIn(note, 'path', 'replaced', 'not a string: sent /');
     return '/';
   }
-  const encoded = encodeRaw(path.startsWith('/') ? path : `/${path}`, PATH_SAFE);
-  if (encoded !== path) note('path', 'encoded', 'characters a request path cannot carry were percent-encoded');
+  const encoded = encodeRawPath(path.startsWith('/') ? path : `/${path}`);
+  if (encoded !== path) noteIn(note, 'path', 'encoded', 'characters a request path cannot carry were percent-encoded');
   return encoded;
 }
 
 function v2Path(event: Record_, base: URL, note: Note): string {
   const raw = event['rawPath'];
   if (typeof raw !== 'string') {
-    note('rawPath', 'replaced', 'not a string: sent /');
+    noteIn(note, 'rawPath', 'replaced', 'not a string: sent /');
     return '/';
   }
   let path = raw;
@@ -141,40 +140,20 @@ function v2Path(event: Record_, base: URL, note: Note): string {
   // Without a stage in the event, the base URL's last segment is the best guess of the stage the path was captured on.
   const prefix = typeof stage === 'string' ? (stage === '$default' ? '' : stage) : (base.pathname.split('/').filter(Boolean).at(-1) ?? '');
   if (prefix !== '' && (path === `/${prefix}` || path.startsWith(`/${prefix}/`))) path = path.slice(prefix.length + 1) || '/';
-  if (LONE_SURROGATE.test(path)) note('rawPath', 'encoded', 'lone surrogates sent as U+FFFD');
-  return percentEncode(path.startsWith('/') ? path : `/${path}`, PATH_SAFE);
+  if (LONE_SURROGATE.test(path)) noteIn(note, 'rawPath', 'encoded', 'lone surrogates sent as U+FFFD');
+  return encodeDecodedPath(path.startsWith('/') ? path : `/${path}`);
 }
 
-/** Percent-encodes what `safe` does not keep, as UTF-8; `%` is kept only as the start of an existing `%XX` escape. */
-function encodeRaw(text: string, safe: RegExp): string {
-  if (PLAIN.test(text) && !BAD_PERCENT.test(text)) return text; // the common case, without a callback per character
-  return text.replace(/%(?![0-9A-Fa-f]{2})|[^%]/gu, (ch) => (ch !== '%' && safe.test(ch) ? ch : escape(ch)));
-}
-
-/** Percent-encodes every character `safe` does not keep, `%` included: for decoded text. */
-function percentEncode(text: string, safe: RegExp): string {
-  if (UNRESERVED.test(text)) return text;
-  return text.replace(/[^]/gu, (ch) => (safe.test(ch) ? ch : escape(ch)));
-}
-
-function escape(ch: string): string {
-  // A lone surrogate becomes U+FFFD (EF BF BD) in UTF-8: the bytes a client would send for it.
-  let out = '';
-  for (const byte of Buffer.from(ch, 'utf8')) out += `%${byte.toString(16).toUpperCase().padStart(2, '0')}`;
-  return out;
-}
-
-const component = (text: string): string => percentEncode(text, COMPONENT_SAFE);
 
 function v2Query(event: Record_, note: Note): string {
   const raw = event['rawQueryString'];
   const map = isRecord(event['queryStringParameters']) ? event['queryStringParameters'] : {};
-  if (typeof raw === 'string' && sameMap(parseQuery(raw), map)) return encodeRaw(raw, QUERY_SAFE);
-  if (raw !== undefined && raw !== '') note('rawQueryString', 'replaced', 'did not match queryStringParameters: rebuilt from them');
+  if (typeof raw === 'string' && sameMap(parseQuery(raw), map)) return encodeRawQuery(raw);
+  if (raw !== undefined && raw !== '') noteIn(note, 'rawQueryString', 'replaced', 'did not match queryStringParameters: rebuilt from them');
   const out: string[] = [];
   for (const [key, value] of Object.entries(map)) {
-    if (typeof value === 'string') out.push(`${component(key)}=${component(value)}`);
-    else if (value !== undefined && value !== null) note(`queryStringParameters.${key}`, 'dropped', 'not a string');
+    if (typeof value === 'string') out.push(`${encodeComponent(key)}=${encodeComponent(value)}`);
+    else if (value !== undefined && value !== null) noteIn(note, `queryStringParameters.${key}`, 'dropped', 'not a string');
   }
   return out.join('&');
 }
@@ -205,45 +184,71 @@ function sameMap(a: Record<string, string>, b: Record_): boolean {
   return keys.length === Object.keys(b).length && keys.every((key) => b[key] === a[key]);
 }
 
+/** Receives 1.0's merged lists one name at a time: an object per request, not a closure per call. */
+interface MultiValueSink {
+  add(name: string, values: readonly string[], note: Note): void;
+}
+
 /**
- * 1.0's two maps as one list per name, handed to `emit`: the multi-value lists, with each last value replaced by the
+ * 1.0's two maps as one list per name, handed to `sink`: the multi-value lists, with each last value replaced by the
  * single-value map's where they disagree (the handler most often reads the single map, and the generator's sync does
  * the same). Called for every request: no intermediate pairs, sets or field strings unless something is noted.
  */
-function multiValued(singleMap: unknown, multiMap: unknown, field: string, note: Note, emit: (name: string, values: readonly string[]) => void): void {
+function multiValued(singleMap: unknown, multiMap: unknown, field: string, note: Note, sink: MultiValueSink): void {
   const single = isRecord(singleMap) ? singleMap : {};
   const multi = isRecord(multiMap) ? multiMap : {};
-  const one = (name: string): void => {
-    // Own properties only: a field named `constructor` or `__proto__` is a name like any other, not Object's.
-    const listed = Object.hasOwn(multi, name) ? multi[name] : undefined;
-    const values: string[] = [];
-    if (Array.isArray(listed)) {
-      for (const value of listed as unknown[]) {
-        const text = scalar(value);
-        if (text === undefined) note(`multiValue${field[0]!.toUpperCase()}${field.slice(1)}.${name}`, 'dropped', 'a value that is not a string');
-        else values.push(text);
-      }
+  for (const name of Object.keys(multi)) mergedValues(single, multi, name, field, note, sink);
+  for (const name of Object.keys(single)) if (!Object.hasOwn(multi, name)) mergedValues(single, multi, name, field, note, sink);
+}
+
+function mergedValues(single: Record_, multi: Record_, name: string, field: string, note: Note, sink: MultiValueSink): void {
+  // Own properties only: a field named `constructor` or `__proto__` is a name like any other, not Object's.
+  const listed = Object.hasOwn(multi, name) ? multi[name] : undefined;
+  const values: string[] = [];
+  if (Array.isArray(listed)) {
+    for (const value of listed as unknown[]) {
+      const text = scalar(value);
+      if (text === undefined) noteIn(note, `multiValue${field[0]!.toUpperCase()}${field.slice(1)}.${name}`, 'dropped', 'a value that is not a string');
+      else values.push(text);
     }
-    const last = Object.hasOwn(single, name) ? single[name] : undefined;
-    if (last !== undefined && last !== null) {
-      const text = scalar(last);
-      if (text === undefined) note(`${field}.${name}`, 'dropped', 'not a string');
-      else if (values.length === 0) values.push(text);
-      else if (values[values.length - 1] !== text) values[values.length - 1] = text;
-    }
-    if (values.length > 0) emit(name, values);
-  };
-  for (const name of Object.keys(multi)) one(name);
-  for (const name of Object.keys(single)) if (!Object.hasOwn(multi, name)) one(name);
+  }
+  const last = Object.hasOwn(single, name) ? single[name] : undefined;
+  if (last !== undefined && last !== null) {
+    const text = scalar(last);
+    if (text === undefined) noteIn(note, `${field}.${name}`, 'dropped', 'not a string');
+    else if (values.length === 0) values.push(text);
+    else if (values[values.length - 1] !== text) values[values.length - 1] = text;
+  }
+  if (values.length > 0) sink.add(name, values, note);
+}
+
+class QueryText implements MultiValueSink {
+  text = '';
+  add(name: string, values: readonly string[]): void {
+    const key = encodeComponent(name);
+    for (const value of values) this.text += `${this.text === '' ? '' : '&'}${key}=${encodeComponent(value)}`;
+  }
 }
 
 function v1Query(event: Record_, note: Note): string {
-  let query = '';
-  multiValued(event['queryStringParameters'], event['multiValueQueryStringParameters'], 'queryStringParameters', note, (name, values) => {
-    const key = component(name);
-    for (const value of values) query += `${query === '' ? '' : '&'}${key}=${component(value)}`;
-  });
-  return query;
+  const query = new QueryText();
+  multiValued(event['queryStringParameters'], event['multiValueQueryStringParameters'], 'queryStringParameters', note, query);
+  return query.text;
+}
+
+class HeaderMap implements MultiValueSink {
+  readonly headers = Object.create(null) as Record<string, string | string[]>; // `constructor`, `__proto__` are header names too
+  add(name: string, values: readonly string[], note: Note): void {
+    let wire: string | string[] | undefined;
+    for (const value of values) {
+      const sent = headerValue('headers.', name, value, note);
+      if (sent === undefined) continue;
+      if (wire === undefined) wire = sent;
+      else if (typeof wire === 'string') wire = [wire, sent];
+      else wire.push(sent);
+    }
+    if (wire !== undefined) this.headers[name] = wire;
+  }
 }
 
 function scalar(value: unknown): string | undefined {
@@ -253,30 +258,23 @@ function scalar(value: unknown): string | undefined {
 }
 
 function v1Headers(event: Record_, note: Note): Record<string, string | string[]> {
-  const headers = Object.create(null) as Record<string, string | string[]>; // `constructor`, `__proto__` are header names too
-  multiValued(event['headers'], event['multiValueHeaders'], 'headers', note, (name, values) => {
-    const wire: string[] = [];
-    for (const value of values) {
-      const sent = headerValue('headers.', name, value, note);
-      if (sent !== undefined) wire.push(sent);
-    }
-    if (wire.length > 0) headers[name] = wire.length === 1 ? wire[0]! : wire;
-  });
-  return headers;
+  const map = new HeaderMap();
+  multiValued(event['headers'], event['multiValueHeaders'], 'headers', note, map);
+  return map.headers;
 }
 
 function v2Headers(event: Record_, note: Note): Record<string, string> {
   const headers = Object.create(null) as Record<string, string>;
-  const cookies = Array.isArray(event['cookies']) ? (event['cookies'] as unknown[]).filter((c): c is string => typeof c === 'string') : undefined;
+  const cookies = Array.isArray(event['cookies']) ? stringsOf(event['cookies'] as unknown[]) : undefined;
   for (const [name, value] of Object.entries(isRecord(event['headers']) ? event['headers'] : {})) {
     if (value === undefined || value === null) continue;
     if (cookies !== undefined && name.toLowerCase() === 'cookie') {
-      note(`headers.${name}`, 'dropped', 'the event also has cookies, which API Gateway builds from the Cookie header');
+      noteIn(note, `headers.${name}`, 'dropped', 'the event also has cookies, which API Gateway builds from the Cookie header');
       continue;
     }
     const text = scalar(value);
     if (text === undefined) {
-      note(`headers.${name}`, 'dropped', 'not a string');
+      noteIn(note, `headers.${name}`, 'dropped', 'not a string');
       continue;
     }
     const wire = headerValue('headers.', name, text, note);
@@ -289,28 +287,50 @@ function v2Headers(event: Record_, note: Note): Record<string, string> {
   return headers;
 }
 
+function stringsOf(values: readonly unknown[]): string[] {
+  const out: string[] = [];
+  for (const value of values) if (typeof value === 'string') out.push(value);
+  return out;
+}
+
 /** A printable-ASCII value needs no checks beyond its name: the common case, tested first. */
 const PRINTABLE = /^[\t\x20-\x7e]*$/;
 
+/** What a header name allows, decided once per distinct name (names repeat from event to event; values do not). */
+type NameVerdict = 'send' | 'set-by-undici' | 'hop-by-hop' | 'not-a-token';
+const nameVerdicts = new Map<string, NameVerdict>();
+/** Bounds the memo: fuzzed names could otherwise grow it without end. */
+const MAX_NAME_VERDICTS = 1024;
+
+function nameVerdict(name: string): NameVerdict {
+  let verdict = nameVerdicts.get(name);
+  if (verdict !== undefined) return verdict;
+  const lower = name.toLowerCase();
+  verdict = SET_BY_UNDICI.has(lower) ? 'set-by-undici' : HOP_BY_HOP.has(lower) ? 'hop-by-hop' : TOKEN.test(name) ? 'send' : 'not-a-token';
+  if (nameVerdicts.size >= MAX_NAME_VERDICTS) nameVerdicts.clear();
+  nameVerdicts.set(name, verdict);
+  return verdict;
+}
+
 /** The value to send for header `name`, or `undefined`; `prefix + name` names the field in notes (built only then). */
 function headerValue(prefix: string, name: string, value: string, note: Note, sentName = name): string | undefined {
-  const lower = sentName.toLowerCase();
-  if (SET_BY_UNDICI.has(lower)) return undefined; // in every event: derived from the request, not worth a note
-  if (HOP_BY_HOP.has(lower)) {
-    note(prefix + name, 'dropped', 'a connection-level header, not part of the request');
+  const verdict = nameVerdict(sentName);
+  if (verdict === 'set-by-undici') return undefined; // in every event: derived from the request, not worth a note
+  if (verdict === 'hop-by-hop') {
+    noteIn(note, prefix + name, 'dropped', 'a connection-level header, not part of the request');
     return undefined;
   }
-  if (!TOKEN.test(sentName)) {
-    note(prefix + name, 'dropped', 'the name is not an HTTP token');
+  if (verdict === 'not-a-token') {
+    noteIn(note, prefix + name, 'dropped', 'the name is not an HTTP token');
     return undefined;
   }
   if (PRINTABLE.test(value)) return value;
   if (HEADER_CTL.test(value)) {
-    note(prefix + name, 'dropped', 'the value holds CR, LF, NUL or another control character, which no client can send');
+    noteIn(note, prefix + name, 'dropped', 'the value holds CR, LF, NUL or another control character, which no client can send');
     return undefined;
   }
   if (NON_LATIN1.test(value)) {
-    note(prefix + name, 'encoded', 'characters beyond Latin-1 sent as their UTF-8 bytes');
+    noteIn(note, prefix + name, 'encoded', 'characters beyond Latin-1 sent as their UTF-8 bytes');
     return Buffer.from(value, 'utf8').toString('latin1');
   }
   return value;
@@ -321,7 +341,7 @@ function bodyOf(event: Record_, note: Note): Buffer | undefined {
   if (body === undefined || body === null || body === '') return undefined;
   if (typeof body === 'string') {
     if (event['isBase64Encoded'] === true) return Buffer.from(body, 'base64');
-    if (LONE_SURROGATE.test(body)) note('body', 'encoded', 'lone surrogates sent as U+FFFD');
+    if (LONE_SURROGATE.test(body)) noteIn(note, 'body', 'encoded', 'lone surrogates sent as U+FFFD');
     return Buffer.from(body, 'utf8');
   }
   let json: string | undefined;
@@ -331,9 +351,9 @@ function bodyOf(event: Record_, note: Note): Buffer | undefined {
     json = undefined;
   }
   if (json === undefined) {
-    note('body', 'dropped', 'neither a string nor JSON-serializable');
+    noteIn(note, 'body', 'dropped', 'neither a string nor JSON-serializable');
     return undefined;
   }
-  note('body', 'encoded', 'not a string: sent as JSON');
+  noteIn(note, 'body', 'encoded', 'not a string: sent as JSON');
   return Buffer.from(json, 'utf8');
 }

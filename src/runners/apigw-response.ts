@@ -4,6 +4,7 @@
  */
 import type { Observation, Outcome, SerializedError } from '../core/index.js';
 import type { Buffer } from 'node:buffer';
+import { retryAfterMs } from './retry-after.js';
 
 const isRecord = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
 
@@ -47,13 +48,19 @@ const GATEWAY_TIMED_OUT = /^endpoint request timed out$/i;
  *   the time it took to say so (the gateway's limit is not ours to know).
  * - 429: throttling, `transport-error` named `ThrottlingError`, for the guard to back off on. A handler that itself
  *   returns 429 looks the same from outside; that is a backoff, not a finding, either way.
+ * - 503 with a `Retry-After`: the server asks to be left alone for a while, the same `ThrottlingError`. A 503
+ *   without one is the handler's answer like any other.
+ * - A throttle's `Retry-After` (seconds, or an HTTP-date measured from the answer's `Date`, else from
+ *   `receivedAtMs`, epoch ms) is `retryAfterMs` on the outcome, a field of its own for the guard to wait on.
  * - Anything else, 5xx included, is a `returned` proxy result: the handler answered, and a 500 it chose to return is
  *   for `error-disclosure` to read, as with the local runners.
  */
-export function outcomeFromResponse(response: HttpResponseParts, elapsedMs: number): Outcome {
+export function outcomeFromResponse(response: HttpResponseParts, elapsedMs: number, receivedAtMs?: number): Outcome {
   const { statusCode } = response;
-  if (statusCode === 429) {
-    return { kind: 'transport-error', error: remoteError('ThrottlingError', response, 'the endpoint is throttling requests (429)') };
+  const retryAfter = statusCode === 429 || statusCode === 503 ? retryAfterMs(response.headers['retry-after'], response.headers['date'], receivedAtMs) : undefined;
+  if (statusCode === 429 || retryAfter !== undefined) {
+    const error = remoteError('ThrottlingError', response, `the endpoint is throttling requests (${statusCode})`);
+    return retryAfter === undefined ? { kind: 'transport-error', error } : { kind: 'transport-error', error, retryAfterMs: retryAfter };
   }
   const message = gatewayMessage(response);
   if ((statusCode === 502 || statusCode === 500) && message !== undefined && GATEWAY_FAILED.test(message)) {
@@ -67,8 +74,8 @@ export function outcomeFromResponse(response: HttpResponseParts, elapsedMs: numb
 }
 
 /** {@link outcomeFromResponse} as a remote Observation: no effects (nothing is probed), no logs (HTTP carries none). */
-export function observationFromResponse(caseId: string, response: HttpResponseParts, durationMs: number): Observation {
-  return { caseId, outcome: outcomeFromResponse(response, durationMs), durationMs, logs: [], effects: undefined, instance: REMOTE_INSTANCE };
+export function observationFromResponse(caseId: string, response: HttpResponseParts, durationMs: number, receivedAtMs?: number): Observation {
+  return { caseId, outcome: outcomeFromResponse(response, durationMs, receivedAtMs), durationMs, logs: [], effects: undefined, instance: REMOTE_INSTANCE };
 }
 
 /**

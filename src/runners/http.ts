@@ -1,11 +1,11 @@
 import type { Dispatcher } from 'undici';
 import type { Observation, Outcome } from '../core/index.js';
-import type { ApigwSource, HttpResponseParts, RequestAdjustment } from './apigw-request.js';
+import type { ApigwSource, RequestAdjustment } from './apigw-request.js';
 import type { Invocation, Runner } from './types.js';
-import { Buffer } from 'node:buffer';
 import { Agent } from 'undici';
 import { HarnessError, serializeError } from '../core/index.js';
 import { REMOTE_INSTANCE, observationFromResponse, requestFromEvent } from './apigw-request.js';
+import { exchange } from './http-exchange.js';
 
 /** Bodies past this are cut (and the result says so): a hostile endpoint may stream without end. */
 export const DEFAULT_MAX_BODY_BYTES = 1024 * 1024;
@@ -37,7 +37,8 @@ export interface HttpRunnerOptions {
  *
  * One pooled undici `Agent` (HTTP/1.1 keep-alive, at most `concurrency` connections), no redirects followed (a 3xx is
  * the handler's answer and is judged as such), no retries: throttling (429) comes back as a `transport-error` named
- * `ThrottlingError` for the remote guard to back off on; a connection that fails is a `transport-error` with the
+ * `ThrottlingError` for the remote guard to back off on (with the server's `Retry-After`, when it gave one, as the
+ * outcome's `retryAfterMs`); a connection that fails is a `transport-error` with the
  * error's own name. `invoke` never rejects for what the endpoint did.
  *
  * `instance` is {@link REMOTE_INSTANCE} for every observation: which warm container answered is invisible over HTTP,
@@ -58,41 +59,35 @@ export function createHttpRunner(options: HttpRunnerOptions): Runner {
 
   async function send(invocation: Invocation): Promise<Observation> {
     const request = requestFromEvent(invocation.event, options.source, base);
-    const headers = Object.create(null) as Record<string, string | readonly string[]>; // `__proto__` is a header name too
-    const adjustments = [...request.adjustments];
-    for (const [name, value] of Object.entries(request.headers)) {
-      if (extraNames.has(name.toLowerCase())) adjustments.push({ field: `headers.${name}`, action: 'replaced', reason: 'the runner sends its own value for this header' });
-      else headers[name] = value;
+    let headers = request.headers as Record<string, string | string[]>;
+    let adjustments = request.adjustments;
+    if (extra.length > 0) {
+      // A copy only when there is something to add: the mapping's own map is sent as it is otherwise.
+      headers = Object.create(null) as Record<string, string | string[]>; // `__proto__` is a header name too
+      const replaced: RequestAdjustment[] = [];
+      for (const [name, value] of Object.entries(request.headers)) {
+        if (extraNames.has(name.toLowerCase())) replaced.push({ field: `headers.${name}`, action: 'replaced', reason: 'the runner sends its own value for this header' });
+        else headers[name] = value as string | string[];
+      }
+      for (const [name, value] of extra) headers[name] = value;
+      if (replaced.length > 0) adjustments = [...adjustments, ...replaced];
     }
-    for (const [name, value] of extra) headers[name] = value;
     if (adjustments.length > 0) options.onAdjusted?.(invocation.caseId, adjustments);
 
-    const controller = new AbortController();
     const started = performance.now();
-    const timer = setTimeout(() => controller.abort(), options.timeoutMs);
-    const elapsed = (): number => performance.now() - started;
-    try {
-      const response = await dispatcher().request({
-        origin: base.origin,
-        path: request.path,
-        method: request.method as Dispatcher.HttpMethod,
-        headers: headers as Record<string, string | string[]>,
-        body: request.body ?? null,
-        signal: controller.signal,
-        // Our own deadline covers the whole exchange; undici's per-phase timers would only race it.
-        headersTimeout: 0,
-        bodyTimeout: 0,
-      });
-      const parts = await readBounded(response, maxBody);
-      return observationFromResponse(invocation.caseId, parts, elapsed());
-    } catch (error) {
-      const outcome: Outcome = controller.signal.aborted
-        ? { kind: 'timeout', limitMs: options.timeoutMs }
-        : { kind: 'transport-error', error: serializeError(error) };
-      return { caseId: invocation.caseId, outcome, durationMs: elapsed(), logs: [], effects: undefined, instance: REMOTE_INSTANCE };
-    } finally {
-      clearTimeout(timer);
-    }
+    const result = await exchange(dispatcher(), {
+      origin: base.origin,
+      path: request.path,
+      method: request.method as Dispatcher.HttpMethod,
+      headers,
+      body: request.body ?? null,
+      timeoutMs: options.timeoutMs,
+      maxBodyBytes: maxBody,
+    });
+    const durationMs = performance.now() - started;
+    if (result.kind === 'response') return observationFromResponse(invocation.caseId, result.response, durationMs, Date.now());
+    const outcome: Outcome = result.kind === 'timeout' ? { kind: 'timeout', limitMs: options.timeoutMs } : { kind: 'transport-error', error: serializeError(result.error) };
+    return { caseId: invocation.caseId, outcome, durationMs, logs: [], effects: undefined, instance: REMOTE_INSTANCE };
   }
 
   return {
@@ -113,33 +108,6 @@ export function createHttpRunner(options: HttpRunnerOptions): Runner {
       await agent?.destroy();
     },
   };
-}
-
-/** Reads at most `max` bytes of the body, then stops reading and drops the connection (it cannot be reused). */
-async function readBounded(response: Dispatcher.ResponseData, max: number): Promise<HttpResponseParts> {
-  const declared = Number(response.headers['content-length']);
-  // Fast path: a declared length within the bound (undici fails the body if the server sends more than it declared).
-  if (Number.isInteger(declared) && declared <= max) {
-    const body = Buffer.from(await response.body.arrayBuffer());
-    return { statusCode: response.statusCode, headers: response.headers, body, truncated: false };
-  }
-  const chunks: Buffer[] = [];
-  let length = 0;
-  let truncated = false;
-  for await (const chunk of response.body as AsyncIterable<Buffer>) {
-    const room = max - length;
-    if (chunk.length >= room) {
-      if (room > 0) chunks.push(chunk.subarray(0, room));
-      length = max;
-      truncated = chunk.length > room;
-      if (truncated) break;
-    } else {
-      chunks.push(chunk);
-      length += chunk.length;
-    }
-  }
-  if (truncated) response.body.destroy();
-  return { statusCode: response.statusCode, headers: response.headers, body: Buffer.concat(chunks, length), truncated };
 }
 
 function parseBase(url: string | URL): URL {

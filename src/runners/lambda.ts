@@ -73,6 +73,22 @@ async function buildClient(options: LambdaTargetOptions, maxSockets: number): Pr
   });
 }
 
+/**
+ * The SDK's own cancellation signal (`aborted` and `onabort`, which its HTTP handler calls), instead of an
+ * `AbortController`: a platform AbortSignal's event-listener bookkeeping cost about as much client CPU per Invoke
+ * as the rest of the runner together (bench/remote-lambda.ts), for a deadline that almost never fires.
+ */
+function createDeadlineSignal(): { readonly signal: { aborted: boolean; onabort: (() => void) | null }; readonly abort: () => void } {
+  const signal: { aborted: boolean; onabort: (() => void) | null } = { aborted: false, onabort: null };
+  return {
+    signal,
+    abort: () => {
+      signal.aborted = true;
+      signal.onabort?.();
+    },
+  };
+}
+
 /** At most `limit` tasks at once, the rest waiting in order. */
 function createSlots(limit: number): <T>(task: () => Promise<T>) => Promise<T> {
   let active = 0;
@@ -122,8 +138,8 @@ export function createLambdaRunner(options: LambdaRunnerOptions): Runner {
   async function send(invocation: Invocation, payload: string): Promise<Observation> {
     const { lambda, InvokeCommand } = ready ?? (await prepare());
     const nonce = randomUUID();
-    const abort = new AbortController();
-    const timer = safeSetTimeout(() => abort.abort(), options.timeoutMs);
+    const deadline = createDeadlineSignal();
+    const timer = safeSetTimeout(deadline.abort, options.timeoutMs);
     const started = safePerformanceNow();
     const invokedAtMs = safeDateNow();
     const observation = (outcome: Observation['outcome'], rest: Partial<Observation> = {}): Observation => ({
@@ -146,7 +162,7 @@ export function createLambdaRunner(options: LambdaRunnerOptions): Runner {
         ClientContext: layerClientContext({ v: 1, nonce, allowExec }),
         ...(options.qualifier === undefined ? {} : { Qualifier: options.qualifier }),
       });
-      const response = await lambda.send(command, { abortSignal: abort.signal });
+      const response = await lambda.send(command, { abortSignal: deadline.signal });
       const wallMs = safePerformanceNow() - started;
       const requestId = response.$metadata.requestId;
       const mapped = mapInvokeResult(response, requestId, wallMs);
@@ -157,7 +173,7 @@ export function createLambdaRunner(options: LambdaRunnerOptions): Runner {
       if (requestId !== undefined) options.onInvoked?.(answered, { requestId, logStreamName: mapped.instance === 'remote' ? undefined : mapped.instance, invokedAtMs, nonce });
       return answered;
     } catch (error) {
-      if (abort.signal.aborted) return observation({ kind: 'timeout', limitMs: options.timeoutMs });
+      if (deadline.signal.aborted) return observation({ kind: 'timeout', limitMs: options.timeoutMs });
       return observation({ kind: 'transport-error', error: transportErrorOf(error, target, 'lambda:InvokeFunction') });
     } finally {
       safeClearTimeout(timer);

@@ -31,11 +31,18 @@ export const DEFAULT_REMOTE_CAPS: RemoteCaps = Object.freeze({ maxInvocations: 5
 export const THROTTLING_ERROR = 'ThrottlingError';
 /** The error name of a delivery refused because `maxInvocations` was reached. */
 export const CAP_REACHED_ERROR = 'CapReachedError';
+/** The error name of a delivery not made because the run stopped while it waited for its turn. */
+export const RUN_STOPPED_ERROR = 'RunStoppedError';
 
 /** Tries per invocation while throttled, the first included; then the throttle is returned (never a finding). */
 export const MAX_THROTTLE_ATTEMPTS = 5;
 const BACKOFF_BASE_MS = 200;
 const BACKOFF_MAX_MS = 10_000;
+/**
+ * The longest `Retry-After` the guard waits out (a minute): a server may ask for hours, and a fuzzing run that sits
+ * still that long helps no one; past it the guard retries after this long, still at a halved rate.
+ */
+export const MAX_RETRY_AFTER_MS = 60_000;
 /**
  * The rate never drops below this (deliveries per second): halving without a floor would make a long throttle
  * episode stall the run for minutes after the target recovered.
@@ -51,8 +58,19 @@ export interface RemoteGuardOptions {
   readonly onExhausted?: (() => void) | undefined;
   /** Jitter source in [0, 1); tests pass a fixed one. */
   readonly random?: (() => number) | undefined;
-  /** Waits `ms`; tests pass one that advances a fake clock. */
-  readonly sleep?: ((ms: number) => Promise<void>) | undefined;
+  /** Waits `ms`, or less when `signal` aborts; tests pass one that advances a fake clock. */
+  readonly sleep?: ((ms: number, signal: AbortSignal | undefined) => Promise<void>) | undefined;
+  /**
+   * The run's stop (Ctrl-C, a caller's abort): no wait of the guard outlasts it. A delivery cut short while waiting
+   * for its turn is not made (a `RunStoppedError` transport error); a throttled one is returned as it is.
+   */
+  readonly signal?: AbortSignal | undefined;
+  /**
+   * The end of the run's time budget, in the clock of `now`: a throttled delivery's wait (its `Retry-After`, its
+   * backoff) never reaches past it, and at it the throttle is returned instead of retried. Waits for the rate are
+   * not cut by it: what runs after the budget (a finding's control) still keeps to the rate.
+   */
+  readonly deadline?: number | undefined;
   /** Milliseconds, monotonic; tests pass a fake clock. */
   readonly now?: (() => number) | undefined;
 }
@@ -75,14 +93,19 @@ export interface GuardedRunner extends Runner {
  * retried after an exponential backoff with full jitter (AWS's recommended scheme: the wait is uniform in
  * [0, min(cap, base·2^attempt)), so many clients do not retry in lockstep) and halves the rate (AIMD: multiplicative
  * decrease, slow additive recovery); after {@link MAX_THROTTLE_ATTEMPTS} it is returned as the transport error it
- * is, which no oracle reports. Past the cap, `invoke` resolves to a `CapReachedError` transport error without
- * delivering anything.
+ * is, which no oracle reports. A throttle that says how long to wait (`retryAfterMs`, from HTTP `Retry-After`) is
+ * waited out at least that long (at most {@link MAX_RETRY_AFTER_MS}), and no other delivery goes before then either:
+ * the server asked the client, not one request, to hold off. Past the cap, `invoke` resolves to a `CapReachedError`
+ * transport error without delivering anything.
  */
 export function guardRemoteRunner(runner: Runner, caps: RemoteCaps, options: RemoteGuardOptions = {}): GuardedRunner {
   validateCaps(caps);
   const random = options.random ?? Math.random;
   const now = options.now ?? (() => performance.now());
-  const sleep = options.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)));
+  const sleep = options.sleep ?? abortableSleep;
+  const { signal } = options;
+  // A function, not a narrowed property read: the signal can abort during any await.
+  const stopped = (): boolean => signal?.aborted === true;
   let invocations = 0;
   let throttled = 0;
   let exhausted = false;
@@ -91,18 +114,32 @@ export function guardRemoteRunner(runner: Runner, caps: RemoteCaps, options: Rem
   // before, so waiting callers are served in order (none overtakes another between wake-ups) and there is no
   // burst above the rate, the conservative reading of "N per second".
   let nextSlot = Number.NEGATIVE_INFINITY;
+  /** No delivery goes before this (the end of the latest `Retry-After`), even one whose slot was booked earlier. */
+  let holdUntil = Number.NEGATIVE_INFINITY;
   let inFlight = 0;
   const waiting: (() => void)[] = [];
 
-  const takeToken = async (): Promise<void> => {
+  /**
+   * This delivery's turn: `true` at once when it is already due (no promise, no tick: the common case at an
+   * unbinding rate), else a wait that resolves false when the run stopped during it.
+   */
+  const takeToken = (): true | Promise<boolean> => {
     const t = now();
     const slot = Math.max(t, nextSlot);
     nextSlot = slot + 1000 / rate;
-    if (slot > t) await sleep(slot - t);
+    return slot <= t && t >= holdUntil ? true : waitForTurn(slot - t);
   };
-  const acquireSlot = async (): Promise<void> => {
-    while (inFlight >= caps.concurrency) await new Promise<void>((resolve) => waiting.push(resolve));
-    inFlight++;
+  const waitForTurn = async (ms: number): Promise<boolean> => {
+    if (ms > 0) {
+      await sleep(ms, signal);
+      if (stopped()) return false;
+    }
+    // A Retry-After that came back while this delivery waited holds it too.
+    for (let at = now(); at < holdUntil; at = now()) {
+      await sleep(holdUntil - at, signal);
+      if (stopped()) return false;
+    }
+    return true;
   };
   const releaseSlot = (): void => {
     inFlight--;
@@ -113,7 +150,10 @@ export function guardRemoteRunner(runner: Runner, caps: RemoteCaps, options: Rem
     for (let attempt = 0; ; attempt++) {
       // Checked after the wait for a token, with nothing awaited before the count goes up: deliveries that
       // waited side by side must not all pass a check made before their wait.
-      if (invocations < caps.maxInvocations) await takeToken();
+      if (invocations < caps.maxInvocations) {
+        const turn = takeToken();
+        if (turn !== true && !(await turn)) return runStopped(invocation);
+      }
       if (invocations >= caps.maxInvocations) {
         if (!exhausted) {
           exhausted = true;
@@ -129,10 +169,22 @@ export function guardRemoteRunner(runner: Runner, caps: RemoteCaps, options: Rem
       }
       throttled++;
       rate = Math.max(Math.min(MIN_RATE, caps.ratePerSecond), rate / 2);
-      if (attempt + 1 >= MAX_THROTTLE_ATTEMPTS) return observation;
-      const waitMs = Math.floor(random() * Math.min(BACKOFF_MAX_MS, BACKOFF_BASE_MS * 2 ** attempt));
+      const left = options.deadline === undefined ? Number.POSITIVE_INFINITY : options.deadline - now();
+      if (attempt + 1 >= MAX_THROTTLE_ATTEMPTS || stopped() || left <= 0) return observation;
+      const backoffMs = Math.floor(random() * Math.min(BACKOFF_MAX_MS, BACKOFF_BASE_MS * 2 ** attempt));
+      const askedMs = retryAfterOf(observation);
+      const wantedMs = askedMs === undefined ? backoffMs : Math.max(backoffMs, Math.min(askedMs, MAX_RETRY_AFTER_MS));
+      // A wait the budget cannot hold is not waited: the throttle goes back now, the run ends on time.
+      if (askedMs !== undefined && wantedMs > left) return observation;
+      const waitMs = Math.min(wantedMs, left);
+      // Every delivery waits for the end of it too, not only this retry.
+      if (askedMs !== undefined) {
+        holdUntil = Math.max(holdUntil, now() + waitMs);
+        nextSlot = Math.max(nextSlot, holdUntil);
+      }
       options.onThrottle?.(waitMs);
-      await sleep(waitMs);
+      await sleep(waitMs, signal);
+      if (stopped()) return observation;
     }
   };
 
@@ -156,7 +208,9 @@ export function guardRemoteRunner(runner: Runner, caps: RemoteCaps, options: Rem
     start: () => runner.start(),
     close: () => runner.close(),
     async invoke(invocation) {
-      await acquireSlot();
+      // Inline, not an async helper: a free slot costs no promise and no tick.
+      while (inFlight >= caps.concurrency) await new Promise<void>((resolve) => waiting.push(resolve));
+      inFlight++;
       try {
         return await deliver(invocation);
       } finally {
@@ -168,6 +222,32 @@ export function guardRemoteRunner(runner: Runner, caps: RemoteCaps, options: Rem
 
 function isThrottled(observation: Observation): boolean {
   return observation.outcome.kind === 'transport-error' && observation.outcome.error.name === THROTTLING_ERROR;
+}
+
+/** The wait the target asked for, when it did (a finite, non-negative number of ms). */
+function retryAfterOf(observation: Observation): number | undefined {
+  const { outcome } = observation;
+  const asked = outcome.kind === 'transport-error' ? outcome.retryAfterMs : undefined;
+  return asked !== undefined && Number.isFinite(asked) && asked >= 0 ? asked : undefined;
+}
+
+/** `setTimeout` as a promise that settles early, and clears its timer, when `signal` aborts. */
+function abortableSleep(ms: number, signal: AbortSignal | undefined): Promise<void> {
+  if (signal?.aborted === true) return Promise.resolve();
+  return new Promise<void>((resolve) => {
+    const done = (): void => {
+      clearTimeout(timer);
+      signal?.removeEventListener('abort', done);
+      resolve();
+    };
+    const timer = setTimeout(done, ms);
+    signal?.addEventListener('abort', done, { once: true });
+  });
+}
+
+function runStopped(invocation: Invocation): Observation {
+  const error: SerializedError = { name: RUN_STOPPED_ERROR, message: 'Not delivered: the run stopped while this delivery waited for its turn.', stack: undefined, code: undefined, isError: true };
+  return { caseId: invocation.caseId, outcome: { kind: 'transport-error', error }, durationMs: 0, logs: [], effects: undefined, instance: 'remote' };
 }
 
 function capReached(invocation: Invocation, max: number): Observation {

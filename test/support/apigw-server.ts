@@ -24,6 +24,8 @@ export interface ApigwServerOptions {
   readonly maxInFlight?: number;
   /** REST only: content types whose bodies are delivered base64 (`binaryMediaTypes`). */
   readonly binaryMediaTypes?: readonly string[];
+  /** Keep every event in `events` (default true); benches turn it off so the heap does not grow with the run. */
+  readonly recordEvents?: boolean;
   /** Set on `process.env` while the server runs (the handler's environment), restored by `close`. */
   readonly env?: Readonly<Record<string, string>>;
 }
@@ -92,7 +94,7 @@ export async function startApigwServer(options: ApigwServerOptions): Promise<Api
     }
     const request = { req, rawPath, rawQuery, body, stage, prefix };
     const event = options.mode === 'http-2.0' ? v2Event(request) : v1Event(request, options.mode, options.binaryMediaTypes ?? ['application/octet-stream', 'image/*']);
-    events.push(event);
+    if (options.recordEvents !== false) events.push(event);
     const context = { awsRequestId: randomUUID(), functionName: 'apigw-test', getRemainingTimeInMillis: () => timeoutMs ?? 900_000, callbackWaitsForEmptyEventLoop: true };
     let timer: NodeJS.Timeout | undefined;
     const expired = new Promise<'expired'>((resolve) => {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Observation } from '../../src/core/index.js';
 import type { Invocation, Runner } from '../../src/runners/types.js';
-import { CAP_REACHED_ERROR, DEFAULT_REMOTE_CAPS, MAX_THROTTLE_ATTEMPTS, THROTTLING_ERROR, guardRemoteRunner } from '../../src/runners/remote-guard.js';
+import { CAP_REACHED_ERROR, DEFAULT_REMOTE_CAPS, MAX_RETRY_AFTER_MS, MAX_THROTTLE_ATTEMPTS, RUN_STOPPED_ERROR, THROTTLING_ERROR, guardRemoteRunner } from '../../src/runners/remote-guard.js';
 import { observation } from '../helpers/observation.js';
 
 const throttledObservation: Observation = observation({
@@ -180,5 +180,107 @@ describe('guardRemoteRunner', () => {
     const time = fakeTime();
     expect(() => guardRemoteRunner(scriptedRunner(time.clock).runner, { maxInvocations: 10, ratePerSecond: 0, concurrency: 1 })).toThrow(/Invalid remote caps/);
     expect(() => guardRemoteRunner(scriptedRunner(time.clock).runner, { maxInvocations: 10, ratePerSecond: 1, concurrency: 0 })).toThrow(/Invalid remote caps/);
+  });
+});
+
+/** A throttle that says how long to wait, as the HTTP runner reports a `Retry-After`. */
+const askingToWait = (retryAfterMs: number): Observation => ({ ...throttledObservation, outcome: { ...throttledObservation.outcome, retryAfterMs } as Observation['outcome'] });
+
+/** Like scriptedRunner, but the first `throttleFirst` deliveries answer `answer`. */
+function askingRunner(clock: { t: number }, answer: Observation, throttleFirst = 1) {
+  const deliveries: number[] = [];
+  const runner: Runner = {
+    kind: 'http',
+    parallelism: 16,
+    start: async () => undefined,
+    close: async () => undefined,
+    invoke: async () => {
+      deliveries.push(clock.t);
+      return deliveries.length <= throttleFirst ? answer : okObservation;
+    },
+  };
+  return { runner, deliveries };
+}
+
+describe('guardRemoteRunner and Retry-After', () => {
+  const caps = { maxInvocations: 100, ratePerSecond: 1000, concurrency: 4 };
+
+  it('waits at least as long as the target asked, though its own backoff would retry at once', async () => {
+    const time = fakeTime();
+    const { runner, deliveries } = askingRunner(time.clock, askingToWait(5000));
+    const waits: number[] = [];
+    const guarded = guardRemoteRunner(runner, caps, { ...time, random: () => 0, onThrottle: (ms) => waits.push(ms) });
+    const result = await time.run(guarded.invoke(invocation(1)));
+    expect(result.outcome.kind).toBe('returned');
+    expect(waits).toEqual([5000]);
+    expect(deliveries[1]! - deliveries[0]!).toBeGreaterThanOrEqual(5000);
+  });
+
+  it('its own backoff wins when it is the longer wait', async () => {
+    const time = fakeTime();
+    const waits: number[] = [];
+    const guarded = guardRemoteRunner(askingRunner(time.clock, askingToWait(10)).runner, caps, { ...time, random: () => 0.5, onThrottle: (ms) => waits.push(ms) });
+    await time.run(guarded.invoke(invocation(1)));
+    expect(waits).toEqual([100]);
+  });
+
+  it(`waits at most ${MAX_RETRY_AFTER_MS} ms, whatever the target asks`, async () => {
+    const time = fakeTime();
+    const { runner, deliveries } = askingRunner(time.clock, askingToWait(3_600_000));
+    const guarded = guardRemoteRunner(runner, caps, { ...time, random: () => 0 });
+    await time.run(guarded.invoke(invocation(1)));
+    expect(deliveries).toEqual([0, MAX_RETRY_AFTER_MS]);
+  });
+
+  it('holds every delivery until then, also one that had booked its turn before the throttle came back', async () => {
+    const time = fakeTime();
+    const { runner, deliveries } = askingRunner(time.clock, askingToWait(5000));
+    // 10/s: the second delivery has its turn at 100 ms, long before the first one's Retry-After ends.
+    const guarded = guardRemoteRunner(runner, { ...caps, ratePerSecond: 10 }, { ...time, random: () => 0 });
+    await time.run(Promise.all([guarded.invoke(invocation(1)), guarded.invoke(invocation(2))]));
+    expect(deliveries).toHaveLength(3);
+    expect(deliveries[0]).toBe(0);
+    for (const later of deliveries.slice(1)) expect(later).toBeGreaterThanOrEqual(5000);
+  });
+
+  it("never waits past the run's deadline: a Retry-After it cannot hold returns the throttle at once", async () => {
+    const time = fakeTime();
+    const { runner, deliveries } = askingRunner(time.clock, askingToWait(5000));
+    const guarded = guardRemoteRunner(runner, caps, { ...time, random: () => 0, deadline: 2000 });
+    const result = await time.run(guarded.invoke(invocation(1)));
+    expect(result.outcome.kind === 'transport-error' && result.outcome.error.name).toBe(THROTTLING_ERROR);
+    expect(deliveries).toEqual([0]);
+    expect(time.clock.t).toBe(0);
+  });
+
+  it('a Retry-After within the deadline is waited out as usual', async () => {
+    const time = fakeTime();
+    const { runner, deliveries } = askingRunner(time.clock, askingToWait(5000));
+    const guarded = guardRemoteRunner(runner, caps, { ...time, random: () => 0, deadline: 10_000 });
+    expect((await time.run(guarded.invoke(invocation(1)))).outcome.kind).toBe('returned');
+    expect(deliveries).toEqual([0, 5000]);
+  });
+
+  it("the run's abort ends a Retry-After wait: the throttle comes back, nothing more is delivered", async () => {
+    // Real timers: the guard's own sleep. Without the abort this would wait a minute (and the test time out).
+    const { runner, deliveries } = askingRunner({ t: 0 }, askingToWait(MAX_RETRY_AFTER_MS), Number.POSITIVE_INFINITY);
+    const stop = new AbortController();
+    const guarded = guardRemoteRunner(runner, caps, { random: () => 0, signal: stop.signal, onThrottle: () => setTimeout(() => stop.abort(), 20) });
+    const result = await guarded.invoke(invocation(1));
+    expect(result.outcome.kind === 'transport-error' && result.outcome.error.name).toBe(THROTTLING_ERROR);
+    expect(deliveries).toHaveLength(1);
+  });
+
+  it("the run's abort ends a wait for the rate: that delivery is not made (RunStoppedError)", async () => {
+    const { runner, deliveries } = askingRunner({ t: 0 }, okObservation, 0);
+    const stop = new AbortController();
+    // 1 per minute: the second delivery's turn is a minute away.
+    const guarded = guardRemoteRunner(runner, { ...caps, ratePerSecond: 1 / 60 }, { signal: stop.signal });
+    await guarded.invoke(invocation(1));
+    const second = guarded.invoke(invocation(2));
+    setTimeout(() => stop.abort(), 20);
+    const result = await second;
+    expect(result.outcome.kind === 'transport-error' && result.outcome.error.name).toBe(RUN_STOPPED_ERROR);
+    expect(deliveries).toHaveLength(1);
   });
 });

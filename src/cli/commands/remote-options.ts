@@ -36,11 +36,12 @@ export interface RemoteFlags {
 /** Adds the remote flags to `fuzz`; the caps default on, so a user raises them explicitly. */
 export function addRemoteOptions(command: Command): Command {
   return addRemoteAccessOptions(
-    command
-      .addOption(new Option('--function <name|arn>', 'fuzz a deployed (staging) Lambda function through the Invoke API instead of a local handler'))
-      .addOption(new Option('--qualifier <version|alias>', 'remote: the version or alias to invoke'))
-      .addOption(new Option('--url <url>', 'fuzz an HTTP endpoint (an API Gateway stage, a Function URL, an ALB) with API Gateway events sent as real requests'))
-      .addOption(new Option('--header <"Name: value">', 'remote (--url): a header sent with every request, e.g. an API key; repeatable').argParser(headerPair)),
+    addUrlOptions(
+      command
+        .addOption(new Option('--function <name|arn>', 'fuzz a deployed (staging) Lambda function through the Invoke API instead of a local handler'))
+        .addOption(new Option('--qualifier <version|alias>', 'remote: the version or alias to invoke')),
+      'fuzz',
+    ),
   )
     .addOption(new Option('--max-cost <usd>', "remote: refuse to start when the run's worst-case cost is above this").argParser(positiveNumber))
     .addOption(new Option('--learn-secrets', "remote: also watch the secret-looking values of the function's configured environment"))
@@ -50,6 +51,24 @@ export function addRemoteOptions(command: Command): Command {
         'remote: skip the sleep-based timing checks for blind command and code injection (tainted findings only) and give the invocations they keep back (60, at most an eighth of --max-invocations) to fuzzing',
       ),
     );
+}
+
+/** `--url` and `--header`: an HTTP endpoint to send API Gateway events to (`fuzz`, and `replay` to re-send them). */
+export function addUrlOptions(command: Command, verb: 'fuzz' | 'replay on'): Command {
+  return command
+    .addOption(new Option('--url <url>', `${verb} an HTTP endpoint (an API Gateway stage, a Function URL, an ALB) with API Gateway events sent as real requests`))
+    .addOption(new Option('--header <"Name: value">', 'remote (--url): a header sent with every request, e.g. an API key; repeatable').argParser(headerPair));
+}
+
+/** The `--url` flags of `replay`, after refusing the flags of a deployed function, which mean nothing for it. */
+export function replayUrlOptions(flags: Pick<RemoteFlags, 'url' | 'header'> & RemoteAccessFlags): { readonly url: string | undefined; readonly headers: Record<string, string> | undefined } {
+  if (flags.url === undefined) {
+    if (flags.header !== undefined) throw new HarnessError('EFZ_USAGE', '--header applies to --url only.');
+    return { url: undefined, headers: undefined };
+  }
+  const lambdaOnly = given(flags, LAMBDA_ONLY);
+  if (lambdaOnly.length > 0) throw new HarnessError('EFZ_USAGE', `${lambdaOnly.join(', ')} applies to deployed functions only, not to --url.`);
+  return { url: flags.url, headers: flags.header };
 }
 
 /** How to reach a deployed function and the limits to keep to: shared by `fuzz --function` and `replay`. */

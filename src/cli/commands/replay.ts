@@ -7,10 +7,10 @@ import { replaySummary } from '../messages.js';
 import { collect, envPair, positiveInt } from '../parse.js';
 import type { Isolation } from '../../api/fuzz.js';
 import { isolationOption } from './isolation-option.js';
-import type { RemoteAccessFlags } from './remote-options.js';
-import { addRemoteAccessOptions, remoteAccess } from './remote-options.js';
+import type { RemoteAccessFlags, RemoteFlags } from './remote-options.js';
+import { addRemoteAccessOptions, addUrlOptions, remoteAccess, replayUrlOptions } from './remote-options.js';
 
-interface ReplayFlags extends RemoteAccessFlags {
+interface ReplayFlags extends RemoteAccessFlags, Pick<RemoteFlags, 'url' | 'header'> {
   readonly handler?: string;
   readonly timeout: number;
   readonly inProcess?: boolean;
@@ -37,10 +37,12 @@ export function makeReplayCommand(io: CliIo, setExit: (code: number) => void): C
     .addOption(new Option('--writable-root <dir>', 'another directory the function may write to (an EFS mount such as /mnt/data): payload-named writes there are no finding; repeatable').argParser(collect))
     .addOption(new Option('--allow-exec', 'let commands that carry a payload really run'));
   // Entries found on a deployed function go back to it: these say how to reach it, and within which limits.
-  return addRemoteAccessOptions(command).action(async (paths: string[], flags: ReplayFlags) => {
+  return addRemoteAccessOptions(addUrlOptions(command, 'replay on')).action(async (paths: string[], flags: ReplayFlags) => {
+      const { url, headers } = replayUrlOptions(flags);
       const outcomes = await replay({
         paths,
         handler: flags.handler,
+        url,
         timeoutMs: flags.timeout,
         runner: flags.inProcess === true ? 'in-process' : 'isolated',
         isolation: flags.isolation,
@@ -50,7 +52,7 @@ export function makeReplayCommand(io: CliIo, setExit: (code: number) => void): C
         writableRoots: flags.writableRoot,
         cwd: io.cwd,
         taskRoot: flags.taskRoot,
-        remote: remoteAccess(flags),
+        remote: { ...remoteAccess(flags), headers },
       });
       for (const outcome of outcomes) {
         const where = relative(io.cwd, outcome.file) || outcome.file;

@@ -142,6 +142,12 @@ describe('requestFromEvent: HTTP API payload 2.0', () => {
     expect(request.path).toBe('/staging/a%20b/100%25/%C3%BC%3F');
   });
 
+  it('escapes each character as its UTF-8 bytes: two, three and four bytes, and a lone surrogate as U+FFFD', () => {
+    const request = requestFromEvent({ version: '2.0', rawPath: '/é☃😀\uD800x', requestContext: { stage: '$default', http: { method: 'GET' } } }, 'apigw-http', base);
+    expect(request.path).toBe('/staging/%C3%A9%E2%98%83%F0%9F%98%80%EF%BF%BDx');
+    expect(request.adjustments).toEqual([expect.objectContaining({ field: 'rawPath', action: 'encoded' })]);
+  });
+
   it('rebuilds the query from queryStringParameters when rawQueryString no longer matches them', () => {
     const request = requestFromEvent(
       { version: '2.0', rawPath: '/', rawQueryString: 'q=old', queryStringParameters: { q: "x' OR 1=1&y" }, requestContext: { stage: '$default', http: { method: 'GET' } } },

@@ -37,6 +37,7 @@ export type { EventSource, InjectionPoint, SourceId, FieldKind } from './types.j
 export { formatPath, place, readAt, resolvePaths, writeAt } from './inject.js';
 export type { ConcretePath, Path, Segment } from './inject.js';
 export { canaryArbitrary } from './canary.js';
+export { parseConcretePath, withStoredPayload } from './stored-case.js';
 export { buildCase, fuzzCaseArbitrary, toTargets } from './fuzz-case.js';
 export type { CaseSpace, FuzzCaseConstraints, TargetPattern } from './fuzz-case.js';
 export { caseSpaceForSource, caseSpaceForSamples } from './case-space.js';

@@ -198,3 +198,36 @@ function notDelivered(caseId: string, cap: number, reserved: number): Observatio
   };
   return { caseId, outcome: { kind: 'transport-error', error }, durationMs: 0, logs: [], effects: undefined, instance: 'remote' };
 }
+
+/**
+ * Replays a stored timing finding: its case holds the largest dose of one sleeping shape, which the oracles alone
+ * cannot judge (a slow answer is no finding), so the whole check runs again at that field with that shape
+ * (screening, then the dose series) and the dose-response test decides as it did. `undefined` when the entry is
+ * not a timing finding (its payload is no sleeping shape): the caller judges it as usual.
+ */
+export async function replayTimingFinding(
+  runner: Runner,
+  fuzzCase: FuzzCase,
+  withPayload: (fuzzCase: FuzzCase, payload: string) => FuzzCase | undefined,
+  options: Pick<TimingOptions, 'doses' | 'repeats'> = {},
+): Promise<readonly Finding[] | undefined> {
+  const shape = timingShapes().find((candidate) => candidate.id === fuzzCase.injection?.payloadId);
+  if (shape === undefined || fuzzCase.injection === null) return undefined;
+  // Checked as fuzz checks them; the budget is exactly one field's check.
+  const asked = timingPlan({ ...options, maxInvocations: 0 }, Number.MAX_SAFE_INTEGER)!;
+  const plan = { ...asked, maxInvocations: timingCheckCost(asked, [shape]) };
+  // The family decides which shapes screen the field: the stored one alone.
+  const candidate: FuzzCase = { ...fuzzCase, injection: { ...fuzzCase.injection, family: shape.family } };
+  let sequence = 0;
+  const result = await runTimingChecks({
+    candidates: [candidate],
+    shapes: [shape],
+    plan,
+    withPayload,
+    invoke: async (variant) => {
+      const observation = await runner.invoke({ caseId: `${fuzzCase.canary}-timing-${sequence++}`, event: variant.event });
+      return observation.outcome.kind === 'transport-error' && observation.outcome.error.name === CAP_REACHED_ERROR ? undefined : observation;
+    },
+  });
+  return result.findings.map((found) => found.finding);
+}

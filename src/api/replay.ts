@@ -10,6 +10,9 @@ import type { Runner, RunnerKind } from '../runners/types.js';
 import { isRemoteRunner } from '../runners/types.js';
 import type { Isolation } from '../runners/index.js';
 import { canaryFromSeed } from '../../generators/canary.js';
+import { getEventSource, sourceIds, withStoredPayload } from '../../generators/index.js';
+import type { TimingOptions } from './remote-timing.js';
+import { replayTimingFinding } from './remote-timing.js';
 import { startLocalTarget } from './local-target.js';
 import { remoteCaps, startRemoteTarget } from './remote-target.js';
 import type { FuzzOptions } from './fuzz.js';
@@ -44,6 +47,11 @@ export interface ReplayOptions {
    * secrets of your environment to watch; for an HTTP endpoint, the headers sent with every request too.
    */
   readonly remote?: ReplayRemoteOptions | undefined;
+  /**
+   * Doses and repeats for re-checking a stored timing finding (a remote one: `fuzz`'s timing checks), whose dose
+   * series runs again (default 0.5, 1, 2 s, three rounds: about 11 s of sleep while the bug is there).
+   */
+  readonly timing?: Pick<TimingOptions, 'doses' | 'repeats'> | undefined;
 }
 
 /** See `ReplayOptions.remote`; the fields mean what they mean for `fuzz()`. */
@@ -88,7 +96,7 @@ export async function replay(options: ReplayOptions): Promise<readonly ReplayOut
     const runner = remoteKind === undefined ? await startRunner(ref, items[0]!, options, cwd, timeoutMs) : await startRemoteRunner(remoteKind, ref, items, options, timeoutMs);
     try {
       for (const { file, entry } of items) {
-        const { findings } = await replayEntry(runner.runner, entry, (observation, ctx) => judge(observation, oracles, { ...ctx, remote: isRemoteRunner(runner.runner) }), runner.secrets, timeoutMs);
+        const { findings } = await replayEntry(runner.runner, entry, (observation, ctx) => judge(observation, oracles, { ...ctx, remote: isRemoteRunner(runner.runner) }), runner.secrets, timeoutMs, options.timing);
         const again = findings.find((f) => f.oracle === entry.finding.oracle && replayKey(f.oracle, f.signature) === storedKey(entry));
         outcomes.push({
           file,
@@ -109,6 +117,12 @@ export async function replay(options: ReplayOptions): Promise<readonly ReplayOut
 /** The evidence lines that say a payload really executed (command-injection's and code-injection's wording). */
 const RAN_LINE = /^\s*(canary program ran: |It ran: )/;
 
+/** Writes another payload into a stored case the way it was written (a custom event has no fields to keep in sync). */
+function storedRewriter(stored: CorpusEntry['case']): (fuzzCase: CorpusEntry['case'], text: string) => CorpusEntry['case'] | undefined {
+  const sync = (sourceIds as readonly string[]).includes(stored.source) ? getEventSource(stored.source).sync : (event: unknown) => event;
+  return (fuzzCase, text) => withStoredPayload(fuzzCase, text, sync);
+}
+
 type Judge = (observation: Parameters<typeof judge>[0], context: OracleContext) => ReturnType<typeof judge>;
 
 /**
@@ -116,8 +130,11 @@ type Judge = (observation: Parameters<typeof judge>[0], context: OracleContext) 
  * case whose data leaked) plants its canary, then the same event carrying a fresh canary must not get the first
  * one back.
  */
-async function replayEntry(runner: Runner, entry: CorpusEntry, judgeCase: Judge, secrets: OracleContext['secrets'], timeoutMs: number) {
+async function replayEntry(runner: Runner, entry: CorpusEntry, judgeCase: Judge, secrets: OracleContext['secrets'], timeoutMs: number, timing: Pick<TimingOptions, 'doses' | 'repeats'> | undefined) {
   const stored = entry.case;
+  // A timing finding is decided by a dose series, not by one answer: run the check again.
+  const timed = isRemoteRunner(runner) ? await replayTimingFinding(runner, stored, storedRewriter(stored), timing) : undefined;
+  if (timed !== undefined) return { findings: timed };
   const first = await runner.invoke({ caseId: entry.id, event: stored.event });
   if (entry.finding.oracle !== 'state-leak') {
     const context: OracleContext = { case: stored, secrets, timeoutMs };

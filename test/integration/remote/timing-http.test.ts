@@ -2,6 +2,8 @@ import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { FuzzOptions } from '../../../src/api/fuzz.js';
 import { fuzz } from '../../../src/api/fuzz.js';
+import { replay } from '../../../src/api/replay.js';
+import { cleanTempDirs, tempDir } from '../../e2e/helpers.js';
 import type { ApigwServer } from '../../support/apigw-server.js';
 import { startApigwServer } from '../../support/apigw-server.js';
 import { eventFixture } from '../../helpers/event-fixtures.js';
@@ -17,6 +19,7 @@ const handler = (name: string): string => fileURLToPath(new URL(`../../fixtures/
 const servers: ApigwServer[] = [];
 afterEach(async () => {
   await Promise.all(servers.splice(0).map((server) => server.close()));
+  cleanTempDirs();
 });
 
 async function serve(name: string): Promise<ApigwServer> {
@@ -87,6 +90,20 @@ describe('remote timing checks (fuzz --url)', () => {
     expect(report.findings.filter((f) => f.confidence === 'confirmed')).toEqual([]);
     expect(server.requests()).toBeLessThanOrEqual(500);
   }, 60_000);
+
+  it("replay runs a stored timing finding's dose series again: it reproduces on the blind handler and is fixed on one that never runs the name", async () => {
+    const server = await serve('blind-shell.ts');
+    const corpusDir = tempDir('efz-timing-corpus-');
+    const { report } = await remote(server, { corpusDir });
+    expect(report.findings.some((f) => f.confidence === 'tainted' && f.oracle === 'command-injection')).toBe(true);
+    const again = await replay({ paths: [corpusDir], timing: { doses: DOSES, repeats: REPEATS } });
+    const timed = again.filter((outcome) => outcome.entry.finding.title.startsWith('Timing suggests'));
+    expect(timed.length).toBeGreaterThan(0);
+    expect(timed.map((outcome) => outcome.reproduces)).toEqual(timed.map(() => true));
+    const fixed = await serve('reflects-name.ts');
+    const afterFix = await replay({ paths: [corpusDir], url: fixed.url, timing: { doses: DOSES, repeats: REPEATS } });
+    expect(afterFix.filter((outcome) => outcome.entry.finding.title.startsWith('Timing suggests')).map((outcome) => outcome.reproduces)).toEqual(timed.map(() => false));
+  }, 90_000);
 
   it('a blind code injection (eval, result discarded): a tainted finding from the Atomics.wait twins', async () => {
     const server = await serve('blind-eval.ts');

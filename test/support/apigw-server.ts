@@ -6,7 +6,7 @@
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import { randomUUID } from 'node:crypto';
 import { createServer } from 'node:http';
-import { pathToFileURL } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 
 /** Which API Gateway flavour to play. */
 export type ApigwMode = 'rest' | 'http-1.0' | 'http-2.0';
@@ -304,4 +304,22 @@ function sendV2(res: ServerResponse, result: unknown): void {
   } catch {
     failed(res, 'http-2.0');
   }
+}
+
+/**
+ * Servers for the handler files of one fixture directory, each an HTTP API (payload 2.0) unless `options` say
+ * otherwise, all closed by `closeAll` (a test file's afterEach): `serve('blind-shell.ts')`.
+ */
+export function fixtureServers(directory: URL, options: Omit<ApigwServerOptions, 'handler' | 'mode'> & { readonly mode?: ApigwMode } = {}) {
+  const open: ApigwServer[] = [];
+  return {
+    async serve(name: string): Promise<ApigwServer> {
+      const server = await startApigwServer({ mode: 'http-2.0', ...options, handler: fileURLToPath(new URL(name, directory)) });
+      open.push(server);
+      return server;
+    },
+    closeAll: async (): Promise<void> => {
+      await Promise.all(open.splice(0).map((server) => server.close()));
+    },
+  };
 }

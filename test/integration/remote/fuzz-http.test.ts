@@ -1,9 +1,8 @@
-import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
 import { fuzz } from '../../../src/api/fuzz.js';
 import { isHarnessError } from '../../../src/core/index.js';
 import type { ApigwServer } from '../../support/apigw-server.js';
-import { startApigwServer } from '../../support/apigw-server.js';
+import { fixtureServers } from '../../support/apigw-server.js';
 import { eventFixture } from '../../helpers/event-fixtures.js';
 import { runCli } from '../../e2e/helpers.js';
 
@@ -13,17 +12,10 @@ import { runCli } from '../../e2e/helpers.js';
  * when the evaluated marker comes back (and its disarmed control does not); reflection is no finding; one
  * caller's token in another's response is a state leak; the caps hold on the server's own count.
  */
-const handler = (name: string): string => fileURLToPath(new URL(`../../fixtures/remote/http/${name}`, import.meta.url));
-const servers: ApigwServer[] = [];
+const { serve, closeAll } = fixtureServers(new URL('../../fixtures/remote/http/', import.meta.url));
 afterEach(async () => {
-  await Promise.all(servers.splice(0).map((server) => server.close()));
+  await closeAll();
 });
-
-async function serve(name: string): Promise<ApigwServer> {
-  const server = await startApigwServer({ handler: handler(name), mode: 'http-2.0' });
-  servers.push(server);
-  return server;
-}
 
 /** A real HTTP API event whose query is `query`: the field the handlers read. */
 function sampleWithQuery(query: Record<string, string>): unknown {

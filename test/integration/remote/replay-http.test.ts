@@ -1,9 +1,7 @@
-import { fileURLToPath } from 'node:url';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
-import type { ApigwServer } from '../../support/apigw-server.js';
-import { startApigwServer } from '../../support/apigw-server.js';
+import { fixtureServers } from '../../support/apigw-server.js';
 import { replay } from '../../../src/api/replay.js';
 import { isHarnessError } from '../../../src/core/index.js';
 import { eventFixture } from '../../helpers/event-fixtures.js';
@@ -14,18 +12,11 @@ import { cleanTempDirs, jsonFilesUnder, readJson, runCli, tempDir } from '../../
  * against the API Gateway stand-in on 127.0.0.1. A command injection found (and confirmed by its evaluated marker)
  * over HTTP still reproduces on the vulnerable handler (exit 1) and is reported fixed on its twin (exit 0).
  */
-const handler = (name: string): string => fileURLToPath(new URL(`../../fixtures/remote/http/${name}`, import.meta.url));
-const servers: ApigwServer[] = [];
+const { serve, closeAll } = fixtureServers(new URL('../../fixtures/remote/http/', import.meta.url), { recordEvents: false });
 afterEach(async () => {
-  await Promise.all(servers.splice(0).map((server) => server.close()));
+  await closeAll();
 });
 afterAll(() => cleanTempDirs());
-
-async function serve(name: string): Promise<ApigwServer> {
-  const server = await startApigwServer({ handler: handler(name), mode: 'http-2.0', recordEvents: false });
-  servers.push(server);
-  return server;
-}
 
 /** A real HTTP API event whose query is `?name=world`: the field the handlers read. */
 function sample(): unknown {

@@ -1,11 +1,10 @@
-import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { FuzzOptions } from '../../../src/api/fuzz.js';
 import { fuzz } from '../../../src/api/fuzz.js';
 import { replay } from '../../../src/api/replay.js';
 import { cleanTempDirs, tempDir } from '../../e2e/helpers.js';
 import type { ApigwServer } from '../../support/apigw-server.js';
-import { startApigwServer } from '../../support/apigw-server.js';
+import { fixtureServers } from '../../support/apigw-server.js';
 import { eventFixture } from '../../helpers/event-fixtures.js';
 
 /*
@@ -15,18 +14,11 @@ import { eventFixture } from '../../helpers/event-fixtures.js';
  * with random latency and one that reflects the payload text give nothing. Doses of a few hundred milliseconds
  * keep the wall time small; the decision is the real one (its criteria are unit-tested in test/unit/timing.test.ts).
  */
-const handler = (name: string): string => fileURLToPath(new URL(`../../fixtures/remote/timing/${name}`, import.meta.url));
-const servers: ApigwServer[] = [];
+const { serve, closeAll } = fixtureServers(new URL('../../fixtures/remote/timing/', import.meta.url));
 afterEach(async () => {
-  await Promise.all(servers.splice(0).map((server) => server.close()));
+  await closeAll();
   cleanTempDirs();
 });
-
-async function serve(name: string): Promise<ApigwServer> {
-  const server = await startApigwServer({ handler: handler(name), mode: 'http-2.0' });
-  servers.push(server);
-  return server;
-}
 
 /** A real HTTP API event asking `GET /lookup?name=bob`, without headers, cookies or body: few fields to check. */
 function lookupSample(): unknown {

@@ -1,5 +1,6 @@
 import { fileURLToPath } from 'node:url';
 import type { SourceId } from '../../generators/index.js';
+import type { CampaignListener } from '../../src/engine/types.js';
 
 /**
  * The zoo: handlers written the way other teams write them (Powertools parser, middy, compiled CommonJS with
@@ -53,3 +54,22 @@ export const zoo: readonly Exhibit[] = [
 
 /** Absolute path of a zoo file. */
 export const at = (path: string): string => fileURLToPath(new URL(`../fixtures/zoo/${path}`, import.meta.url));
+
+/**
+ * Ends a run at the first sight of `oracle` (in the baseline or a finding): whether a bug is found within the
+ * budget does not depend on what the rest of the budget would have found, and the zoo then spends its time on
+ * the fixed twins, which must run the whole budget to show nothing.
+ */
+export function untilFound(oracle: string): { readonly signal: AbortSignal; readonly listener: CampaignListener } {
+  const stop = new AbortController();
+  const seen = (shown: string): void => {
+    if (shown === oracle) stop.abort();
+  };
+  return {
+    signal: stop.signal,
+    listener: {
+      onBaseline: (baseline) => baseline.problems.forEach((problem) => seen(problem.oracle)),
+      onFinding: (finding) => seen(finding.oracle),
+    },
+  };
+}

@@ -33,7 +33,9 @@ describe('the eventfuzz binary', () => {
     const cli = spawnCli(['fuzz', e2eFixture('safe.mjs'), '--source', 'sqs', '--runs', '10000000', '--seed', '5', '--workers', '2', '--corpus', join(dir, 'corpus'), '--report', report]);
     try {
       await cli.waitForStderr(/^eventfuzz: fuzzing .* with seed 5/m, 20_000);
-      await new Promise((resolve) => setTimeout(resolve, 1_500)); // well into the campaign
+      // Well into the campaign: the first plain progress line (after 5 s) with runs done. A fixed sleep was not
+      // enough on a loaded CI machine, where the two workers had not finished a single run 1.5 s in.
+      await cli.waitForStderr(/^eventfuzz: [1-9]\d* runs, /m, 25_000);
       expect(cli.child.exitCode).toBeNull();
       const interruptedAt = performance.now();
       cli.child.kill(signal);
@@ -55,5 +57,5 @@ describe('the eventfuzz binary', () => {
     expect(json.stats.runs).toBeGreaterThan(0);
     expect(json.stats.runs).toBeLessThan(10_000_000);
     expect(json.findings).toEqual([]);
-  }, 40_000);
+  }, 60_000);
 });

@@ -18,13 +18,13 @@ const rules: Record<string, readonly string[]> = {
   'generators/': ['src/core/', 'src/payloads/'],
   // The in-function probes of `eventfuzz layer` (bundled into a zip) and their wire protocol with the Lambda runner.
   'src/layer/': ['src/core/', 'src/probes/', 'src/version.ts'],
-  'src/runners/': ['src/core/', 'src/probes/', 'src/oracles/types.ts', 'src/layer/protocol.ts'],
+  'src/runners/': ['src/core/', 'src/probes/', 'src/compiled-sources.mjs', 'src/oracles/types.ts', 'src/layer/protocol.ts'],
   'src/engine/': ['src/core/', 'src/corpus/', 'src/oracles/types.ts', 'src/runners/types.ts'],
   'src/reporters/': ['src/core/', 'src/engine/types.ts', 'src/api/report.ts', 'src/oracles/redact.ts'],
   // Composition roots: they choose concrete generators, runners and oracles. They do not import each other.
   'src/api/': ['src/core/', 'src/payloads/', 'generators/', 'src/runners/', 'src/oracles/', 'src/corpus/', 'src/engine/', 'src/layer/', 'src/version.ts'],
   'src/vitest/': ['src/api/'],
-  'src/cli/': ['src/core/', 'src/payloads/', 'generators/', 'src/api/', 'src/reporters/', 'src/version.ts'],
+  'src/cli/': ['src/core/', 'src/compiled-sources.mjs', 'src/payloads/', 'generators/', 'src/api/', 'src/reporters/', 'src/version.ts'],
 };
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');

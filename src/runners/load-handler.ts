@@ -3,7 +3,6 @@ import { statSync } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { basename, dirname, extname, isAbsolute, join, relative, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { tsImport } from 'tsx/esm/api';
 import { HarnessError } from '../core/errors.js';
 import { serializeError } from '../core/serialize-error.js';
 import { INSTANCE_QUERY } from './deadline.js';
@@ -78,7 +77,15 @@ function isFileSync(file: string): boolean {
  * Imports `tsx`'s way, so TypeScript, ESM and CommonJS all load whether or not a loader was registered for the
  * process (under vitest, or from the CLI). Each call gets its own module instance: a fresh "cold start".
  */
-export const tsxImporter: ModuleImporter = (url) => tsImport(url, import.meta.url) as Promise<unknown>;
+export const tsxImporter: ModuleImporter = async (url) => {
+  tsxApi ??= import('tsx/esm/api');
+  return (await tsxApi).tsImport(url, import.meta.url) as Promise<unknown>;
+};
+/**
+ * tsx, loaded on first use: a warm instance imports this module but loads handlers with a plain import, and
+ * loading tsx there cost ~0.1 s per instance (its modules mention `eval`, so the direct-eval probe parsed them).
+ */
+let tsxApi: Promise<typeof import('tsx/esm/api')> | undefined;
 
 /**
  * Loads the handler function named by `exportName` from `file` (CommonJS, ESM or TypeScript). Also accepts

@@ -9,6 +9,7 @@ import type { EventLoopUtilization } from 'node:perf_hooks';
 import { availableParallelism, constants as osConstants } from 'node:os';
 import { performance } from 'node:perf_hooks';
 import { dirname } from 'node:path';
+import { compiledSourceUrl } from '../../compiled-sources.mjs';
 import { HarnessError } from '../../core/errors.js';
 import { safeClearTimeout, safePerformanceNow, safePush, safeSetTimeout } from '../../core/safe-globals.js';
 import { serializeError } from '../../core/serialize-error.js';
@@ -49,13 +50,15 @@ const PIPELINE_DEPTH = 2;
 const LOAD_TIMEOUT_MS = 10_000;
 
 /**
- * The worker entry module, and the one place that decides how it is loaded: `entry.ts` when this module runs
- * from TypeScript source, else the built `entry.js`. Either way the worker first runs `bootstrap.mjs`, which
- * registers tsx in the worker thread (see there why `--import tsx` is not enough on Node 20) and then imports
- * this URL.
+ * The worker entry module, and the one place that decides how it is loaded: the `entry.js` beside this module
+ * when it runs as JavaScript; from TypeScript source, the compiled twin of `entry.ts` (compiled-sources.mjs), or
+ * `entry.ts` itself when there is none. Either way the worker first runs `bootstrap.mjs`, which registers tsx
+ * only where TypeScript is to be loaded (the entry or the handler) and then imports this URL.
  */
 export function workerEntryUrl(): URL {
-  return new URL(import.meta.url.endsWith('.ts') ? './entry.ts' : './entry.js', import.meta.url);
+  if (!import.meta.url.endsWith('.ts')) return new URL('./entry.js', import.meta.url);
+  const source = new URL('./entry.ts', import.meta.url);
+  return compiledSourceUrl(source) ?? source;
 }
 
 const BOOTSTRAP_URL = new URL('./bootstrap.mjs', import.meta.url);

@@ -43,6 +43,10 @@ describe.each(isolations)('isolated runner (%s realm)', (realm) => {
     expect((await invoke(await started('callback.js'))).outcome).toEqual({ kind: 'returned', value: { via: 'callback', event: {} } });
   });
 
+  it('loads no TypeScript loader for a JavaScript handler, as Lambda does not (it costs ~0.3 s per instance)', async () => {
+    expect((await invoke(await started('imports-typescript.mjs'))).outcome).toEqual({ kind: 'returned', value: { refused: 'ERR_UNKNOWN_FILE_EXTENSION' } });
+  });
+
   it('reports thrown errors and non-Error throws', async () => {
     expect((await invoke(await started('throws.mjs'))).outcome).toMatchObject({ kind: 'threw', error: { name: 'TypeError', isError: true } });
     expect((await invoke(await started('throws-string.mjs'))).outcome).toMatchObject({ kind: 'threw', error: { message: 'a plain string', isError: false } });

@@ -18,7 +18,10 @@ import { buildSync, version as esbuildVersion } from 'esbuild';
 const CODE = ['src', 'generators'];
 /** What is copied beside it, because the code finds it relative to itself (its version, its payload corpus). */
 const DATA = ['package.json', 'payloads'];
-/** Marks a finished compilation: a directory without it was left by a process that died while writing it. */
+/**
+ * Marks a whole compilation. A compilation appears by rename once written, so only a directory whose contents
+ * someone removed lacks it; that one is compiled again rather than loaded.
+ */
 const COMPLETE = '.complete';
 /** Compilations of other sources are removed once unused this long (each use touches its directory). */
 const STALE_MS = 7 * 24 * 60 * 60 * 1000;
@@ -98,7 +101,6 @@ export function compileSources(packageRoot) {
     });
     for (const file of files) cpSync(join(packageRoot, file), join(temp, file));
     writeFileSync(join(temp, COMPLETE), '');
-    // Only a directory someone tampered with lacks the mark (a compilation appears whole, by rename).
     if (existsSync(dir) && !existsSync(join(dir, COMPLETE))) rmSync(dir, { recursive: true, force: true });
     renameSync(temp, dir);
   } catch (error) {

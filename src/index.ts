@@ -17,3 +17,6 @@ export { defineOracle } from './oracles/types.js';
 export type { CampaignListener, CampaignProgress } from './engine/types.js';
 // The generators' arbitraries, for users' own fast-check properties (also at 'eventfuzz/generators').
 export { apigwRestEvent, apigwHttpEvent, s3Event, sqsEvent, snsEvent, eventSources, fuzzCaseArbitrary } from '../generators/index.js';
+// The config file (`eventfuzz.config.ts` / `.mjs`): a typed identity for its default export.
+export { defineConfig } from './config/define-config.js';
+export type { EventfuzzConfig, TargetConfig, TargetOptions } from './config/define-config.js';

@@ -5,13 +5,15 @@ import type { SourceId } from '../../../generators/index.js';
 import { loadSamples } from '../../../generators/sample/index.js';
 import { DEFAULT_INSTANCES, DEFAULT_ISOLATION, fuzz } from '../../api/fuzz.js';
 import type { Isolation } from '../../api/fuzz.js';
-import { HarnessError } from '../../core/index.js';
+import { HarnessError, isHarnessError } from '../../core/index.js';
 import { createConsoleReporter } from '../../reporters/console.js';
 import { checkReportPaths, ensureWritableDirectory, writeReports } from '../../reporters/write-reports.js';
 import { ExitCode } from '../exit-codes.js';
 import type { CliIo } from '../io.js';
 import { plural, sourceMismatchWarnings } from '../messages.js';
 import { collect, envPair, positiveInt, seconds, seedValue } from '../parse.js';
+import type { ConfigFlags } from './config-targets.js';
+import { addConfigOptions, configRuns, inTarget } from './config-targets.js';
 import { isolationOption } from './isolation-option.js';
 import type { RemoteFlags } from './remote-options.js';
 import { addRemoteOptions, refuseLogsFlagsLocally, remoteFuzzOptions } from './remote-options.js';
@@ -62,59 +64,110 @@ export function makeFuzzCommand(io: CliIo, setExit: (code: number) => void): Com
     .addOption(new Option('--oracle <id>', 'only this oracle; repeatable').argParser(collect))
     .addOption(new Option('--writable-root <dir>', 'another directory the function may write to (an EFS mount such as /mnt/data): payload-named writes there are no finding; repeatable').argParser(collect))
     .addOption(new Option('--allow-exec', 'let commands and file writes that carry a payload really run (off: recorded and blocked)'));
-  return addRemoteOptions(command).action(async (handler: string | undefined, flags: FuzzFlags) => {
-      const remote = flags.function === undefined && flags.url === undefined ? undefined : remoteFuzzOptions(handler, flags);
-      if (remote === undefined) refuseLogsFlagsLocally(flags);
-      if (handler === undefined && remote === undefined) throw new HarnessError('EFZ_USAGE', 'Missing the handler to fuzz, e.g. eventfuzz fuzz src/handler.ts#handler --source sqs (or --function NAME, --url URL for a deployed one)');
-      if (flags.source === undefined && (flags.sample ?? []).length === 0 && flags.url === undefined) throw new HarnessError('EFZ_USAGE', `Missing --source. Choose one of: ${sourceIds.join(', ')}.`);
-      const reports = flags.report ?? [];
-      // Everything that would fail only after the campaign is checked before it starts.
-      checkReportPaths(reports);
-      // Checked, not created: the corpus directory appears with the first finding, as before.
-      const corpusProblem = ensureWritableDirectory(flags.corpus, { create: false });
-      if (corpusProblem !== undefined) throw new HarnessError('EFZ_USAGE', `Cannot use --corpus "${flags.corpus}": ${corpusProblem}.`);
-      const samples = (flags.sample ?? []).map((file) => ({ file, events: loadSamples(file) }));
-      for (const warning of sourceMismatchWarnings(flags.source, samples)) io.stderr(warning);
-      const seed = flags.seed ?? (Math.random() * 0x7fffffff) | 0;
-      const workers = flags.workers ?? Math.min(availableParallelism(), 4);
-      const [what, how] = startLine(handler, flags, workers);
-      io.stderr(`eventfuzz: fuzzing ${what} with seed ${seed} (${how})\n`);
-      const console = createConsoleReporter(io);
-      const report = await fuzz({
-        handler,
-        source: flags.source,
-        sampleFiles: flags.sample,
-        runs: flags.runs,
-        durationMs: flags.duration === undefined ? undefined : flags.duration * 1000,
-        seed,
-        timeoutMs: flags.timeout,
-        ...remote,
-        runner: flags.inProcess === true ? 'in-process' : 'isolated',
-        workers,
-        instances: flags.instances,
-        isolation: flags.isolation,
-        env: flags.env,
-        secrets: flags.secret,
-        allowExec: flags.allowExec === true,
-        writableRoots: flags.writableRoot,
-        categories: flags.category,
-        oracles: flags.oracle,
-        corpusDir: flags.corpus,
-        taskRoot: flags.taskRoot,
-        listener: console,
-        signal: io.signal,
-        cwd: io.cwd,
-      });
-      // The summary first: a report that cannot be written must not cost the user what the run found.
-      console.finish(report);
-      writeReports(reports, report);
-      for (const file of reports) io.stderr(`eventfuzz: report written to ${file}\n`);
-      const found = report.findings.length > 0 || report.baseline.problems.length > 0;
-      // The target stopped being runnable mid-run: what was found still decides exit 1; otherwise it is a
-      // target-load error (2), never a clean 0.
-      if (report.failure !== undefined) io.stderr(`eventfuzz: the run stopped early: ${report.failure}\n`);
-      setExit(found ? ExitCode.Findings : report.failure !== undefined ? ExitCode.UsageOrConfig : ExitCode.Ok);
+  return addConfigOptions(addRemoteOptions(command)).action(async (handler: string | undefined, flags: FuzzFlags & ConfigFlags, self: Command) => {
+    const fromConfig = handler === undefined && flags.function === undefined && flags.url === undefined ? await configRuns(flags, self, io) : undefined;
+    if (fromConfig === undefined) {
+      if (flags.config !== undefined || flags.target !== undefined) throw new HarnessError('EFZ_USAGE', '--config and --target choose targets of a config file; they do not combine with a handler, --function or --url given here.');
+      setExit((await prepareFuzz(handler, flags, io)()).code);
+      return;
+    }
+    // Every target is checked before the first one runs: a typo in the last target costs no campaign.
+    const runs = fromConfig.map((run) => ({ run, start: inTarget(run.target, () => prepareFuzz(run.handler, run.flags as unknown as FuzzFlags, io)) }));
+    const results: TargetResult[] = [];
+    for (const { run, start } of runs) {
+      io.stderr(`\neventfuzz: target "${run.target.name}"\n`);
+      try {
+        results.push({ name: run.target.name, ...(await start()) });
+      } catch (error) {
+        if (!isHarnessError(error)) throw error;
+        // One target that does not load must not hide what the others find.
+        io.stderr(`eventfuzz: target "${run.target.name}": ${error.message}\n`);
+        results.push({ name: run.target.name, code: ExitCode.UsageOrConfig, failure: error.message });
+      }
+    }
+    io.stdout(`\n${targetSummary(results)}`);
+    setExit(results.some((r) => r.code === ExitCode.Findings) ? ExitCode.Findings : results.some((r) => r.code !== ExitCode.Ok) ? ExitCode.UsageOrConfig : ExitCode.Ok);
+  });
+}
+
+interface TargetResult {
+  readonly name: string;
+  readonly code: number;
+  readonly findings?: number;
+  readonly runs?: number;
+  readonly failure?: string | undefined;
+}
+
+/** One line per target of a config run. */
+function targetSummary(results: readonly TargetResult[]): string {
+  const width = Math.max(...results.map((r) => r.name.length));
+  return results
+    .map((r) => {
+      const what = r.findings === undefined ? `failed: ${r.failure ?? 'unknown error'}` : `${plural(r.findings, 'finding', 'findings')} in ${plural(r.runs ?? 0, 'run', 'runs')}${r.failure === undefined ? '' : ` (stopped early: ${r.failure})`}`;
+      return `target ${r.name.padEnd(width)}  ${what}\n`;
+    })
+    .join('');
+}
+
+/**
+ * Checks one target's flags and loads its samples (everything that can fail before a campaign), and returns the
+ * campaign to start: with a config file, every target is prepared before the first runs.
+ */
+function prepareFuzz(handler: string | undefined, flags: FuzzFlags, io: CliIo): () => Promise<{ readonly code: number; readonly findings: number; readonly runs: number; readonly failure: string | undefined }> {
+  const remote = flags.function === undefined && flags.url === undefined ? undefined : remoteFuzzOptions(handler, flags);
+  if (remote === undefined) refuseLogsFlagsLocally(flags);
+  if (handler === undefined && remote === undefined) throw new HarnessError('EFZ_USAGE', 'Missing the handler to fuzz, e.g. eventfuzz fuzz src/handler.ts#handler --source sqs (or --function NAME, --url URL for a deployed one, or targets in an eventfuzz.config.json: eventfuzz init writes one)');
+  if (flags.source === undefined && (flags.sample ?? []).length === 0 && flags.url === undefined) throw new HarnessError('EFZ_USAGE', `Missing --source. Choose one of: ${sourceIds.join(', ')}.`);
+  const reports = flags.report ?? [];
+  // Everything that would fail only after the campaign is checked before it starts.
+  checkReportPaths(reports);
+  // Checked, not created: the corpus directory appears with the first finding, as before.
+  const corpusProblem = ensureWritableDirectory(flags.corpus, { create: false });
+  if (corpusProblem !== undefined) throw new HarnessError('EFZ_USAGE', `Cannot use --corpus "${flags.corpus}": ${corpusProblem}.`);
+  const samples = (flags.sample ?? []).map((file) => ({ file, events: loadSamples(file) }));
+  for (const warning of sourceMismatchWarnings(flags.source, samples)) io.stderr(warning);
+  return async () => {
+    const seed = flags.seed ?? (Math.random() * 0x7fffffff) | 0;
+    const workers = flags.workers ?? Math.min(availableParallelism(), 4);
+    const [what, how] = startLine(handler, flags, workers);
+    io.stderr(`eventfuzz: fuzzing ${what} with seed ${seed} (${how})\n`);
+    const console = createConsoleReporter(io);
+    const report = await fuzz({
+      handler,
+      source: flags.source,
+      sampleFiles: flags.sample,
+      runs: flags.runs,
+      durationMs: flags.duration === undefined ? undefined : flags.duration * 1000,
+      seed,
+      timeoutMs: flags.timeout,
+      ...remote,
+      runner: flags.inProcess === true ? 'in-process' : 'isolated',
+      workers,
+      instances: flags.instances,
+      isolation: flags.isolation,
+      env: flags.env,
+      secrets: flags.secret,
+      allowExec: flags.allowExec === true,
+      writableRoots: flags.writableRoot,
+      categories: flags.category,
+      oracles: flags.oracle,
+      corpusDir: flags.corpus,
+      taskRoot: flags.taskRoot,
+      listener: console,
+      signal: io.signal,
+      cwd: io.cwd,
     });
+    // The summary first: a report that cannot be written must not cost the user what the run found.
+    console.finish(report);
+    writeReports(reports, report);
+    for (const file of reports) io.stderr(`eventfuzz: report written to ${file}\n`);
+    const found = report.findings.length > 0 || report.baseline.problems.length > 0;
+    // The target stopped being runnable mid-run: what was found still decides exit 1; otherwise it is a
+    // target-load error (2), never a clean 0.
+    if (report.failure !== undefined) io.stderr(`eventfuzz: the run stopped early: ${report.failure}\n`);
+    const code = found ? ExitCode.Findings : report.failure !== undefined ? ExitCode.UsageOrConfig : ExitCode.Ok;
+    return { code, findings: report.findings.length + report.baseline.problems.length, runs: report.stats.runs, failure: report.failure };
+  };
 }
 
 /** What is fuzzed, and how, for the run's first line. */

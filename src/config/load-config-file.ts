@@ -85,6 +85,9 @@ async function readConfig(file: string, label: string): Promise<unknown> {
   } catch (error) {
     throw new HarnessError('EFZ_USAGE', `${label}: could not load: ${error instanceof Error ? error.message.split('\n')[0] : String(error)}`);
   }
+  // A `.ts` file tsx compiles as CommonJS (no "type": "module" above it) has its default export one level down.
+  const exported = module.default as { default?: unknown; targets?: unknown } | undefined;
+  if (exported !== null && typeof exported === 'object' && exported.default !== undefined && exported.targets === undefined) module = exported;
   if (module.default === undefined) throw new HarnessError('EFZ_USAGE', `${label}: has no default export (export default defineConfig({ targets: [...] })).`);
   try {
     return typeof module.default === 'function' ? ((await (module.default as () => unknown)()) as unknown) : module.default;

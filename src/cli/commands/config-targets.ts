@@ -75,12 +75,16 @@ function names(raw: string, previous: string[] = []): string[] {
   return [...previous, ...raw.split(',').map((name) => name.trim()).filter((name) => name !== '')];
 }
 
-/** A target-level error before anything ran, named so the user finds it in the config. */
+/** Runs `work` with its usage errors naming the target, so the user finds it in the config. */
 export function inTarget<T>(target: ResolvedTarget, work: () => T): T {
-  try {
-    return work();
-  } catch (error) {
+  const named = (error: unknown): never => {
     if (error instanceof HarnessError) throw new HarnessError(error.code, `target "${target.name}": ${error.message}`);
     throw error;
+  };
+  try {
+    const result = work();
+    return (result instanceof Promise ? result.catch(named) : result) as T;
+  } catch (error) {
+    return named(error);
   }
 }

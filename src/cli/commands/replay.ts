@@ -1,11 +1,15 @@
+import { existsSync } from 'node:fs';
 import { relative } from 'node:path';
 import { Command, Option } from 'commander';
 import { replay } from '../../api/replay.js';
+import { HarnessError } from '../../core/index.js';
 import { ExitCode } from '../exit-codes.js';
 import type { CliIo } from '../io.js';
 import { replaySummary } from '../messages.js';
 import { collect, envPair, positiveInt } from '../parse.js';
 import type { Isolation } from '../../api/fuzz.js';
+import type { ConfigFlags } from './config-targets.js';
+import { addConfigOptions, configRuns, inTarget } from './config-targets.js';
 import { isolationOption } from './isolation-option.js';
 import type { RemoteAccessFlags, RemoteFlags } from './remote-options.js';
 import { addRemoteAccessOptions, addUrlOptions, remoteAccess, replayUrlOptions } from './remote-options.js';
@@ -26,7 +30,7 @@ interface ReplayFlags extends RemoteAccessFlags, Pick<RemoteFlags, 'url' | 'head
 export function makeReplayCommand(io: CliIo, setExit: (code: number) => void): Command {
   const command = new Command('replay')
     .description('Replay stored findings; exits 1 while any still reproduces')
-    .argument('<corpus...>', 'corpus files or directories (e.g. .eventfuzz/corpus)')
+    .argument('[corpus...]', 'corpus files or directories (e.g. .eventfuzz/corpus); none: each target of the config file replays its corpus')
     .addOption(new Option('--handler <file#export>', 'replay against this handler instead of the one each finding was found on'))
     .addOption(new Option('--timeout <ms>', 'per-invocation deadline').argParser(positiveInt).default(3000))
     .addOption(new Option('--in-process', 'run in this process instead of a worker'))
@@ -37,31 +41,59 @@ export function makeReplayCommand(io: CliIo, setExit: (code: number) => void): C
     .addOption(new Option('--writable-root <dir>', 'another directory the function may write to (an EFS mount such as /mnt/data): payload-named writes there are no finding; repeatable').argParser(collect))
     .addOption(new Option('--allow-exec', 'let commands that carry a payload really run'));
   // Entries found on a deployed function go back to it: these say how to reach it, and within which limits.
-  return addRemoteAccessOptions(addUrlOptions(command, 'replay on')).action(async (paths: string[], flags: ReplayFlags) => {
-      const { url, headers } = replayUrlOptions(flags);
-      const outcomes = await replay({
-        paths,
-        handler: flags.handler,
-        url,
-        timeoutMs: flags.timeout,
-        runner: flags.inProcess === true ? 'in-process' : 'isolated',
-        isolation: flags.isolation,
-        env: flags.env,
-        secrets: flags.secret,
-        allowExec: flags.allowExec === true,
-        writableRoots: flags.writableRoot,
-        cwd: io.cwd,
-        taskRoot: flags.taskRoot,
-        remote: { ...remoteAccess(flags), headers },
-      });
-      for (const outcome of outcomes) {
-        const where = relative(io.cwd, outcome.file) || outcome.file;
-        const finding = outcome.entry.finding;
-        io.stdout(`${outcome.reproduces ? 'REPRODUCES' : 'fixed     '}  ${finding.oracle} at ${finding.injectionPoint ?? '(no payload)'}  ${where}\n`);
-        if (outcome.ran !== undefined) io.stdout(`            ${outcome.ran}\n`);
+  return addConfigOptions(addRemoteAccessOptions(addUrlOptions(command, 'replay on'))).action(async (paths: string[], flags: ReplayFlags & ConfigFlags, self: Command) => {
+    const fromConfig = paths.length === 0 ? await configRuns(flags, self, io) : undefined;
+    if (fromConfig === undefined) {
+      if (paths.length === 0) throw new HarnessError('EFZ_USAGE', 'Missing the corpus to replay, e.g. eventfuzz replay .eventfuzz/corpus (or targets in an eventfuzz.config.json: eventfuzz init writes one).');
+      if (flags.config !== undefined || flags.target !== undefined) throw new HarnessError('EFZ_USAGE', '--config and --target choose targets of a config file; they do not combine with corpus paths given here.');
+      setExit(await replayOnce(paths, flags, io));
+      return;
+    }
+    const lines: string[] = [];
+    let code: number = ExitCode.Ok;
+    for (const run of fromConfig) {
+      const corpus = run.flags['corpus'] as string;
+      if (!existsSync(corpus)) {
+        lines.push(`target ${run.target.name}: no corpus yet (${relative(io.cwd, corpus) || corpus}), nothing to replay\n`);
+        continue;
       }
-      const still = outcomes.filter((o) => o.reproduces).length;
-      io.stdout(`\n${replaySummary(still, outcomes.length)}\n`);
-      setExit(still > 0 ? ExitCode.Findings : ExitCode.Ok);
-    });
+      io.stdout(`\ntarget "${run.target.name}"\n`);
+      // A local or URL target's findings replay on it; a function's go back to the function each was found on.
+      const flagsOfTarget = { ...run.flags, handler: run.flags['handler'] ?? run.handler } as unknown as ReplayFlags;
+      const result = await inTarget(run.target, () => replayOnce([corpus], flagsOfTarget, io));
+      lines.push(`target ${run.target.name}: ${result === ExitCode.Findings ? 'findings still reproduce' : 'nothing reproduces'}\n`);
+      if (result === ExitCode.Findings) code = ExitCode.Findings;
+    }
+    io.stdout(`\n${lines.join('')}`);
+    setExit(code);
+  });
+}
+
+/** Replays `paths` and prints an outcome per entry; the exit code says whether any still reproduces. */
+async function replayOnce(paths: readonly string[], flags: ReplayFlags, io: CliIo): Promise<number> {
+  const { url, headers } = replayUrlOptions(flags);
+  const outcomes = await replay({
+    paths,
+    handler: flags.handler,
+    url,
+    timeoutMs: flags.timeout,
+    runner: flags.inProcess === true ? 'in-process' : 'isolated',
+    isolation: flags.isolation,
+    env: flags.env,
+    secrets: flags.secret,
+    allowExec: flags.allowExec === true,
+    writableRoots: flags.writableRoot,
+    cwd: io.cwd,
+    taskRoot: flags.taskRoot,
+    remote: { ...remoteAccess(flags), headers },
+  });
+  for (const outcome of outcomes) {
+    const where = relative(io.cwd, outcome.file) || outcome.file;
+    const finding = outcome.entry.finding;
+    io.stdout(`${outcome.reproduces ? 'REPRODUCES' : 'fixed     '}  ${finding.oracle} at ${finding.injectionPoint ?? '(no payload)'}  ${where}\n`);
+    if (outcome.ran !== undefined) io.stdout(`            ${outcome.ran}\n`);
+  }
+  const still = outcomes.filter((o) => o.reproduces).length;
+  io.stdout(`\n${replaySummary(still, outcomes.length)}\n`);
+  return still > 0 ? ExitCode.Findings : ExitCode.Ok;
 }

@@ -1,4 +1,5 @@
 import { detectSource } from '../../generators/sample/index.js';
+import { HarnessError } from '../core/index.js';
 
 /** `1 worker`, `2 workers`, `0 findings`. */
 export function plural(count: number, noun: string, many = `${noun}s`): string {
@@ -6,19 +7,24 @@ export function plural(count: number, noun: string, many = `${noun}s`): string {
 }
 
 /**
- * A one-line warning when a `--sample` file holds an event of another source than `--source` says: the run still
- * uses `--source`, but a wrong flag would otherwise silently fuzz the wrong fields. Events that match no known
- * source (custom events) are not warned about. Only each file's first event is looked at, as the source
- * detection itself does.
+ * Refuses a `--sample` event of another source than `--source` says: built on the wrong source, the run would
+ * fuzz fields the handler never receives and report a clean bill of health. Without `--source` the sample's own
+ * shape decides, so leaving the flag out is the way to fuzz it. Events that match no known source (custom
+ * events) pass.
  */
-export function sourceMismatchWarnings(source: string | undefined, samples: ReadonlyArray<{ readonly file: string; readonly events: readonly unknown[] }>): string[] {
-  if (source === undefined) return [];
-  const warnings: string[] = [];
+export function checkSampleSources(source: string | undefined, samples: ReadonlyArray<{ readonly file: string; readonly events: readonly unknown[] }>): void {
+  if (source === undefined) return;
   for (const { file, events } of samples) {
-    const detected = detectSource(events[0]);
-    if (detected !== undefined && detected !== source) warnings.push(`eventfuzz: warning: --sample ${file} looks like a ${detected} event, not ${source}\n`);
+    for (const [index, event] of events.entries()) {
+      const detected = detectSource(event);
+      if (detected === undefined || detected === source) continue;
+      const which = events.length === 1 ? '' : ` (event [${index}])`;
+      throw new HarnessError(
+        'EFZ_SAMPLE_INVALID',
+        `--sample ${file}${which} is a ${detected} event, not ${source}: give a ${source} sample, or leave out --source and eventfuzz fuzzes it as ${detected}.`,
+      );
+    }
   }
-  return warnings;
 }
 
 /**

@@ -10,7 +10,7 @@ import { createConsoleReporter } from '../../reporters/console.js';
 import { checkReportPaths, ensureWritableDirectory, writeReports } from '../../reporters/write-reports.js';
 import { ExitCode } from '../exit-codes.js';
 import type { CliIo } from '../io.js';
-import { plural, sourceMismatchWarnings } from '../messages.js';
+import { checkSampleSources, plural } from '../messages.js';
 import { collect, envPair, positiveInt, seconds, seedValue } from '../parse.js';
 import type { ConfigFlags } from './config-targets.js';
 import { addConfigOptions, configRuns, inTarget } from './config-targets.js';
@@ -125,7 +125,7 @@ function prepareFuzz(handler: string | undefined, flags: FuzzFlags, io: CliIo): 
   const corpusProblem = ensureWritableDirectory(flags.corpus, { create: false });
   if (corpusProblem !== undefined) throw new HarnessError('EFZ_USAGE', `Cannot use --corpus "${flags.corpus}": ${corpusProblem}.`);
   const samples = (flags.sample ?? []).map((file) => ({ file, events: loadSamples(file) }));
-  for (const warning of sourceMismatchWarnings(flags.source, samples)) io.stderr(warning);
+  checkSampleSources(flags.source, samples);
   return async () => {
     const seed = flags.seed ?? (Math.random() * 0x7fffffff) | 0;
     const workers = flags.workers ?? Math.min(availableParallelism(), 4);

@@ -8,7 +8,7 @@ import { HarnessError } from '../../core/index.js';
 import { loadPayloads } from '../../payloads/index.js';
 import { selectCategory } from '../categories.js';
 import type { CliIo } from '../io.js';
-import { sourceMismatchWarnings } from '../messages.js';
+import { checkSampleSources } from '../messages.js';
 import { collect, positiveInt, randomSeed, seedValue } from '../parse.js';
 import { sampleValues } from '../sample-stream.js';
 
@@ -36,7 +36,7 @@ export function makeGenerateCommand(io: CliIo): Command {
       const files = (flags.sample ?? []).map((file) => ({ file, events: loadSamples(file) }));
       const samples = files.flatMap((f) => f.events);
       const source = resolveSource(flags.source, samples);
-      for (const warning of sourceMismatchWarnings(flags.source, files)) io.stderr(warning);
+      checkSampleSources(flags.source, files);
       const seed = flags.seed ?? randomSeed();
       if (flags.seed === undefined) io.stderr(`eventfuzz: seed ${seed} (pass --seed ${seed} to repeat)\n`);
       // One generator stream for the whole output, so chunking does not change a byte of it (see sampleValues).

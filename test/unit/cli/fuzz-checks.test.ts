@@ -83,29 +83,34 @@ describe('eventfuzz fuzz: wording', () => {
     expect(result.stderr).not.toMatch(/\n\s+at /);
   });
 
-  it('warns when --sample looks like another source than --source', async () => {
+  it('refuses a --sample of another source than --source before anything runs; without --source it is detected', async () => {
     const dir = tempDir('efz-cli-');
     const sample = join(dir, 's3.json');
     writeFileSync(sample, JSON.stringify(s3Event()));
     const result = await runCli(['fuzz', SAFE, '--source', 'sqs', '--sample', sample, '--runs', '3', '--seed', '2', '--in-process', '--corpus', join(dir, 'corpus')]);
-    expect(result.stderr).toContain(`eventfuzz: warning: --sample ${sample} looks like a s3 event, not sqs\n`);
+    expect(result.code).toBe(2);
+    expect(messageLines(result.stderr)).toEqual([`eventfuzz: --sample ${sample} is a s3 event, not sqs: give a sqs sample, or leave out --source and eventfuzz fuzzes it as s3.`]);
+    const detected = await runCli(['fuzz', SAFE, '--sample', sample, '--runs', '3', '--seed', '2', '--in-process', '--corpus', join(dir, 'corpus')]);
+    expect(detected.code, detected.stderr).toBe(0);
   });
 });
 
 describe('eventfuzz generate: --source and --sample', () => {
-  it('warns once per mismatching sample, not for matching or custom ones', async () => {
+  it('refuses a mismatching sample, not matching or custom ones', async () => {
     const dir = tempDir('efz-cli-');
     const s3 = join(dir, 's3.json');
     const custom = join(dir, 'custom.json');
     writeFileSync(s3, JSON.stringify(s3Event()));
     writeFileSync(custom, JSON.stringify({ orderId: '42', note: 'hello' }));
     const mismatch = await runCli(['generate', '--source', 'sqs', '--sample', s3, '--count', '2', '--seed', '1']);
-    expect(mismatch.stderr).toBe(`eventfuzz: warning: --sample ${s3} looks like a s3 event, not sqs\n`);
+    expect(mismatch.code).toBe(2);
+    expect(mismatch.stdout).toBe('');
+    expect(mismatch.stderr).toBe(`eventfuzz: --sample ${s3} is a s3 event, not sqs: give a sqs sample, or leave out --source and eventfuzz fuzzes it as s3.\n`);
     const same = await runCli(['generate', '--source', 's3', '--sample', s3, '--count', '2', '--seed', '1']);
     expect(same.code, same.stderr).toBe(0);
     expect(same.stderr).toBe('');
     const customRun = await runCli(['generate', '--source', 'sqs', '--sample', custom, '--count', '2', '--seed', '1']);
-    expect(customRun.stderr).not.toMatch(/warning/);
+    expect(customRun.code, customRun.stderr).toBe(0);
   });
 
   it('an unknown --inject category is reported as a category, like fuzz --category and payloads --category', async () => {

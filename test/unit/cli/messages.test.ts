@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { plural, replaySummary, sourceMismatchWarnings } from '../../../src/cli/messages.js';
+import { checkSampleSources, plural, replaySummary } from '../../../src/cli/messages.js';
 
 describe('CLI wording', () => {
   it('plural', () => {
@@ -17,13 +17,16 @@ describe('CLI wording', () => {
     expect(replaySummary(still, total)).toBe(text);
   });
 
-  it('warns when a sample looks like another source than --source, and only then', () => {
+  it('refuses a sample of another source than --source, naming file and event; custom events and no --source pass', () => {
     const sqs = { Records: [{ eventSource: 'aws:sqs', body: '{}' }] };
     const s3 = { Records: [{ eventSource: 'aws:s3', s3: {} }] };
     const custom = { orderId: '42' };
-    expect(sourceMismatchWarnings('sqs', [{ file: 'b.json', events: [s3] }])).toEqual(['eventfuzz: warning: --sample b.json looks like a s3 event, not sqs\n']);
-    expect(sourceMismatchWarnings('sqs', [{ file: 'a.json', events: [sqs] }])).toEqual([]);
-    expect(sourceMismatchWarnings('sqs', [{ file: 'c.json', events: [custom] }])).toEqual([]);
-    expect(sourceMismatchWarnings(undefined, [{ file: 'b.json', events: [s3] }])).toEqual([]);
+    expect(() => checkSampleSources('sqs', [{ file: 'b.json', events: [s3] }])).toThrow(
+      '--sample b.json is a s3 event, not sqs: give a sqs sample, or leave out --source and eventfuzz fuzzes it as s3.',
+    );
+    expect(() => checkSampleSources('sqs', [{ file: 'm.json', events: [sqs, s3] }])).toThrow(/--sample m\.json \(event \[1\]\) is a s3 event/);
+    expect(() => checkSampleSources('sqs', [{ file: 'a.json', events: [sqs] }])).not.toThrow();
+    expect(() => checkSampleSources('sqs', [{ file: 'c.json', events: [custom] }])).not.toThrow();
+    expect(() => checkSampleSources(undefined, [{ file: 'b.json', events: [s3] }])).not.toThrow();
   });
 });

@@ -35,6 +35,23 @@ describe('loadSamples', () => {
     expect(loadSamples(file('many.json', '[{"a":1},{"b":2}]'))).toEqual([{ a: 1 }, { b: 2 }]);
   });
 
+  it("refuses a sample over Lambda's 6 MB invocation payload, naming the limit; one just under it loads", () => {
+    const body = (n: number): string => JSON.stringify({ body: 'x'.repeat(n - 11) }); // {"body":"…"} is n bytes
+    const limit = 6 * 1024 * 1024;
+    expect(loadSamples(file('at-limit.json', body(limit)))).toHaveLength(1);
+    const over = loadError(file('over.json', body(limit + 1)));
+    expect(over.code).toBe('EFZ_SAMPLE_INVALID');
+    expect(over.message).toMatch(/over\.json" is 6,291,457 bytes of JSON, over Lambda's invocation payload limit of 6 MB/);
+    expect(loadError(file('over-many.json', `[{"a":1},${body(limit + 1)}]`)).message).toMatch(/element \[1\] is 6,291,457 bytes/);
+  });
+
+  it('refuses an SQS batch of more than 10,000 records; 10,000 load, as do other events with many records', () => {
+    const batch = (n: number, eventSource: string): string => JSON.stringify({ Records: Array.from({ length: n }, () => ({ eventSource, body: 'b' })) });
+    expect(loadSamples(file('sqs-10000.json', batch(10_000, 'aws:sqs')))).toHaveLength(1);
+    expect(loadError(file('sqs-10001.json', batch(10_001, 'aws:sqs'))).message).toMatch(/holds 10,001 SQS records, over the 10,000 records an SQS trigger delivers in one batch/);
+    expect(loadSamples(file('other-10001.json', batch(10_001, 'aws:custom')))).toHaveLength(1);
+  });
+
   it('ignores a byte-order mark', () => {
     expect(loadSamples(file('bom.json', '\uFEFF{"a":1}'))).toEqual([{ a: 1 }]);
   });

@@ -38,8 +38,10 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
 
 function reportFatal(error: unknown, io: CliIo): number {
   if (error instanceof CommanderError) {
-    // Help and version requests end through the same path; they are not errors.
-    if (error.code === 'commander.helpDisplayed' || error.code === 'commander.version' || error.code === 'commander.help' || error.exitCode === 0) return ExitCode.Ok;
+    // Help and version requests end through the same path with exit code 0; they are not errors. Bare
+    // `eventfuzz` also shows the help, but as an error (commander's exit code 1): a script that forgot the
+    // command must not pass.
+    if (error.exitCode === 0) return ExitCode.Ok;
     return ExitCode.UsageOrConfig; // commander already printed the message
   }
   if (isHarnessError(error)) {

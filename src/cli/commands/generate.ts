@@ -4,6 +4,7 @@ import type { EventSource } from '../../../generators/index.js';
 import { caseSpaceForSamples, caseSpaceForSource, fuzzCaseArbitrary, getEventSource, sourceIds } from '../../../generators/index.js';
 import { structuralCases } from '../../../generators/mutators/index.js';
 import { detectSource, loadSamples } from '../../../generators/sample/index.js';
+import type { Injection } from '../../core/index.js';
 import { HarnessError } from '../../core/index.js';
 import { loadPayloads } from '../../payloads/index.js';
 import { selectCategory } from '../categories.js';
@@ -41,9 +42,18 @@ export function makeGenerateCommand(io: CliIo): Command {
       if (flags.seed === undefined) io.stderr(`eventfuzz: seed ${seed} (pass --seed ${seed} to repeat)\n`);
       // One generator stream for the whole output, so chunking does not change a byte of it (see sampleValues).
       const events = sampleValues(generationArbitrary(source, samples, flags.inject), seed);
+      let number = 0;
       for (let left = flags.count; left > 0 && io.stdoutClosed?.() !== true; left -= CHUNK) {
         const lines: string[] = [];
-        for (let i = Math.min(left, CHUNK); i > 0; i--) lines.push(JSON.stringify(events.next().value));
+        const notes: string[] = [];
+        for (let i = Math.min(left, CHUNK); i > 0; i--) {
+          const { event, injection } = events.next().value;
+          lines.push(JSON.stringify(event));
+          number += 1;
+          if (flags.inject !== undefined) notes.push(injectionNote(number, injection));
+        }
+        // stdout stays pure NDJSON for pipes; what each event carries goes to stderr, line for line.
+        if (notes.length > 0) io.stderr(notes.join(''));
         io.stdout(`${lines.join('\n')}\n`);
         // Give a closed pipe (`generate | head`) the chance to report EPIPE before generating more.
         await new Promise<void>((resolve) => setImmediate(resolve));
@@ -59,9 +69,21 @@ export function resolveSource(sourceId: string | undefined, samples: readonly un
   return detected === undefined ? undefined : getEventSource(detected);
 }
 
-function generationArbitrary(source: EventSource<unknown> | undefined, samples: readonly unknown[], inject: string | true | undefined): fc.Arbitrary<unknown> {
+/** What one generated event is: the event, and for `--inject` the payload it carries and where. */
+interface Generated {
+  readonly event: unknown;
+  readonly injection: Injection | null;
+}
+
+function generationArbitrary(source: EventSource<unknown> | undefined, samples: readonly unknown[], inject: string | true | undefined): fc.Arbitrary<Generated> {
   const space = samples.length > 0 ? caseSpaceForSamples(samples, source) : caseSpaceForSource(source!);
-  if (inject === undefined) return samples.length > 0 ? structuralCases(space).map((c) => c.event) : space.base;
+  if (inject === undefined) return (samples.length > 0 ? structuralCases(space).map((c) => c.event) : space.base).map((event) => ({ event, injection: null }));
   const payloads = selectCategory(loadPayloads(), inject === true ? undefined : inject);
-  return fuzzCaseArbitrary({ space, payloads }).map((c) => c.event);
+  return fuzzCaseArbitrary({ space, payloads }).map((c) => ({ event: c.event, injection: c.injection }));
+}
+
+/** `eventfuzz: event 3: Records[0].body<json>.id <- ci-semicolon (command-injection, append)`, numbered from 1. */
+export function injectionNote(number: number, injection: Injection | null): string {
+  if (injection === null) return `eventfuzz: event ${number}: no payload (a structural mutation only)\n`;
+  return `eventfuzz: event ${number}: ${injection.target} <- ${injection.payloadId} (${injection.family}, ${injection.placement})\n`;
 }

@@ -1,0 +1,53 @@
+import { describe, expect, it } from 'vitest';
+import { runCli } from './helpers.js';
+
+describe('eventfuzz without a command', () => {
+  it('exits 2 with the help on stderr: a script that forgot the command must not pass', async () => {
+    const result = await runCli([]);
+    expect(result.code).toBe(2);
+    expect(result.stdout).toBe('');
+    expect(result.stderr).toMatch(/Usage: eventfuzz \[options\] \[command\]/);
+    expect(result.stderr).toMatch(/fuzz \[options\] \[handler\]/);
+  });
+
+  it('help and --help still exit 0', async () => {
+    expect((await runCli(['help'])).code).toBe(0);
+    expect((await runCli(['--help'])).code).toBe(0);
+    expect((await runCli(['help', 'fuzz'])).code).toBe(0);
+  });
+});
+
+describe('eventfuzz payloads', () => {
+  it('shortens long templates in the table with the length left out; --json prints them whole', async () => {
+    const table = await runCli(['payloads']);
+    expect(table.code, table.stderr).toBe(0);
+    const lines = table.stdout.split('\n');
+    expect(Math.max(...lines.map((line) => line.length))).toBeLessThan(160);
+    const pump = lines.find((line) => line.includes('boundary-long-256k'));
+    expect(pump).toMatch(/"A+… \(\+[\d,]+ chars\)$/);
+    const json = await runCli(['payloads', '--json']);
+    const full = json.stdout.trim().split('\n').map((line) => JSON.parse(line) as { id: string; template: string }).find((p) => p.id === 'boundary-long-256k');
+    expect(full?.template.length).toBeGreaterThanOrEqual(256 * 1024);
+    const shownAndLeftOut = /"(A+)… \(\+([\d,]+) chars\)$/.exec(pump!)!;
+    expect(shownAndLeftOut[1]!.length + 1 + Number(shownAndLeftOut[2]!.replaceAll(',', ''))).toBe(JSON.stringify(full!.template).length);
+  });
+});
+
+describe('eventfuzz generate --inject', () => {
+  it('says on stderr, line for line, which field and payload each event carries; stdout stays NDJSON', async () => {
+    const result = await runCli(['generate', '--source', 'sqs', '--count', '5', '--seed', '3', '--inject', 'command-injection']);
+    expect(result.code, result.stderr).toBe(0);
+    const events = result.stdout.trim().split('\n').map((line) => JSON.parse(line) as { Records: unknown[] });
+    expect(events).toHaveLength(5);
+    const notes = result.stderr.trim().split('\n');
+    expect(notes).toHaveLength(5);
+    notes.forEach((note, index) => expect(note).toMatch(new RegExp(`^eventfuzz: event ${index + 1}: Records\\[\\d+\\]\\S* <- ci-[\\w-]+ \\(command-injection, [\\w-]+\\)$`)));
+    // the field named is one the event really has: its record index exists
+    notes.forEach((note, index) => expect(Number(/Records\[(\d+)\]/.exec(note)![1])).toBeLessThan(events[index]!.Records.length));
+  });
+
+  it('without --inject prints nothing on stderr beyond the seed', async () => {
+    const result = await runCli(['generate', '--source', 'sqs', '--count', '3', '--seed', '3']);
+    expect(result.stderr).toBe('');
+  });
+});

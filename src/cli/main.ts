@@ -1,4 +1,5 @@
 import { Command, CommanderError } from 'commander';
+import type { OutputConfiguration } from 'commander';
 import { isHarnessError } from '../core/index.js';
 import { VERSION } from '../version.js';
 import { makeFuzzCommand } from './commands/fuzz.js';
@@ -24,9 +25,9 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
     .version(VERSION, '-v, --version')
     .showHelpAfterError('(run with --help for usage)')
     .exitOverride()
-    .configureOutput({ writeOut: io.stdout, writeErr: io.stderr });
+    .configureOutput(output(io));
   for (const command of [makeFuzzCommand(io, setExit), makeReplayCommand(io, setExit), makeGenerateCommand(io), makePayloadsCommand(io), makeLayerCommand(io)]) {
-    program.addCommand(command.exitOverride().configureOutput({ writeOut: io.stdout, writeErr: io.stderr }).showHelpAfterError('(run with --help for usage)'));
+    program.addCommand(command.exitOverride().configureOutput(output(io)).showHelpAfterError('(run with --help for usage)'));
   }
   try {
     await program.parseAsync([...argv], { from: 'user' });
@@ -34,6 +35,18 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
   } catch (error) {
     return reportFatal(error, io);
   }
+}
+
+/**
+ * Where commander writes. Its own errors (an unknown option, a bad value) start with `error: `; every other
+ * message of eventfuzz with `eventfuzz: `, so one prefix is what a user and a log filter look for.
+ */
+function output(io: CliIo): OutputConfiguration {
+  return {
+    writeOut: io.stdout,
+    writeErr: io.stderr,
+    outputError: (text, write) => write(text.replace(/^error: /, 'eventfuzz: ')),
+  };
 }
 
 function reportFatal(error: unknown, io: CliIo): number {

@@ -51,3 +51,18 @@ describe('eventfuzz generate --inject', () => {
     expect(result.stderr).toBe('');
   });
 });
+
+describe('one error prefix', () => {
+  it.each([
+    [['fuzz', '--nope'], "eventfuzz: unknown option '--nope'"],
+    [['frob'], "eventfuzz: unknown command 'frob'"],
+    [['fuzz', 'x.mjs', '--runs', 'abc'], /^eventfuzz: option '--runs <n>' argument 'abc' is invalid/],
+    [['generate'], /^eventfuzz: Missing --source/],
+  ] as const)('%j: the message starts with "eventfuzz: " like every other', async (argv, first) => {
+    const result = await runCli(argv);
+    expect(result.code).toBe(2);
+    const line = result.stderr.split('\n')[0]!;
+    if (typeof first === 'string') expect(line).toBe(first);
+    else expect(line).toMatch(first);
+  });
+});

@@ -1,3 +1,5 @@
+import { colorEnabled } from './color.js';
+
 /** Where the CLI writes: injected so tests capture output instead of spawning processes. */
 export interface CliIo {
   /** Results (NDJSON events, the findings summary): what a user pipes. */
@@ -6,6 +8,8 @@ export interface CliIo {
   readonly stderr: (text: string) => void;
   /** Whether stderr is an interactive terminal (live progress line) or a log (plain lines). */
   readonly interactive: boolean;
+  /** Whether each stream gets colour (see colorEnabled); absent: neither does. */
+  readonly color?: { readonly stdout: boolean; readonly stderr: boolean } | undefined;
   readonly cwd: string;
   /** Aborted on Ctrl-C: a campaign stops, finishes in-flight work and still writes its reports. */
   readonly signal?: AbortSignal | undefined;
@@ -31,6 +35,7 @@ export function processIo(signal?: AbortSignal): CliIo {
     },
     stderr: (text) => writeErr(text),
     interactive: process.stderr.isTTY === true && process.env['CI'] === undefined,
+    color: { stdout: colorEnabled(process.stdout), stderr: colorEnabled(process.stderr) },
     cwd: process.cwd(),
     signal,
     stdoutClosed: () => stdoutClosed,

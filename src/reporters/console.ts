@@ -1,4 +1,7 @@
+import pc from 'picocolors';
+import type { Colors } from 'picocolors/types.js';
 import type { FuzzReport, ReportFinding } from '../api/report.js';
+import type { Severity } from '../core/index.js';
 import type { CampaignListener, CampaignProgress, ReportedFinding } from '../engine/types.js';
 
 /** The two streams and the terminal kind a console reporter writes to. */
@@ -6,10 +9,18 @@ export interface ConsoleOutput {
   readonly stdout: (text: string) => void;
   readonly stderr: (text: string) => void;
   readonly interactive: boolean;
+  /** Colour per stream (a terminal that wants it); plain text when absent. */
+  readonly color?: { readonly stdout: boolean; readonly stderr: boolean } | undefined;
 }
 
 const PLAIN_PROGRESS_EVERY_MS = 5_000;
 const SEVERITY_MARK = { critical: 'CRITICAL', high: 'HIGH', medium: 'MEDIUM', low: 'LOW' } as const;
+
+/** `[HIGH]`, coloured by how bad it is when the stream takes colour. */
+function severityMark(severity: Severity, c: Colors): string {
+  const paint = severity === 'critical' ? (t: string) => c.bold(c.red(t)) : severity === 'high' ? c.red : severity === 'medium' ? c.yellow : c.dim;
+  return paint(`[${SEVERITY_MARK[severity]}]`);
+}
 
 /**
  * Live progress on stderr (one rewritten line on a terminal, a plain line every few seconds in logs and CI),
@@ -18,6 +29,8 @@ const SEVERITY_MARK = { critical: 'CRITICAL', high: 'HIGH', medium: 'MEDIUM', lo
 export function createConsoleReporter(out: ConsoleOutput): CampaignListener & { finish(report: FuzzReport): void } {
   let lastPlain = 0;
   let lineOpen = false;
+  const errColors = pc.createColors(out.color?.stderr === true);
+  const outColors = pc.createColors(out.color?.stdout === true);
   const clearLine = (): void => {
     if (lineOpen) out.stderr('\r\x1b[2K');
     lineOpen = false;
@@ -46,11 +59,11 @@ export function createConsoleReporter(out: ConsoleOutput): CampaignListener & { 
     },
     onFinding(finding, stage) {
       clearLine();
-      out.stderr(stage === 'found' ? `  found  ${describe(finding)}\n` : `  shrunk ${finding.oracle} at ${finding.case.injection?.target ?? '(no payload)'}\n`);
+      out.stderr(stage === 'found' ? `  found  ${describe(finding, errColors)}\n` : `  shrunk ${finding.oracle} at ${finding.case.injection?.target ?? '(no payload)'}\n`);
     },
     finish(report) {
       clearLine();
-      out.stdout(summary(report));
+      out.stdout(summary(report, outColors));
     },
   };
 }
@@ -64,12 +77,12 @@ function progressLine(p: CampaignProgress): string {
   return `eventfuzz: ${p.runs} runs, ${p.execsPerSecond.toFixed(0)} execs/s, ${p.findings} finding${p.findings === 1 ? '' : 's'}, ${(p.elapsedMs / 1000).toFixed(1)}s${phase}`;
 }
 
-function describe(finding: ReportedFinding): string {
-  return `[${SEVERITY_MARK[finding.severity]}] ${finding.oracle} (${finding.confidence}) at ${finding.injectionPoint ?? '(no payload)'}${finding.payloadId === null ? '' : ` with ${finding.payloadId}`}`;
+function describe(finding: ReportedFinding, c: Colors): string {
+  return `${severityMark(finding.severity, c)} ${finding.oracle} (${finding.confidence}) at ${finding.injectionPoint ?? '(no payload)'}${finding.payloadId === null ? '' : ` with ${finding.payloadId}`}`;
 }
 
 /** The end-of-run summary: one block per finding with its evidence and how to replay it. */
-export function summary(report: FuzzReport): string {
+export function summary(report: FuzzReport, c: Colors = pc.createColors(false)): string {
   const { stats } = report;
   const lines = [
     '',
@@ -93,9 +106,10 @@ export function summary(report: FuzzReport): string {
   }
   if (report.findings.length > 0) {
     lines.push(`${report.findings.length} finding${report.findings.length === 1 ? '' : 's'}:`, '');
-    report.findings.forEach((finding, index) => lines.push(...block(finding, index + 1), ''));
+    report.findings.forEach((finding, index) => lines.push(...block(finding, index + 1, c), ''));
   }
-  lines.push(verdict(report), '');
+  const last = verdict(report);
+  lines.push(last === 'No findings.' ? c.green(last) : c.bold(last), '');
   return lines.join('\n');
 }
 
@@ -114,9 +128,9 @@ function verdict(report: FuzzReport): string {
   return `${parts.join(findings === 0 ? ', but ' : ' and ')}: exit 1. Repeat this run with --seed ${report.seed}.`;
 }
 
-function block(finding: ReportFinding, number: number): string[] {
+function block(finding: ReportFinding, number: number, c: Colors): string[] {
   const lines = [
-    `${number}. [${SEVERITY_MARK[finding.severity]}] ${finding.title}`,
+    `${number}. ${severityMark(finding.severity, c)} ${c.bold(finding.title)}`,
     `   oracle     ${finding.oracle} (${finding.confidence})`,
     `   field      ${finding.field ?? finding.injectionPoint ?? '(no payload)'}`,
   ];

@@ -1,5 +1,8 @@
-import { describe, expect, it } from 'vitest';
-import { runCli } from './helpers.js';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { cleanTempDirs, e2eFixture, runCli, tempDir } from './helpers.js';
+
+afterAll(cleanTempDirs);
 
 describe('eventfuzz without a command', () => {
   it('exits 2 with the help on stderr: a script that forgot the command must not pass', async () => {
@@ -64,5 +67,24 @@ describe('one error prefix', () => {
     const line = result.stderr.split('\n')[0]!;
     if (typeof first === 'string') expect(line).toBe(first);
     else expect(line).toMatch(first);
+  });
+});
+
+describe('eventfuzz fuzz --ndjson', () => {
+  it('stdout is JSON lines only: the baseline, each finding as it is found, the report last; the log stays on stderr', async () => {
+    const dir = tempDir();
+    const result = await runCli(['fuzz', e2eFixture('command-injection.mjs'), '--source', 'sqs', '--runs', '150', '--seed', '1', '--in-process', '--corpus', join(dir, 'corpus'), '--ndjson']);
+    expect(result.code, result.stderr).toBe(1);
+    const records = result.stdout.trimEnd().split('\n').map((line) => JSON.parse(line) as { type: string; stage?: string; finding?: { oracle: string; id: string }; report?: { findings: { id: string }[] } });
+    expect(records[0]!.type).toBe('baseline');
+    const last = records.at(-1)!;
+    expect(last.type).toBe('report');
+    expect(records.filter((r) => r.type === 'report')).toHaveLength(1);
+    const found = records.filter((r) => r.type === 'finding' && r.stage === 'found');
+    expect(found.map((r) => r.finding!.oracle)).toContain('command-injection');
+    // every reported finding was announced in the stream before the end
+    for (const finding of last.report!.findings) expect(found.map((r) => r.finding!.id)).toContain(finding.id);
+    expect(result.stdout).not.toMatch(/finding: exit 1|^\d+\. \[/m);
+    expect(result.stderr).toMatch(/ {2}found {2}\[CRITICAL\] command-injection/);
   });
 });

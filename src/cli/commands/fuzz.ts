@@ -7,6 +7,8 @@ import { DEFAULT_INSTANCES, DEFAULT_ISOLATION, fuzz } from '../../api/fuzz.js';
 import type { Isolation } from '../../api/fuzz.js';
 import { HarnessError, isHarnessError } from '../../core/index.js';
 import { createConsoleReporter } from '../../reporters/console.js';
+import { fanOut } from '../../reporters/fan-out.js';
+import { createNdjsonReporter } from '../../reporters/ndjson.js';
 import { checkReportPaths, ensureWritableDirectory, writeReports } from '../../reporters/write-reports.js';
 import { ExitCode } from '../exit-codes.js';
 import type { CliIo } from '../io.js';
@@ -33,6 +35,7 @@ interface FuzzFlags extends RemoteFlags {
   readonly isolation?: Isolation;
   readonly corpus: string;
   readonly report?: string[];
+  readonly ndjson?: boolean;
   readonly category?: string[];
   readonly oracle?: string[];
   readonly allowExec?: boolean;
@@ -60,6 +63,7 @@ export function makeFuzzCommand(io: CliIo, setExit: (code: number) => void): Com
     .addOption(new Option('--task-root <dir>', "the handler's working directory and LAMBDA_TASK_ROOT (default: its package root, the nearest package.json)"))
     .addOption(new Option('--corpus <dir>', 'where findings are saved the moment they are found').default('.eventfuzz/corpus'))
     .addOption(new Option('--report <file>', 'write a report (.json); repeatable').argParser(collect))
+    .addOption(new Option('--ndjson', 'print a stream of JSON lines on stdout for tools (progress, findings, the report last) instead of the summary'))
     .addOption(new Option('--category <name>', 'only payloads of this category; repeatable').argParser(collect))
     .addOption(new Option('--oracle <id>', 'only this oracle; repeatable').argParser(collect))
     .addOption(new Option('--writable-root <dir>', 'another directory the function may write to (an EFS mount such as /mnt/data): payload-named writes there are no finding; repeatable').argParser(collect))
@@ -85,7 +89,8 @@ export function makeFuzzCommand(io: CliIo, setExit: (code: number) => void): Com
         results.push({ name: run.target.name, code: ExitCode.UsageOrConfig, failure: error.message });
       }
     }
-    io.stdout(`\n${targetSummary(results)}`);
+    // With --ndjson stdout holds only JSON lines (a report per target): the per-target lines go to the log.
+    (flags.ndjson === true ? io.stderr : io.stdout)(`\n${targetSummary(results)}`);
     setExit(results.some((r) => r.code === ExitCode.Findings) ? ExitCode.Findings : results.some((r) => r.code !== ExitCode.Ok) ? ExitCode.UsageOrConfig : ExitCode.Ok);
   });
 }
@@ -131,7 +136,10 @@ function prepareFuzz(handler: string | undefined, flags: FuzzFlags, io: CliIo): 
     const workers = flags.workers ?? Math.min(availableParallelism(), 4);
     const [what, how] = startLine(handler, flags, workers);
     io.stderr(`eventfuzz: fuzzing ${what} with seed ${seed} (${how})\n`);
-    const console = createConsoleReporter(io);
+    // With --ndjson stdout is the stream (its last line the report); progress and findings stay on stderr for
+    // whoever watches the log.
+    const human = createConsoleReporter(flags.ndjson === true ? { ...io, stdout: () => {} } : io);
+    const console = flags.ndjson === true ? fanOut([human, createNdjsonReporter(io.stdout)]) : human;
     const report = await fuzz({
       handler,
       source: flags.source,

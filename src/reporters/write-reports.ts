@@ -15,9 +15,30 @@ export function checkReportPaths(files: readonly string[]): void {
     if (!Object.hasOwn(FORMATS, extname(file))) {
       throw new HarnessError('EFZ_USAGE', `Cannot write report "${file}": the format is chosen by extension and only ${Object.keys(FORMATS).join(', ')} is supported.`);
     }
-    const problem = unwritableFile(resolve(file));
+    const path = resolve(file);
+    const problem = unwritableFile(path) ?? probeWrite(path);
     if (problem !== undefined) throw new HarnessError('EFZ_USAGE', `Cannot write report "${file}": ${problem}.`);
   }
+}
+
+/**
+ * Creates and removes the temporary file a write would use: what the permission checks cannot tell (a name
+ * too long once the temporary suffix is added, a read-only file system as root) shows here, before the run.
+ */
+function probeWrite(path: string): string | undefined {
+  const temp = temporaryName(path);
+  try {
+    writeFileSync(temp, '', { flag: 'wx' });
+    rmSync(temp, { force: true });
+    return undefined;
+  } catch (error) {
+    return errorMessage(error).replaceAll(temp, path);
+  }
+}
+
+/** Unique per write, so two runs writing the same report do not clobber each other's half-written file. */
+function temporaryName(path: string): string {
+  return `${path}.${process.pid}.${Math.random().toString(36).slice(2, 10).padEnd(8, '0')}.tmp`;
 }
 
 /**
@@ -75,13 +96,14 @@ export function writeReports(files: readonly string[], report: FuzzReport): void
     const render = FORMATS[extname(file) as keyof typeof FORMATS];
     const problem = unwritableFile(path);
     if (problem !== undefined) throw new HarnessError('EFZ_USAGE', `Cannot write report "${file}": ${problem}.`);
-    const temp = `${path}.${process.pid}.${Math.random().toString(36).slice(2, 10)}.tmp`;
+    const temp = temporaryName(path);
     try {
       writeFileSync(temp, render(report));
       renameSync(temp, path);
     } catch (error) {
       rmSync(temp, { force: true });
-      throw new HarnessError('EFZ_USAGE', `Cannot write report "${file}": ${errorMessage(error)}.`);
+      // Node's message names the temporary file, which the user never asked for and cannot find afterwards.
+      throw new HarnessError('EFZ_USAGE', `Cannot write report "${file}": ${errorMessage(error).replaceAll(temp, path)}.`);
     }
   }
 }

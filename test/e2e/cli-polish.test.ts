@@ -88,3 +88,25 @@ describe('eventfuzz fuzz --ndjson', () => {
     expect(result.stderr).toMatch(/ {2}found {2}\[CRITICAL\] command-injection/);
   });
 });
+
+describe('a report that cannot be written', () => {
+  it('is found before the campaign when the name is too long with the temporary suffix, not after it', async () => {
+    const dir = tempDir();
+    const result = await runCli(['fuzz', e2eFixture('safe.mjs'), '--source', 'sqs', '--runs', '5', '--in-process', '--corpus', join(dir, 'c'), '--report', join(dir, `${'r'.repeat(245)}.json`)]);
+    expect(result.code).toBe(2);
+    expect(result.stderr).not.toMatch(/fuzzing/); // refused before the run started
+    expect(result.stderr).toMatch(/Cannot write report ".*r{245}\.json": ENAMETOOLONG/);
+    expect(result.stderr).not.toMatch(/\.tmp/);
+  });
+
+  it('after the campaign (its directory became a file) is said, the other report is written, and findings keep exit 1', async () => {
+    const dir = tempDir();
+    const doomed = join(dir, 'doomed');
+    const result = await runCli(['fuzz', e2eFixture('sabotages-report-dir.mjs'), '--source', 'sqs', '--runs', '5', '--seed', '1', '--in-process', '--corpus', join(dir, 'c'),
+      '--env', `EFZ_TEST_REPORT_DIR=${doomed}`, '--report', join(doomed, 'a.json'), '--report', join(dir, 'b.json')]);
+    expect(result.code, result.stderr).toBe(1);
+    expect(result.stderr).toMatch(/eventfuzz: Cannot write report ".*doomed\/a\.json": /);
+    expect(result.stderr).not.toMatch(/\.tmp|\n\s+at /);
+    expect(result.stderr).toContain(`eventfuzz: report written to ${join(dir, 'b.json')}`);
+  });
+});

@@ -5,6 +5,7 @@ import type { SourceId } from '../../../generators/index.js';
 import { loadSamples } from '../../../generators/sample/index.js';
 import { DEFAULT_INSTANCES, DEFAULT_ISOLATION, fuzz } from '../../api/fuzz.js';
 import type { Isolation } from '../../api/fuzz.js';
+import type { FuzzReport } from '../../api/report.js';
 import { HarnessError, isHarnessError } from '../../core/index.js';
 import { createConsoleReporter } from '../../reporters/console.js';
 import { fanOut } from '../../reporters/fan-out.js';
@@ -167,15 +168,33 @@ function prepareFuzz(handler: string | undefined, flags: FuzzFlags, io: CliIo): 
     });
     // The summary first: a report that cannot be written must not cost the user what the run found.
     console.finish(report);
-    writeReports(reports, report);
-    for (const file of reports) io.stderr(`eventfuzz: report written to ${file}\n`);
     const found = report.findings.length > 0 || report.baseline.problems.length > 0;
+    const unwritten = writeReportsSaying(reports, report, io);
+    // A report that could not be written after all (the disk filled up meanwhile) is exit 2 only when nothing was
+    // found: it must not turn "your handler has a bug" into "eventfuzz was misused".
+    if (unwritten && !found) return { code: ExitCode.UsageOrConfig, findings: 0, runs: report.stats.runs, failure: 'a report could not be written' };
     // The target stopped being runnable mid-run: what was found still decides exit 1; otherwise it is a
     // target-load error (2), never a clean 0.
     if (report.failure !== undefined) io.stderr(`eventfuzz: the run stopped early: ${report.failure}\n`);
     const code = found ? ExitCode.Findings : report.failure !== undefined ? ExitCode.UsageOrConfig : ExitCode.Ok;
     return { code, findings: report.findings.length + report.baseline.problems.length, runs: report.stats.runs, failure: report.failure };
   };
+}
+
+/** Writes each report, saying so; a failure is said too and the next report is still tried. True when one failed. */
+function writeReportsSaying(files: readonly string[], report: FuzzReport, io: CliIo): boolean {
+  let failed = false;
+  for (const file of files) {
+    try {
+      writeReports([file], report);
+      io.stderr(`eventfuzz: report written to ${file}\n`);
+    } catch (error) {
+      if (!isHarnessError(error)) throw error;
+      io.stderr(`eventfuzz: ${error.message}\n`);
+      failed = true;
+    }
+  }
+  return failed;
 }
 
 /** What is fuzzed, and how, for the run's first line. */

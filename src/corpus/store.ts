@@ -3,8 +3,9 @@ import type { Stats } from 'node:fs';
 import { mkdirSync, readdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
 import type { FuzzCase } from '../core/index.js';
-import { CANARY_PATTERN, HarnessError, isHarnessError } from '../core/index.js';
+import { HarnessError, isHarnessError } from '../core/index.js';
 import type { CorpusEntry, CorpusTarget } from './entry.js';
+import { entryProblem } from './entry-schema.js';
 
 /** What every entry of one campaign shares. */
 export interface CorpusMeta {
@@ -142,24 +143,6 @@ function parseEntry(file: string, named: boolean): CorpusEntry | undefined {
   if (problem === undefined) return data as CorpusEntry;
   if (!named && (typeof data !== 'object' || data === null || (data as { version?: unknown }).version === undefined)) return undefined;
   throw new HarnessError('EFZ_CORPUS_INVALID', `${where}: not a valid eventfuzz corpus entry: ${problem}.`);
-}
-
-const CANARY = new RegExp(`^${CANARY_PATTERN.source}$`);
-
-/** What is wrong with `data` as a version-1 entry, or `undefined` when nothing is. */
-function entryProblem(data: unknown): string | undefined {
-  if (typeof data !== 'object' || data === null) return 'expected a JSON object';
-  const entry = data as Record<string, unknown>;
-  if (entry['version'] !== 1) return 'expected "version": 1';
-  if (typeof entry['seed'] !== 'number') return 'missing "seed"';
-  const target = entry['target'] as Record<string, unknown> | null | undefined;
-  if (typeof target !== 'object' || target === null || typeof target['kind'] !== 'string' || typeof target['ref'] !== 'string') return 'missing "target.kind" or "target.ref"';
-  const finding = entry['finding'] as Record<string, unknown> | null | undefined;
-  if (typeof finding !== 'object' || finding === null || typeof finding['oracle'] !== 'string' || typeof finding['dedupeKey'] !== 'string') return 'missing "finding.oracle" or "finding.dedupeKey"';
-  const fuzzCase = entry['case'] as Record<string, unknown> | null | undefined;
-  if (typeof fuzzCase !== 'object' || fuzzCase === null || typeof fuzzCase['source'] !== 'string' || !('event' in fuzzCase)) return 'missing "case.source" or "case.event"';
-  if (typeof fuzzCase['canary'] !== 'string' || !CANARY.test(fuzzCase['canary'])) return '"case.canary" is not an eventfuzz canary';
-  return undefined;
 }
 
 /** Relative to `base` when inside it (short, portable in CI logs), absolute otherwise. */

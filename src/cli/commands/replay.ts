@@ -1,4 +1,4 @@
-import { existsSync } from 'node:fs';
+import { existsSync, rmSync } from 'node:fs';
 import { relative } from 'node:path';
 import { Command, Option } from 'commander';
 import { replay } from '../../api/replay.js';
@@ -24,6 +24,7 @@ interface ReplayFlags extends RemoteAccessFlags, Pick<RemoteFlags, 'url' | 'head
   readonly allowExec?: boolean;
   readonly writableRoot?: string[];
   readonly taskRoot?: string;
+  readonly prune?: boolean;
 }
 
 /** `eventfuzz replay <corpus…>`: exit 1 while any stored finding still reproduces (the CI regression gate). */
@@ -39,7 +40,8 @@ export function makeReplayCommand(io: CliIo, setExit: (code: number) => void): C
     .addOption(new Option('--secret <NAME>', 'an environment variable whose value must never leak; repeatable').argParser(collect))
     .addOption(new Option('--task-root <dir>', "the handler's working directory and LAMBDA_TASK_ROOT (default: its package root, the nearest package.json)"))
     .addOption(new Option('--writable-root <dir>', 'another directory the function may write to (an EFS mount such as /mnt/data): payload-named writes there are no finding; repeatable').argParser(collect))
-    .addOption(new Option('--allow-exec', 'let commands that carry a payload really run'));
+    .addOption(new Option('--allow-exec', 'let commands that carry a payload really run'))
+    .addOption(new Option('--prune', 'delete the entries that no longer reproduce (fixed), keeping the corpus to what still fails'));
   // Entries found on a deployed function go back to it: these say how to reach it, and within which limits.
   return addConfigOptions(addRemoteAccessOptions(addUrlOptions(command, 'replay on'))).action(async (paths: string[], flags: ReplayFlags & ConfigFlags, self: Command) => {
     const fromConfig = paths.length === 0 ? await configRuns(flags, self, io) : undefined;
@@ -95,5 +97,12 @@ async function replayOnce(paths: readonly string[], flags: ReplayFlags, io: CliI
   }
   const still = outcomes.filter((o) => o.reproduces).length;
   io.stdout(`\n${replaySummary(still, outcomes.length)}\n`);
+  if (flags.prune === true) prune(outcomes.filter((o) => !o.reproduces).map((o) => o.file), io);
   return still > 0 ? ExitCode.Findings : ExitCode.Ok;
+}
+
+/** Deletes the fixed entries, after every entry was replayed: a replay that fails part-way prunes nothing. */
+function prune(files: readonly string[], io: CliIo): void {
+  for (const file of files) rmSync(file, { force: true });
+  io.stdout(files.length === 0 ? 'Nothing to prune.\n' : `Pruned ${files.length === 1 ? '1 fixed entry' : `${files.length} fixed entries`}: ${files.map((f) => relative(io.cwd, f) || f).join(', ')}\n`);
 }

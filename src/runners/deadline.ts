@@ -63,16 +63,18 @@ export function threw(error: unknown): Outcome {
 }
 
 /**
- * The per-instance queries of module URLs: tsx's namespaced import and the worker's fresh module instances
- * (`worker/fresh-instance-hooks.mjs`). Left in a stack, they would make call sites differ between instances.
+ * The per-instance queries of module URLs: tsx's namespaced import (on Node 22.12+ and 24, where `require` loads
+ * ES modules, tsx's CommonJS path adds `?namespace=<id>&tsx-commonjs-virtual-query=1`) and the worker's fresh
+ * module instances (`worker/fresh-instance-hooks.mjs`). Left in a stack, they would make call sites differ
+ * between instances.
  */
-export const INSTANCE_QUERY = /[?&](?:tsx-namespace=[\w-]+|efz-instance=\d+)/g;
+export const INSTANCE_QUERY = /[?&](?:tsx-namespace=[\w-]+|namespace=[\w-]+|tsx-commonjs-virtual-query=\d+|efz-instance=\d+)/g;
 
 /** `serializeError` plus removal of {@link INSTANCE_QUERY}, which would make call sites unstable. */
 export function handlerError(error: unknown): SerializedError {
   const serialized = serializeError(error);
   const stack = serialized.stack;
-  if (stack === undefined || !(stack.includes('tsx-namespace=') || stack.includes('efz-instance='))) return serialized;
+  if (stack === undefined || stack.search(INSTANCE_QUERY) === -1) return serialized;
   return { ...serialized, stack: stack.replace(INSTANCE_QUERY, '') };
 }
 

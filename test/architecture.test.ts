@@ -1,4 +1,4 @@
-import { readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
@@ -71,5 +71,20 @@ describe('architecture', () => {
   it('every source folder has a rule', () => {
     const folders = readdirSync(join(root, 'src'), { withFileTypes: true }).filter((e) => e.isDirectory()).map((e) => `src/${e.name}/`);
     for (const folder of folders) expect(Object.keys(rules)).toContain(folder);
+  });
+  it('the main entry never reaches vitest (an optional peer dependency): only eventfuzz/vitest imports it', () => {
+    const seen = new Set<string>();
+    const reachesVitest: string[] = [];
+    const walk = (file: string): void => {
+      if (seen.has(file) || !existsSync(join(root, file))) return;
+      seen.add(file);
+      if (/from\s+'vitest(?:\/[^']*)?'|import\s*\(?\s*'vitest/.test(readFileSync(join(root, file), 'utf8'))) reachesVitest.push(file);
+      for (const target of relativeImports(file)) walk(target);
+    };
+    walk('src/index.ts');
+    expect(seen.size).toBeGreaterThan(10);
+    expect(reachesVitest).toEqual([]);
+    walk('src/vitest/index.ts');
+    expect(reachesVitest).toEqual(['src/vitest/index.ts']);
   });
 });

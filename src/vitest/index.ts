@@ -1,5 +1,6 @@
-import { existsSync } from 'node:fs';
+import { existsSync, readdirSync } from 'node:fs';
 import { resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { expect, test } from 'vitest';
 import { fuzz } from '../api/fuzz.js';
 import type { FuzzOptions } from '../api/fuzz.js';
@@ -39,14 +40,19 @@ const DEFAULT_CORPUS = '.eventfuzz/corpus';
 export async function checkHandler(handler: string | URL, options: WithstandOptions & { readonly durationMs?: number | undefined }, env: Readonly<Record<string, string | undefined>> = process.env): Promise<FuzzCheck> {
   const cwd = options.cwd ?? process.cwd();
   const corpusDir = options.corpusDir ?? (existsSync(resolve(cwd, DEFAULT_CORPUS)) ? DEFAULT_CORPUS : undefined);
-  const ref = typeof handler === 'string' ? handler : handler.href;
-  const reproduced = corpusDir !== undefined && existsSync(resolve(cwd, corpusDir)) ? (await replay({ paths: [resolve(cwd, corpusDir)], handler: ref, cwd })).filter((o) => o.reproduces) : [];
+  const ref = typeof handler === 'string' ? handler : fileURLToPath(handler);
+  const reproduced = corpusDir !== undefined && hasEntries(resolve(cwd, corpusDir)) ? (await replay({ paths: [resolve(cwd, corpusDir)], handler: ref, cwd })).filter((o) => o.reproduces) : [];
   const budget = selectBudget(env);
   const report = await fuzz({ runs: budget.runs, seed: budget.seed, ...options, corpusDir, handler });
   const how = `seed ${report.seed}, ${report.stats.runs} runs${budget.explore ? '; repeat with EFZ_SEED=' + String(report.seed) + ' EVENTFUZZ_EXPLORE=' + String(budget.runs) : ''}`;
   if (budget.explore) console.log(`eventfuzz: exploring ${budget.runs} runs with seed ${budget.seed} (EFZ_SEED=${budget.seed} repeats it)`);
   const message = failureMessage(report, reproduced, how);
   return { pass: message === '', message, report, reproduced };
+}
+
+/** A corpus directory with at least one entry (replay refuses an empty one; a fresh project has none yet). */
+function hasEntries(dir: string): boolean {
+  return existsSync(dir) && readdirSync(dir, { recursive: true }).some((f) => String(f).endsWith('.json'));
 }
 
 function isHandlerRef(value: unknown): value is string | URL {

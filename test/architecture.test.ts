@@ -25,7 +25,7 @@ const rules: Record<string, readonly string[]> = {
   'src/api/': ['src/core/', 'src/payloads/', 'generators/', 'src/runners/', 'src/oracles/', 'src/corpus/', 'src/engine/', 'src/layer/', 'src/version.ts'],
   // The config file and `init`: validation needs the source ids of the generators' registry.
   'src/config/': ['src/core/', 'generators/'],
-  'src/vitest/': ['src/api/'],
+  'src/vitest/': ['src/core/', 'src/api/'],
   'src/cli/': ['src/core/', 'src/compiled-sources.mjs', 'src/payloads/', 'generators/', 'src/api/', 'src/config/', 'src/reporters/', 'src/version.ts'],
 };
 

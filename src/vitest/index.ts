@@ -2,6 +2,7 @@ import { existsSync, readdirSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { expect, test } from 'vitest';
+import { HarnessError } from '../core/index.js';
 import { fuzz } from '../api/fuzz.js';
 import type { FuzzOptions } from '../api/fuzz.js';
 import type { FuzzReport } from '../api/report.js';
@@ -62,7 +63,8 @@ function isHandlerRef(value: unknown): value is string | URL {
 expect.extend({
   async toWithstandFuzzing(received: unknown, options: WithstandOptions) {
     if (!isHandlerRef(received)) {
-      return { pass: false, message: () => 'toWithstandFuzzing: expect() takes a handler reference such as "src/orders.ts#handler" (a path relative to the working directory, or a file URL); handler functions are not supported.' };
+      // Thrown, not a failed verdict, so `.not.toWithstandFuzzing` cannot pass on a value that was never fuzzed.
+      throw new HarnessError('EFZ_USAGE', 'toWithstandFuzzing: expect() takes a handler reference such as "src/orders.ts#handler" (a path relative to the working directory, or a file URL); handler functions are not supported.');
     }
     const check = await checkHandler(received, options);
     return { pass: check.pass, message: () => (check.pass ? `expected ${String(received)} not to withstand fuzzing, but eventfuzz found nothing` : check.message) };
@@ -87,7 +89,7 @@ export function fuzzTest(name: string, spec: FuzzTestOptions): void {
     name,
     async () => {
       const { handler, testTimeoutMs: _t, ...rest } = spec;
-      if (handler === undefined) throw new Error('fuzzTest: `handler` is required (e.g. "src/orders.ts#handler").');
+      if (handler === undefined) throw new HarnessError('EFZ_USAGE', 'fuzzTest: `handler` is required (e.g. "src/orders.ts#handler").');
       const check = await checkHandler(handler, { durationMs: Math.floor(testTimeoutMs * 0.8), ...rest });
       if (!check.pass) throw new Error(check.message);
     },

@@ -22,3 +22,11 @@ describe('checkHandler (the matcher\'s machinery)', () => {
     expect(second.message).toContain('corpus entry still reproduces:');
   }, 20_000);
 });
+
+describe('toWithstandFuzzing', () => {
+  it('refuses a value that is not a handler reference, with or without .not', async () => {
+    const fn = (): void => undefined;
+    await expect(expect(fn).toWithstandFuzzing({ source: 'sqs' })).rejects.toThrow(/takes a handler reference/);
+    await expect(expect(fn).not.toWithstandFuzzing({ source: 'sqs' })).rejects.toThrow(/takes a handler reference/);
+  });
+});

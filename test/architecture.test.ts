@@ -1,4 +1,4 @@
-import { readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
@@ -25,7 +25,7 @@ const rules: Record<string, readonly string[]> = {
   'src/api/': ['src/core/', 'src/payloads/', 'generators/', 'src/runners/', 'src/oracles/', 'src/corpus/', 'src/engine/', 'src/layer/', 'src/version.ts'],
   // The config file and `init`: validation needs the source ids of the generators' registry.
   'src/config/': ['src/core/', 'generators/'],
-  'src/vitest/': ['src/api/'],
+  'src/vitest/': ['src/core/', 'src/api/'],
   'src/cli/': ['src/core/', 'src/compiled-sources.mjs', 'src/payloads/', 'generators/', 'src/api/', 'src/config/', 'src/reporters/', 'src/version.ts'],
 };
 
@@ -71,5 +71,20 @@ describe('architecture', () => {
   it('every source folder has a rule', () => {
     const folders = readdirSync(join(root, 'src'), { withFileTypes: true }).filter((e) => e.isDirectory()).map((e) => `src/${e.name}/`);
     for (const folder of folders) expect(Object.keys(rules)).toContain(folder);
+  });
+  it('the main entry never reaches vitest (an optional peer dependency): only eventfuzz/vitest imports it', () => {
+    const seen = new Set<string>();
+    const reachesVitest: string[] = [];
+    const walk = (file: string): void => {
+      if (seen.has(file) || !existsSync(join(root, file))) return;
+      seen.add(file);
+      if (/from\s+'vitest(?:\/[^']*)?'|import\s*\(?\s*'vitest/.test(readFileSync(join(root, file), 'utf8'))) reachesVitest.push(file);
+      for (const target of relativeImports(file)) walk(target);
+    };
+    walk('src/index.ts');
+    expect(seen.size).toBeGreaterThan(10);
+    expect(reachesVitest).toEqual([]);
+    walk('src/vitest/index.ts');
+    expect(reachesVitest).toEqual(['src/vitest/index.ts']);
   });
 });

@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { FuzzCase } from '../core/index.js';
 import { HarnessError, isHarnessError } from '../core/index.js';
@@ -227,4 +228,28 @@ function storedKey(entry: CorpusEntry): string {
   const [oracle = '', ...rest] = entry.finding.dedupeKey.split('|');
   const legacyPoint = rest.length > 1 && (rest[0] === '*' || rest[0] === '-' || rest[0] === entry.finding.injectionPoint);
   return replayKey(oracle, (legacyPoint ? rest.slice(1) : rest).join('|'));
+}
+
+/**
+ * Replays the entries of `corpusDir` that were found on `handler` (the same file and export, wherever the ref
+ * was written from), on that handler: what the vitest matcher runs first. A corpus shared by several handlers
+ * must not send one handler's findings to another. A missing corpus, or one without an entry of this handler,
+ * replays nothing; a damaged file is still an error.
+ */
+export async function replayFoundOn(handler: string, corpusDir: string, options: Omit<ReplayOptions, 'paths' | 'handler' | 'url'> = {}): Promise<readonly ReplayOutcome[]> {
+  const cwd = options.cwd ?? process.cwd();
+  const corpus = resolve(cwd, corpusDir);
+  if (!existsSync(corpus)) return [];
+  const target = parseHandlerRef(handler, cwd);
+  const mine = readCorpus([corpus]).filter(({ entry }) => {
+    if (entry.target.kind !== 'local') return false;
+    try {
+      const stored = parseHandlerRef(entry.target.ref, cwd);
+      return stored.file === target.file && stored.exportName === target.exportName;
+    } catch {
+      return false; // a ref this machine cannot parse is no entry of this handler
+    }
+  });
+  if (mine.length === 0) return [];
+  return replay({ ...options, cwd, paths: mine.map((item) => item.file), handler });
 }

@@ -1,4 +1,4 @@
-import { existsSync, readdirSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { expect, test } from 'vitest';
@@ -6,7 +6,7 @@ import { HarnessError } from '../core/index.js';
 import { fuzz } from '../api/fuzz.js';
 import type { FuzzOptions } from '../api/fuzz.js';
 import type { FuzzReport } from '../api/report.js';
-import { replay } from '../api/replay.js';
+import { replayFoundOn } from '../api/replay.js';
 import type { ReplayOutcome } from '../api/replay.js';
 import { selectBudget } from './budget.js';
 import { failureMessage } from './message.js';
@@ -35,25 +35,20 @@ export interface FuzzCheck {
 const DEFAULT_CORPUS = '.eventfuzz/corpus';
 
 /**
- * Replays the corpus (the given `corpusDir`, or `.eventfuzz/corpus` when it exists), then runs a budgeted campaign
+ * Replays the corpus entries found on this handler (in the given `corpusDir`, or `.eventfuzz/corpus`), then runs a budgeted campaign
  * (see `selectBudget`: 300 runs, fixed seed, unless `EVENTFUZZ_EXPLORE` asks for more).
  */
 export async function checkHandler(handler: string | URL, options: WithstandOptions & { readonly durationMs?: number | undefined }, env: Readonly<Record<string, string | undefined>> = process.env): Promise<FuzzCheck> {
   const cwd = options.cwd ?? process.cwd();
   const corpusDir = options.corpusDir ?? (existsSync(resolve(cwd, DEFAULT_CORPUS)) ? DEFAULT_CORPUS : undefined);
   const ref = typeof handler === 'string' ? handler : fileURLToPath(handler);
-  const reproduced = corpusDir !== undefined && hasEntries(resolve(cwd, corpusDir)) ? (await replay({ paths: [resolve(cwd, corpusDir)], handler: ref, cwd })).filter((o) => o.reproduces) : [];
+  const reproduced = corpusDir === undefined ? [] : (await replayFoundOn(ref, corpusDir, { cwd })).filter((o) => o.reproduces);
   const budget = selectBudget(env);
   const report = await fuzz({ runs: budget.runs, seed: budget.seed, ...options, corpusDir, handler });
   const how = `seed ${report.seed}, ${report.stats.runs} runs${budget.explore ? '; repeat with EFZ_SEED=' + String(report.seed) + ' EVENTFUZZ_EXPLORE=' + String(budget.runs) : ''}`;
   if (budget.explore) console.log(`eventfuzz: exploring ${budget.runs} runs with seed ${budget.seed} (EFZ_SEED=${budget.seed} repeats it)`);
   const message = failureMessage(report, reproduced, how);
   return { pass: message === '', message, report, reproduced };
-}
-
-/** A corpus directory with at least one entry (replay refuses an empty one; a fresh project has none yet). */
-function hasEntries(dir: string): boolean {
-  return existsSync(dir) && readdirSync(dir, { recursive: true }).some((f) => String(f).endsWith('.json'));
 }
 
 function isHandlerRef(value: unknown): value is string | URL {

@@ -13,6 +13,8 @@ export interface ConsoleOutput {
   readonly color?: { readonly stdout: boolean; readonly stderr: boolean } | undefined;
 }
 
+/** In a log: the first progress line after a second (the run is under way), then one every five. */
+const FIRST_PLAIN_PROGRESS_MS = 1_000;
 const PLAIN_PROGRESS_EVERY_MS = 5_000;
 const SEVERITY_MARK = { critical: 'CRITICAL', high: 'HIGH', medium: 'MEDIUM', low: 'LOW' } as const;
 
@@ -27,7 +29,7 @@ function severityMark(severity: Severity, c: Colors): string {
  * each new finding announced as it is seen, and a summary on stdout at the end.
  */
 export function createConsoleReporter(out: ConsoleOutput): CampaignListener & { finish(report: FuzzReport): void } {
-  let lastPlain = 0;
+  let nextPlain = FIRST_PLAIN_PROGRESS_MS;
   let lineOpen = false;
   const errColors = pc.createColors(out.color?.stderr === true);
   const outColors = pc.createColors(out.color?.stdout === true);
@@ -41,8 +43,8 @@ export function createConsoleReporter(out: ConsoleOutput): CampaignListener & { 
       if (out.interactive) {
         out.stderr(`\r\x1b[2K${text}`);
         lineOpen = true;
-      } else if (progress.elapsedMs - lastPlain >= PLAIN_PROGRESS_EVERY_MS) {
-        lastPlain = progress.elapsedMs;
+      } else if (progress.elapsedMs >= nextPlain) {
+        nextPlain = progress.elapsedMs + PLAIN_PROGRESS_EVERY_MS;
         out.stderr(`${text}\n`);
       }
     },

@@ -33,7 +33,7 @@ describe('the eventfuzz binary', () => {
     const cli = spawnCli(['fuzz', e2eFixture('safe.mjs'), '--source', 'sqs', '--runs', '10000000', '--seed', '5', '--workers', '2', '--corpus', join(dir, 'corpus'), '--report', report]);
     try {
       await cli.waitForStderr(/^eventfuzz: fuzzing .* with seed 5/m, 20_000);
-      // Well into the campaign: the first plain progress line (after 5 s) with runs done. A fixed sleep was not
+      // Well into the campaign: the first plain progress line (after 1 s) with runs done. A fixed sleep was not
       // enough on a loaded CI machine, where the two workers had not finished a single run 1.5 s in.
       await cli.waitForStderr(/^eventfuzz: [1-9]\d* runs, /m, 25_000);
       expect(cli.child.exitCode).toBeNull();

@@ -158,7 +158,7 @@ export async function fuzz(options: FuzzOptions): Promise<FuzzReport> {
   const oracles = selectOracles(options.oracles);
   const payloads = pickPayloads(options.categories);
   const space = samples.length > 0 ? caseSpaceForSamples(samples, source) : caseSpaceForSource(source!);
-  const { runner, secrets, target, stop, guarded } = await startTarget(options, cwd, seed, timeoutMs, space.sourceId);
+  const { runner, secrets, target, stop, guarded, taskRoot } = await startTarget(options, cwd, seed, timeoutMs, space.sourceId);
   try {
     const notice = (line: string): void => safely(() => options.listener?.onNotice?.(line));
     const timing = guarded === undefined ? undefined : startRemoteTiming(options.timing, guarded, remoteCaps(options).maxInvocations, withOtherPayload, notice);
@@ -186,7 +186,7 @@ export async function fuzz(options: FuzzOptions): Promise<FuzzReport> {
       signal: timing === undefined ? stop : AbortSignal.any([...(stop === undefined ? [] : [stop]), timing.campaignExhausted]),
     });
     const result = timing === undefined ? explored : await timing.finish(explored, { sink, listener: options.listener, signal: options.signal });
-    return buildReport(result, target, space.sourceId, baseline);
+    return buildReport(result, target, space.sourceId, baseline, taskRoot === undefined ? undefined : { cwd, taskRoot });
   } finally {
     await runner.close();
   }
@@ -197,6 +197,8 @@ interface StartedTarget {
   readonly runner: Runner;
   readonly secrets: readonly WatchedSecret[];
   readonly target: CorpusTarget;
+  /** A local handler's task root, where the probes' call sites are relative to. */
+  readonly taskRoot?: string;
   /** The caller's signal, and for a remote target its invocation cap. */
   readonly stop: AbortSignal | undefined;
   /** A remote target's runner behind its caps (absent for a local handler). */
@@ -227,7 +229,7 @@ async function startTarget(options: FuzzOptions, cwd: string, seed: number, time
   }
   const ref = options.handler instanceof URL ? handlerRefFromUrl(options.handler) : options.handler!;
   const { file, exportName } = parseHandlerRef(ref, cwd);
-  const { runner, secrets } = await startLocalTarget({
+  const { runner, secrets, taskRoot } = await startLocalTarget({
     file,
     exportName,
     seed,
@@ -244,7 +246,7 @@ async function startTarget(options: FuzzOptions, cwd: string, seed: number, time
     writableRoots: options.writableRoots?.map((dir) => resolve(cwd, dir)),
     taskRoot: options.taskRoot === undefined ? undefined : resolve(cwd, options.taskRoot),
   });
-  return { runner, secrets, target: { kind: 'local', ref: `${relativeRef(file, cwd)}#${exportName}` }, stop: options.signal };
+  return { runner, secrets, taskRoot, target: { kind: 'local', ref: `${relativeRef(file, cwd)}#${exportName}` }, stop: options.signal };
 }
 
 /** The event shape an HTTP endpoint gets: the source's, checked to be API Gateway's by checkOptions. */

@@ -33,9 +33,9 @@ export interface LocalTargetOptions {
 
 /**
  * Builds the Lambda-like environment (with canary credentials and the watched `secrets`) and starts a local
- * runner in it. `fuzz` and `replay` both start their target this way. Returns the secrets the oracles watch.
+ * runner in it. `fuzz` and `replay` both start their target this way. Returns the secrets the oracles watch and the task root (probes' call sites are relative to it).
  */
-export async function startLocalTarget(options: LocalTargetOptions): Promise<{ readonly runner: Runner; readonly secrets: readonly WatchedSecret[] }> {
+export async function startLocalTarget(options: LocalTargetOptions): Promise<{ readonly runner: Runner; readonly secrets: readonly WatchedSecret[]; readonly taskRoot: string }> {
   const { file, exportName, timeoutMs, memoryLimitMb, functionName } = options;
   if (options.taskRoot !== undefined && !isDirectory(options.taskRoot)) {
     throw new HarnessError('EFZ_USAGE', `--task-root ${options.taskRoot} is not a directory.`);
@@ -66,7 +66,8 @@ export async function startLocalTarget(options: LocalTargetOptions): Promise<{ r
     ...(options.isolation === undefined ? {} : { isolation: options.isolation }),
   });
   // eventfuzz resolves its own paths (corpus, samples) before this point.
-  const restore = enterTaskRoot(env['LAMBDA_TASK_ROOT'] ?? process.cwd());
+  const taskRoot = env['LAMBDA_TASK_ROOT'] ?? process.cwd();
+  const restore = enterTaskRoot(taskRoot);
   try {
     await runner.start();
   } catch (error) {
@@ -90,7 +91,7 @@ export async function startLocalTarget(options: LocalTargetOptions): Promise<{ r
       }
     },
   };
-  return { runner: inTaskRoot, secrets };
+  return { runner: inTaskRoot, secrets, taskRoot };
 }
 
 function isDirectory(path: string): boolean {

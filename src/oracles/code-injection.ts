@@ -26,6 +26,12 @@ const CODE_FAMILY = 'code-injection';
 export const codeInjection = defineOracle({
   id: 'code-injection',
   description: "This case's payload ran as JavaScript (the canary function was called, or <canary><a*b> was computed), or its canary reached eval-like sinks.",
+  docs: {
+    cwe: 'CWE-94',
+    securitySeverity: '9.8',
+    help: "Text from the event ran as JavaScript, through `eval`, `new Function`, `vm` or a template engine that compiles input. Code run this way has the full rights of the function, including its credentials.",
+    fix: "Never evaluate input: parse data with `JSON.parse`, map names to functions with an explicit lookup table, and keep template sources out of reach of the event.",
+  },
   check(observation, context) {
     const token = context.case.canary;
     const effects: readonly Effect[] = observation.effects ?? [];

@@ -37,6 +37,12 @@ const PROOF_RAN = 2;
 export const commandInjection = defineOracle({
   id: 'command-injection',
   description: "This case's canary reached a shell script run by child_process, in command position or proven by the canary program.",
+  docs: {
+    cwe: 'CWE-78',
+    securitySeverity: '9.8',
+    help: "Text from the event reached a shell command run through `child_process`, where it can start commands of its own. Quoting the value does not help: a quote in the input ends the quote.",
+    fix: "Do not build shell strings from input: call `execFile`/`spawn` with an argument array and no shell (`shell: false`), and validate the value against an allowlist before passing it as an argument (prefix it with `--` where the program allows).",
+  },
   check(observation, context) {
     const token = context.case.canary;
     const effects: readonly Effect[] = observation.effects ?? [];

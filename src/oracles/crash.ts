@@ -33,6 +33,12 @@ type Crashed = Extract<Outcome, { kind: 'crashed' }>;
 export const crash = defineOracle({
   id: 'crash',
   description: 'The handler threw or rejected, or its runtime died (process exit, out of memory, uncaught exception).',
+  docs: {
+    cwe: 'CWE-248',
+    securitySeverity: '5.3',
+    help: "The handler threw, rejected or its runtime died on an event an outside party can send. On Lambda an uncaught error fails the invocation: the event is retried, lands in a dead-letter queue or blocks its batch, and one crafted message can stop a whole queue from draining.",
+    fix: "Validate and parse the event fields before use, catch errors around each record and fail only that record (for SQS, report a partial batch failure), and never let a payload reach `process.exit` or an unbounded allocation.",
+  },
   check(observation, context): readonly Finding[] {
     const outcome = observation.outcome;
     if (outcome.kind === 'threw') return [thrownFinding(outcome.error, context)];

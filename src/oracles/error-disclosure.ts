@@ -57,6 +57,12 @@ const eventText = new WeakMap<FuzzCase, string>();
 export const errorDisclosure = defineOracle({
   id: 'error-disclosure',
   description: 'a response carries a stack trace, a path of the function code or an internal error message',
+  docs: {
+    cwe: 'CWE-209',
+    securitySeverity: '5.3',
+    help: "A response carried a stack trace, a path of the function's code or an internal error message. It tells an attacker the code layout, libraries and versions, and often why a payload failed.",
+    fix: "Catch errors at the handler boundary, log the details, and return a generic message with a request id; disable debug error pages in frameworks (Express, middy) in deployed stages.",
+  },
   check(observation, context) {
     const haystack = responseHaystack(observation.outcome);
     if (haystack.text.length === 0) return [];

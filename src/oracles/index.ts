@@ -1,5 +1,5 @@
 import type { Finding, Observation } from '../core/index.js';
-import type { Oracle, OracleContext } from './types.js';
+import type { DocumentedOracle, Oracle, OracleContext } from './types.js';
 import { HarnessError, serializeError } from '../core/index.js';
 import { codeInjection } from './code-injection.js';
 import { commandInjection } from './command-injection.js';
@@ -18,7 +18,7 @@ import { timeout } from './timeout.js';
  * Every built-in oracle, in the order they run and report. Cheap outcome checks first, so a report reads
  * "crashed, then why": crash, timeout, secret-leak, then the sink oracles.
  */
-export const builtinOracles: readonly Oracle[] = [crash, timeout, secretLeak, commandInjection, codeInjection, stateLeak, errorDisclosure, pathTraversal, prototypePollution, ssrf];
+export const builtinOracles: readonly DocumentedOracle[] = [crash, timeout, secretLeak, commandInjection, codeInjection, stateLeak, errorDisclosure, pathTraversal, prototypePollution, ssrf];
 
 /** The ids `selectOracles` accepts and `eventfuzz oracles` lists. Stable: they are part of the public contract. */
 export const oracleIds: readonly string[] = builtinOracles.map((oracle) => oracle.id);

@@ -31,6 +31,12 @@ import { defineOracle } from './types.js';
 export const pathTraversal = defineOracle({
   id: 'path-traversal',
   description: "This case's canary reached a file-system call through a path that escaped to where the payload aimed (confirmed) or kept its `..` segments (tainted).",
+  docs: {
+    cwe: 'CWE-22',
+    securitySeverity: '7.5',
+    help: "Text from the event chose a file-system path that escaped the directory the handler meant to use (`../`, an absolute path). Files of the function or of the instance can then be read or written.",
+    fix: "Resolve the path with `path.resolve(base, input)` and refuse it unless it stays under `base`; better, map the input to a fixed set of names, and never pass raw keys or query values to `fs`.",
+  },
   check(observation, context) {
     const token = context.case.canary;
     const effects: readonly Effect[] = observation.effects ?? [];

@@ -22,6 +22,12 @@ const ANY_CANARY = new RegExp(CANARY_PATTERN.source, 'g');
 export const prototypePollution = defineOracle({
   id: 'prototype-pollution',
   description: 'A built-in prototype (Object.prototype, Array.prototype, …) was modified during the invocation; confirmed when the key or value carries this case’s canary.',
+  docs: {
+    cwe: 'CWE-1321',
+    securitySeverity: '7.3',
+    help: "Keys from the event (`__proto__`, `constructor.prototype`) changed a built-in prototype during the invocation. Every object of the warm instance then inherits the attacker's properties, which can bypass checks or run code in later requests.",
+    fix: "Do not deep-merge or assign untrusted keys into plain objects: use `Object.create(null)` or `Map`, skip `__proto__`, `constructor` and `prototype` keys, or validate the input with a schema that rejects unknown keys.",
+  },
   check(observation, context) {
     const effects: readonly Effect[] = observation.effects ?? [];
     const bySignature = new Map<string, Finding>();

@@ -50,6 +50,12 @@ function prepare(secrets: readonly WatchedSecret[]): readonly PreparedSecret[] {
 export const secretLeak = defineOracle({
   id: 'secret-leak',
   description: 'A watched secret or a credential-shaped value appears in the response or logs, in any common encoding.',
+  docs: {
+    cwe: 'CWE-200',
+    securitySeverity: '7.5',
+    help: "A secret of the function (its AWS credentials from the environment, or a watched value) appeared in a response or in the logs. Anyone who can read the response or the log group can then act as the function. Log output counts too (CWE-532).",
+    fix: "Never echo `process.env` or error objects that hold configuration into responses or logs; log an allowlist of fields, and keep secrets in Secrets Manager or Parameter Store, read where they are used.",
+  },
   check(observation: Observation, context: OracleContext): readonly Finding[] {
     const prepared = prepare(context.secrets);
     const response = responseHaystack(observation.outcome);

@@ -30,6 +30,12 @@ type Reason = 'host-token' | 'payload-url' | 'metadata';
 export const ssrf = defineOracle({
   id: 'ssrf',
   description: "The handler connected to a destination this case's payload chose: a canary host, the payload's URL, or a cloud metadata address.",
+  docs: {
+    cwe: 'CWE-918',
+    securitySeverity: '8.6',
+    help: "The handler connected to a destination that the event chose: a host from the payload or a cloud metadata address. From inside the VPC such a request reaches internal services and, through the metadata endpoint, credentials.",
+    fix: "Allow only known hosts (compare the parsed URL's hostname with an allowlist), refuse private, loopback and link-local addresses after DNS resolution, and do not follow redirects to other hosts.",
+  },
   check(observation, context) {
     // Most invocations connect nowhere: parse the payload as a URL only when there is a connection to judge.
     if (!(observation.effects ?? []).some((effect) => effect.kind === 'network')) return [];

@@ -18,6 +18,12 @@ const EXCERPT_RADIUS = 60;
 export const stateLeak = defineOracle({
   id: 'state-leak',
   description: 'a canary from an earlier invocation comes back from a later one on the same warm instance',
+  docs: {
+    cwe: 'CWE-488',
+    securitySeverity: '6.5',
+    help: "Data from one invocation came back in the response to a later one on the same warm instance. Lambda reuses instances between callers, so module-level state leaks one caller's data to another.",
+    fix: "Keep per-request data in local variables of the handler, not in module scope; clear or key caches by the caller, and never return a shared mutable object.",
+  },
   check(observation, context) {
     const earlier = context.earlierCanaries;
     if (earlier === undefined || earlier.length === 0) return [];

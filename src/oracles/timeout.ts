@@ -18,6 +18,12 @@ const REDOS_FAMILY = 'redos';
 export const timeout = defineOracle({
   id: 'timeout',
   description: 'The handler did not finish within the time limit (possible ReDoS when a regex payload caused it).',
+  docs: {
+    cwe: 'CWE-400',
+    securitySeverity: '7.5',
+    help: "The handler did not finish within its time limit on an event an outside party can send. A payload that makes a function hang burns its whole timeout on every retry (denial of wallet) and, with a regular expression on input, is often ReDoS.",
+    fix: "Bound the work per event: cap input sizes, use linear-time regular expressions (or the `re2` package) on untrusted text, and give every outbound call its own timeout shorter than the function's.",
+  },
   check(observation, context): readonly Finding[] {
     const outcome = observation.outcome;
     if (outcome.kind !== 'timeout') return [];

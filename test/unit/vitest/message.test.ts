@@ -10,6 +10,7 @@ const finding = (over: Partial<ReportFinding> = {}): ReportFinding => ({
   title: 'Command injection via child_process.exec',
   evidence: 'script: echo processing ;efzcanary x\ncall site: handler.ts:18',
   injectionPoint: 'Records[*].body',
+  signature: 'handler.ts:18:32',
   field: 'Records[0].body',
   payloadId: 'ci-canary-semicolon',
   hits: 1,

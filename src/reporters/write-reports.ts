@@ -1,10 +1,26 @@
 import { accessSync, constants, mkdirSync, renameSync, rmdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import type { Stats } from 'node:fs';
-import { dirname, extname, resolve } from 'node:path';
+import { dirname, resolve } from 'node:path';
 import type { FuzzReport } from '../api/report.js';
 import { HarnessError } from '../core/index.js';
+import { formatJunit } from './junit.js';
+import { formatSarif } from './sarif.js';
 
-const FORMATS = { '.json': (report: FuzzReport): string => `${JSON.stringify(report, null, 2)}\n` } as const;
+/** Report formats by file suffix, the longest first (`.sarif.json` is SARIF, not JSON). */
+const FORMATS: readonly { readonly suffix: string; readonly name: string; readonly render: (report: FuzzReport) => string }[] = [
+  { suffix: '.sarif.json', name: 'SARIF', render: formatSarif },
+  { suffix: '.sarif', name: 'SARIF', render: formatSarif },
+  { suffix: '.json', name: 'JSON', render: (report) => `${JSON.stringify(report, null, 2)}\n` },
+  { suffix: '.xml', name: 'JUnit XML', render: formatJunit },
+];
+
+/** `.json (JSON), .sarif or .sarif.json (SARIF 2.1.0), .xml (JUnit XML)`: what an error message lists. */
+const FORMAT_LIST = '.json (JSON), .sarif or .sarif.json (SARIF 2.1.0), .xml (JUnit XML)';
+
+function formatOf(file: string): (typeof FORMATS)[number] | undefined {
+  const name = file.toLowerCase();
+  return FORMATS.find((format) => name.endsWith(format.suffix));
+}
 
 /**
  * Checks report paths before a campaign starts, so a typo or an unwritable place does not cost a whole run: the
@@ -12,8 +28,8 @@ const FORMATS = { '.json': (report: FuzzReport): string => `${JSON.stringify(rep
  */
 export function checkReportPaths(files: readonly string[]): void {
   for (const file of files) {
-    if (!Object.hasOwn(FORMATS, extname(file))) {
-      throw new HarnessError('EFZ_USAGE', `Cannot write report "${file}": the format is chosen by extension and only ${Object.keys(FORMATS).join(', ')} is supported.`);
+    if (formatOf(file) === undefined) {
+      throw new HarnessError('EFZ_USAGE', `Cannot write report "${file}": the format is chosen by extension: ${FORMAT_LIST}.`);
     }
     const path = resolve(file);
     const problem = unwritableFile(path) ?? probeWrite(path);
@@ -93,7 +109,8 @@ export function ensureWritableDirectory(dir: string, options: { readonly create?
 export function writeReports(files: readonly string[], report: FuzzReport): void {
   for (const file of files) {
     const path = resolve(file);
-    const render = FORMATS[extname(file) as keyof typeof FORMATS];
+    const render = formatOf(file)?.render;
+    if (render === undefined) throw new HarnessError('EFZ_USAGE', `Cannot write report "${file}": the format is chosen by extension: ${FORMAT_LIST}.`);
     const problem = unwritableFile(path);
     if (problem !== undefined) throw new HarnessError('EFZ_USAGE', `Cannot write report "${file}": ${problem}.`);
     const temp = temporaryName(path);

@@ -1,3 +1,4 @@
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { cleanTempDirs, e2eFixture, runCli, tempDir } from './helpers.js';
@@ -108,5 +109,24 @@ describe('a report that cannot be written', () => {
     expect(result.stderr).toMatch(/eventfuzz: Cannot write report ".*doomed\/a\.json": /);
     expect(result.stderr).not.toMatch(/\.tmp|\n\s+at /);
     expect(result.stderr).toContain(`eventfuzz: report written to ${join(dir, 'b.json')}`);
+  });
+});
+
+describe('--report in three formats at once', () => {
+  it('writes SARIF, JUnit and JSON by extension; an unknown extension is refused before the run, listing the formats', async () => {
+    const dir = tempDir();
+    const files = ['a.sarif', 'b.xml', 'c.json'].map((name) => join(dir, name));
+    const result = await runCli(['fuzz', e2eFixture('command-injection.mjs'), '--source', 'sqs', '--runs', '150', '--seed', '1', '--in-process', '--corpus', join(dir, 'corpus'), ...files.flatMap((f) => ['--report', f])]);
+    expect(result.code, result.stderr).toBe(1);
+    const sarif = JSON.parse(readFileSync(files[0]!, 'utf8')) as { version: string; runs: { results: { ruleId: string }[] }[] };
+    expect(sarif.version).toBe('2.1.0');
+    expect(sarif.runs[0]!.results.map((r) => r.ruleId)).toContain('command-injection');
+    expect(readFileSync(files[1]!, 'utf8')).toMatch(/<testcase classname="[^"]+" name="command-injection" time="0">\n\s+<failure /);
+    expect((JSON.parse(readFileSync(files[2]!, 'utf8')) as { findings: unknown[] }).findings.length).toBeGreaterThan(0);
+    const unknown = await runCli(['fuzz', e2eFixture('safe.mjs'), '--source', 'sqs', '--runs', '5', '--in-process', '--corpus', join(dir, 'c2'), '--report', join(dir, 'r.html')]);
+    expect(unknown.code).toBe(2);
+    expect(unknown.stderr).toMatch(/r\.html": the format is chosen by extension: \.json \(JSON\), \.sarif or \.sarif\.json \(SARIF 2\.1\.0\), \.xml \(JUnit XML\)/);
+    expect(unknown.stderr).not.toMatch(/fuzzing/);
+    expect(existsSync(join(dir, 'r.html'))).toBe(false);
   });
 });

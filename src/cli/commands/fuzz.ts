@@ -63,7 +63,7 @@ export function makeFuzzCommand(io: CliIo, setExit: (code: number) => void): Com
     .addOption(isolationOption())
     .addOption(new Option('--task-root <dir>', "the handler's working directory and LAMBDA_TASK_ROOT (default: its package root, the nearest package.json)"))
     .addOption(new Option('--corpus <dir>', 'where findings are saved the moment they are found').default('.eventfuzz/corpus'))
-    .addOption(new Option('--report <file>', 'write a report (.json); repeatable').argParser(collect))
+    .addOption(new Option('--report <file>', 'write a report, format by extension: .json, .sarif (SARIF 2.1.0 for code scanning), .xml (JUnit); repeatable').argParser(collect))
     .addOption(new Option('--ndjson', 'print a stream of JSON lines on stdout for tools (progress, findings, the report last) instead of the summary'))
     .addOption(new Option('--category <name>', 'only payloads of this category; repeatable').argParser(collect))
     .addOption(new Option('--oracle <id>', 'only this oracle; repeatable').argParser(collect))

@@ -11,5 +11,7 @@ import 'eventfuzz/vitest';
 const file = process.env['EXAMPLE_HANDLER'] ?? 'safe.ts';
 
 it(`the SQS consumer in ${file} withstands command injection`, async () => {
-  await expect(new URL(`./${file}`, import.meta.url)).toWithstandFuzzing({ source: 'sqs', categories: ['command-injection'] });
+  // The corpus defaults to .eventfuzz/corpus, as for the CLI; EXAMPLE_CORPUS lets our own test keep it apart.
+  const corpusDir = process.env['EXAMPLE_CORPUS'];
+  await expect(new URL(`./${file}`, import.meta.url)).toWithstandFuzzing({ source: 'sqs', categories: ['command-injection'], ...(corpusDir === undefined ? {} : { corpusDir }) });
 }, 60_000);

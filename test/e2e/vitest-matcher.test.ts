@@ -1,14 +1,17 @@
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import { describe, expect, it } from 'vitest';
-import { ROOT } from './helpers.js';
+import { afterAll, describe, expect, it } from 'vitest';
+import { cleanTempDirs, ROOT, tempDir } from './helpers.js';
+
+afterAll(cleanTempDirs);
 
 const CONFIG = fileURLToPath(new URL('../../examples/13-vitest/vitest.config.ts', import.meta.url));
 
 /** `vitest run` of the example in a child process, on the handler file given, with CI's env. */
 function runExample(handlerFile: string): Promise<{ code: number | null; output: string }> {
   return new Promise((resolvePromise) => {
-    const env: NodeJS.ProcessEnv = { ...process.env, CI: '1', EXAMPLE_HANDLER: handlerFile, NO_COLOR: '1', FORCE_COLOR: '0' };
+    // A corpus of its own: the repository's .eventfuzz/corpus would carry findings from one run into the next.
+    const env: NodeJS.ProcessEnv = { ...process.env, CI: '1', EXAMPLE_HANDLER: handlerFile, EXAMPLE_CORPUS: tempDir('efz-vitest-corpus-'), NO_COLOR: '1', FORCE_COLOR: '0' };
     delete env['EVENTFUZZ_EXPLORE'];
     delete env['EFZ_SEED'];
     delete env['VITEST'];

@@ -6,7 +6,7 @@ import { checkHandler } from '../../src/vitest/index.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'efz-vitest-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
-const vulnerable = new URL('../../examples/13-vitest/handler.ts', import.meta.url);
+const vulnerable = new URL('../../examples/01-sqs-command-injection/handler.ts', import.meta.url);
 const options = { source: 'sqs', categories: ['command-injection'], runner: 'in-process', corpusDir: dir } as const;
 
 describe('checkHandler (the matcher\'s machinery)', () => {

@@ -88,7 +88,14 @@ interface Pending {
  */
 export class CaseSchedule {
   readonly arbitrary: fc.Arbitrary<FuzzCase>;
-  readonly lag = FEEDBACK_LAG;
+  /** Non-adaptive: no case waits for an earlier one to be judged. */
+  readonly lag: number;
+  /**
+   * `false`: the cases depend on the seed alone: the sweep and the free draws go on, but nothing observed steers
+   * them (no sink-led payloads, no skipping what was found). A sharded campaign needs this, since a shard does
+   * not see what the other shards' cases showed.
+   */
+  readonly adaptive: boolean;
   readonly #constraints: FuzzCaseConstraints;
   readonly #draws: readonly Payload[];
   readonly #drawIndex = new Map<Payload, number>();
@@ -110,8 +117,10 @@ export class CaseSchedule {
   readonly #pending: Pending[] = [];
   #plan: Plan | undefined;
 
-  constructor(constraints: FuzzCaseConstraints) {
+  constructor(constraints: FuzzCaseConstraints, options: { readonly adaptive?: boolean | undefined } = {}) {
     this.#constraints = constraints;
+    this.adaptive = options.adaptive ?? true;
+    this.lag = this.adaptive ? FEEDBACK_LAG : Number.POSITIVE_INFINITY;
     this.#draws = weightedDraws(constraints.payloads);
     this.#draws.forEach((payload, index) => {
       if (!this.#drawIndex.has(payload)) this.#drawIndex.set(payload, index);
@@ -138,7 +147,7 @@ export class CaseSchedule {
   observed(index: number, fuzzCase: FuzzCase, observation: Observation, findings: readonly Finding[]): void {
     // Only a confirmed finding settles a field × family: a tainted one (code that reached a sink but did not run)
     // still wants the payloads that would make it run.
-    this.#pending.push({ index, fuzzCase, observation, found: findings.some((f) => f.handlerWide !== true && f.confidence === 'confirmed') });
+    if (this.adaptive) this.#pending.push({ index, fuzzCase, observation, found: findings.some((f) => f.handlerWide !== true && f.confidence === 'confirmed') });
     // Coverage only counts what ran; it steers nothing, so it need not wait for the lag.
     const slot = this.#slotOf(fuzzCase);
     if (slot !== undefined && fuzzCase.injection !== null && slot.members.has(fuzzCase.injection.family)) this.#covered.add(`${slot.key}|${fuzzCase.injection.family}`);

@@ -5,6 +5,12 @@ import { HarnessError } from '../core/index.js';
 import type { CorpusTarget } from '../corpus/entry.js';
 import { createCorpusStore } from '../corpus/store.js';
 import { runCampaign, safely } from '../engine/campaign.js';
+import { checkShard } from '../engine/shard.js';
+import type { Shard } from '../engine/shard.js';
+
+// The CLI reads `--shard i/N` with the engine's parser (it may not import the engine itself).
+export { parseShard } from '../engine/shard.js';
+export type { Shard } from '../engine/shard.js';
 import type { CampaignListener } from '../engine/types.js';
 import { judge, selectOracles } from '../oracles/index.js';
 import type { OracleContext } from '../oracles/types.js';
@@ -90,6 +96,14 @@ export interface FuzzOptions {
   readonly durationMs?: number | undefined;
   /** Same seed, target and options: same events, canaries and findings. Random when omitted. */
   readonly seed?: number | undefined;
+  /**
+   * Run shard `index` of `count` (1-based, `--shard 2/4`): every shard draws the seed's cases and runs the ones at
+   * generation index ≡ index - 1 (mod count), so N shards of a seed run together exactly what `{ index: 1,
+   * count: 1 }` runs alone; `runs` is the total over the shards. Needs `seed`. A sharded run's cases depend on
+   * the seed alone: no steering by what earlier cases showed (a shard cannot see the others' results). The
+   * baseline runs on every shard; shrinking stays on the shard that found the bug.
+   */
+  readonly shard?: Shard | undefined;
   /** Per-invocation deadline (default 3000 ms, like Lambda's default). */
   readonly timeoutMs?: number | undefined;
   /** `in-process` (default for the library: fastest) or `isolated` (worker pool; the CLI default). */
@@ -167,7 +181,7 @@ export async function fuzz(options: FuzzOptions): Promise<FuzzReport> {
     const sink = options.corpusDir === undefined ? undefined : createCorpusStore(resolve(cwd, options.corpusDir), { target, seed, toolVersion: VERSION, shownFrom: cwd });
     const baseline = await runBaseline({ runner, sourceId: space.sourceId, samples, plain: source?.plain, seed, judge: judgeAll, secrets, timeoutMs, sink });
     safely(() => options.listener?.onBaseline?.(baseline));
-    const schedule = new CaseSchedule({ space, payloads });
+    const schedule = new CaseSchedule({ space, payloads }, { adaptive: options.shard === undefined });
     const explored = await runCampaign({
       cases: schedule.arbitrary,
       feedback: schedule,
@@ -179,6 +193,7 @@ export async function fuzz(options: FuzzOptions): Promise<FuzzReport> {
       secrets,
       timeoutMs,
       seed,
+      shard: options.shard,
       runs: options.runs ?? (options.durationMs === undefined ? DEFAULTS.runs : Number.POSITIVE_INFINITY),
       durationMs: options.durationMs,
       sink,
@@ -186,7 +201,7 @@ export async function fuzz(options: FuzzOptions): Promise<FuzzReport> {
       signal: timing === undefined ? stop : AbortSignal.any([...(stop === undefined ? [] : [stop]), timing.campaignExhausted]),
     });
     const result = timing === undefined ? explored : await timing.finish(explored, { sink, listener: options.listener, signal: options.signal });
-    return buildReport(result, target, space.sourceId, baseline, taskRoot === undefined ? undefined : { cwd, taskRoot });
+    return buildReport(result, target, space.sourceId, baseline, taskRoot === undefined ? undefined : { cwd, taskRoot }, options.shard);
   } finally {
     await runner.close();
   }
@@ -303,6 +318,11 @@ function checkOptions(options: FuzzOptions): void {
     throw new HarnessError('EFZ_USAGE', `\`durationMs\` must be a number of milliseconds > 0, got ${String(options.durationMs)}.`);
   }
   if (options.seed !== undefined && !Number.isSafeInteger(options.seed)) throw new HarnessError('EFZ_USAGE', `\`seed\` must be an integer, got ${String(options.seed)}.`);
+  if (options.shard !== undefined) {
+    checkShard(options.shard, `\`shard\` ${JSON.stringify(options.shard)}`);
+    // Each shard would draw its own random seed: their cases would have nothing to do with each other.
+    if (options.seed === undefined) throw new HarnessError('EFZ_USAGE', 'A sharded run needs a seed shared by all shards (--seed N), or the shards would not split one campaign.');
+  }
 }
 
 function pickPayloads(categories: readonly string[] | undefined): readonly Payload[] {

@@ -1,6 +1,7 @@
 import type { Confidence, PairCoverage, Severity } from '../core/index.js';
 import type { CorpusTarget } from '../corpus/entry.js';
 import type { BlockedCalls } from '../engine/blocked-calls.js';
+import type { Shard } from '../engine/shard.js';
 import type { CampaignResult, ReportedFinding } from '../engine/types.js';
 import { isAbsolute, relative, resolve, sep } from 'node:path';
 import { VERSION } from '../version.js';
@@ -50,6 +51,8 @@ export interface FuzzReport {
   readonly target: CorpusTarget;
   readonly source: string;
   readonly seed: number;
+  /** Present for a sharded run (`--shard index/count`): this report covers that shard's share of the cases. */
+  readonly shard?: Shard;
   readonly stats: {
     readonly runs: number;
     readonly invocations: number;
@@ -71,7 +74,7 @@ export interface FuzzReport {
 const SEVERITY_ORDER: Record<Severity, number> = { critical: 0, high: 1, medium: 2, low: 3 };
 
 /** Builds the report from a campaign result; findings sorted most severe first, then by oracle and point. */
-export function buildReport(result: CampaignResult, target: CorpusTarget, source: string, baseline: BaselineResult, paths?: ReportPaths): FuzzReport {
+export function buildReport(result: CampaignResult, target: CorpusTarget, source: string, baseline: BaselineResult, paths?: ReportPaths, shard?: Shard): FuzzReport {
   const findings = [...result.findings].sort(
     (a, b) => SEVERITY_ORDER[a.severity] - SEVERITY_ORDER[b.severity] || a.oracle.localeCompare(b.oracle) || (a.injectionPoint ?? '').localeCompare(b.injectionPoint ?? ''),
   );
@@ -80,6 +83,7 @@ export function buildReport(result: CampaignResult, target: CorpusTarget, source
     target,
     source,
     seed: result.seed,
+    ...(shard === undefined ? {} : { shard: { index: shard.index, count: shard.count } }),
     stats: { runs: result.stats.runs, invocations: result.stats.invocations, durationMs: result.stats.durationMs, execsPerSecond: result.stats.execsPerSecond, blocked: result.stats.blocked,
       ...(result.stats.coverage === undefined ? {} : { coverage: result.stats.coverage }),
     },

@@ -2,13 +2,14 @@ import { createHash } from 'node:crypto';
 import fc from 'fast-check';
 import { xoroshiro128plus } from 'pure-rand/generator/xoroshiro128plus';
 import type { Finding, FuzzCase, Observation } from '../core/index.js';
-import { dedupeKey, isUnprobed } from '../core/index.js';
+import { dedupeKey, HarnessError, isUnprobed } from '../core/index.js';
 import type { OracleContext } from '../oracles/types.js';
 import { BlockedCallCounter } from './blocked-calls.js';
 import { eventFinding, needsMarkerControl, needsReproduction, runControl } from './confirm.js';
 import type { ControlVerdict, KeyedFinding } from './confirm.js';
 import { shrinkFinding } from './shrink.js';
 import type { ShrinkResult } from './shrink.js';
+import { checkShard, ownsCase } from './shard.js';
 import type { CampaignOptions, CampaignProgress, CampaignResult, ReportedFinding } from './types.js';
 
 const PROGRESS_EVERY_MS = 250;
@@ -45,6 +46,9 @@ class Campaign {
   readonly #options: CampaignOptions;
   readonly #findings = new Map<string, ReportedFinding>();
   readonly #started = performance.now();
+  /** Cases drawn from the seed's sequence (every shard draws them all). */
+  #generated = 0;
+  /** Cases run: the drawn ones this shard owns. */
   #runs = 0;
   #invocations = 0;
   readonly #blocked = new BlockedCallCounter();
@@ -67,6 +71,12 @@ class Campaign {
 
   async run(): Promise<CampaignResult> {
     const { cases, runner, seed, feedback } = this.#options;
+    const shard = this.#options.shard === undefined ? undefined : checkShard(this.#options.shard);
+    // Adaptive feedback would draw case N from what cases before N showed, and a shard sees only its own share:
+    // its sequence would drift from the seed's, and the shards' union would no longer be one run's cases.
+    if (shard !== undefined && shard.count > 1 && feedback !== undefined && feedback.adaptive !== false) {
+      throw new HarnessError('EFZ_USAGE', 'A sharded campaign needs a case sequence that does not depend on results (non-adaptive feedback).');
+    }
     const random = new fc.Random(xoroshiro128plus(seed));
     const done = new Map<number, Completed | undefined>();
     let committed = 0;
@@ -78,14 +88,22 @@ class Campaign {
         await this.#commit(next);
       }
       // With feedback, case N is drawn only once every case before N - lag is judged (see CaseFeedback).
-      while (this.#inflight < runner.parallelism && this.#mayGenerate() && (feedback === undefined || committed >= this.#runs - feedback.lag)) {
-        const index = this.#runs++;
+      while (this.#inflight < runner.parallelism && this.#mayGenerate() && (feedback === undefined || committed >= this.#generated - feedback.lag)) {
+        const index = this.#generated++;
         feedback?.beforeCase(index);
+        // Every shard draws every case, so the random stream (and the cases it owns) is the seed's, whatever N.
         const value = cases.generate(random, undefined);
+        if (!ownsCase(shard, index)) {
+          done.set(index, { index, value, observation: undefined });
+          continue;
+        }
+        this.#runs++;
         done.set(index, undefined);
         this.#launch(value.value).then((observation) => done.set(index, { index, value, observation }));
       }
       if (done.size === 0 && !this.#mayGenerate()) break;
+      // Another shard's cases are ready at once: judge them rather than wait for an invocation that may not exist.
+      if (done.get(committed) !== undefined) continue;
       await this.#nextCompletion();
     }
     this.#progress('exploring', true);
@@ -103,7 +121,7 @@ class Campaign {
 
   #mayGenerate(): boolean {
     const { runs, durationMs, signal } = this.#options;
-    if (this.#fatal !== undefined || signal?.aborted === true || this.#runs >= runs) return false;
+    if (this.#fatal !== undefined || signal?.aborted === true || this.#generated >= runs) return false;
     return durationMs === undefined || performance.now() - this.#started < durationMs;
   }
 
@@ -153,7 +171,7 @@ class Campaign {
   }
 
   async #commit({ index, value, observation }: Completed): Promise<void> {
-    if (observation === undefined) return; // the runner failed; #fatal ends the run
+    if (observation === undefined) return; // another shard's case, or the runner failed (#fatal ends the run)
     const fuzzCase = value.value;
     const findings = this.#options.judge(observation, this.#context(fuzzCase, observation.instance));
     this.#blocked.add(observation.effects);

@@ -3,8 +3,8 @@ import { Command, Option } from 'commander';
 import { sourceIds } from '../../../generators/index.js';
 import type { SourceId } from '../../../generators/index.js';
 import { loadSamples } from '../../../generators/sample/index.js';
-import { DEFAULT_INSTANCES, DEFAULT_ISOLATION, fuzz } from '../../api/fuzz.js';
-import type { Isolation } from '../../api/fuzz.js';
+import { DEFAULT_INSTANCES, DEFAULT_ISOLATION, fuzz, parseShard } from '../../api/fuzz.js';
+import type { Isolation, Shard } from '../../api/fuzz.js';
 import type { FuzzReport } from '../../api/report.js';
 import { HarnessError, isHarnessError } from '../../core/index.js';
 import { createConsoleReporter } from '../../reporters/console.js';
@@ -37,6 +37,7 @@ interface FuzzFlags extends RemoteFlags {
   readonly corpus: string;
   readonly report?: string[];
   readonly ndjson?: boolean;
+  readonly shard?: Shard;
   readonly category?: string[];
   readonly oracle?: string[];
   readonly allowExec?: boolean;
@@ -64,6 +65,7 @@ export function makeFuzzCommand(io: CliIo, setExit: (code: number) => void): Com
     .addOption(new Option('--task-root <dir>', "the handler's working directory and LAMBDA_TASK_ROOT (default: its package root, the nearest package.json)"))
     .addOption(new Option('--corpus <dir>', 'where findings are saved the moment they are found').default('.eventfuzz/corpus'))
     .addOption(new Option('--report <file>', 'write a report, format by extension: .json, .sarif (SARIF 2.1.0 for code scanning), .xml (JUnit); repeatable').argParser(collect))
+    .addOption(new Option('--shard <i/N>', 'run shard i of N of the campaign (CI matrix jobs, same --seed on each): together the N shards run what one unsharded run of the seed would, without its adaptive steering').argParser(parseShard))
     .addOption(new Option('--ndjson', 'print a stream of JSON lines on stdout for tools (progress, findings, the report last) instead of the summary'))
     .addOption(new Option('--category <name>', 'only payloads of this category; repeatable').argParser(collect))
     .addOption(new Option('--oracle <id>', 'only this oracle; repeatable').argParser(collect))
@@ -124,6 +126,8 @@ function prepareFuzz(handler: string | undefined, flags: FuzzFlags, io: CliIo): 
   if (remote === undefined) refuseLogsFlagsLocally(flags);
   if (handler === undefined && remote === undefined) throw new HarnessError('EFZ_USAGE', 'Missing the handler to fuzz, e.g. eventfuzz fuzz src/handler.ts#handler --source sqs (or --function NAME, --url URL for a deployed one, or targets in an eventfuzz.config.json: eventfuzz init writes one)');
   if (flags.source === undefined && (flags.sample ?? []).length === 0 && flags.url === undefined) throw new HarnessError('EFZ_USAGE', `Missing --source. Choose one of: ${sourceIds.join(', ')}.`);
+  // The CLI picks a random seed when none is given: each shard would pick its own and they would split nothing.
+  if (flags.shard !== undefined && flags.seed === undefined) throw new HarnessError('EFZ_USAGE', '--shard needs --seed N, the same on every shard, or the shards would not split one campaign.');
   const reports = flags.report ?? [];
   // Everything that would fail only after the campaign is checked before it starts.
   checkReportPaths(reports);
@@ -162,6 +166,7 @@ function prepareFuzz(handler: string | undefined, flags: FuzzFlags, io: CliIo): 
       oracles: flags.oracle,
       corpusDir: flags.corpus,
       taskRoot: flags.taskRoot,
+      shard: flags.shard,
       listener: console,
       signal: io.signal,
       cwd: io.cwd,

@@ -20,14 +20,15 @@ const SOURCE_ROOT = fileURLToPath(new URL('../', import.meta.url));
 /**
  * The bundles, at the paths the probes expect beside each other: probes/ mirrors src/probes/, because the probes
  * find their child-process, worker and module-hook bootstraps relative to their own module URL. Each bundle is
- * self-contained (the function has none of eventfuzz's dependencies), plain ESM for Node 20 and later.
+ * self-contained (the function has none of eventfuzz's dependencies), plain ESM for Node 20 and later. Entries are
+ * named without extension, so esbuild finds the `.ts` source in the repository and the `.js` of the built package.
  */
 const ENTRIES = [
-  { in: 'layer/loader.ts', out: 'eventfuzz/probes/loader' },
-  { in: 'layer/handler-hooks.ts', out: 'eventfuzz/probes/handler-hooks' },
-  { in: 'probes/child-node/install.ts', out: 'eventfuzz/probes/child-node/bootstrap' },
-  { in: 'probes/sub-worker/install.ts', out: 'eventfuzz/probes/sub-worker/bootstrap' },
-  { in: 'probes/direct-eval/hooks.mjs', out: 'eventfuzz/probes/direct-eval/hooks' },
+  { in: './layer/loader', out: 'eventfuzz/probes/loader' },
+  { in: './layer/handler-hooks', out: 'eventfuzz/probes/handler-hooks' },
+  { in: './probes/child-node/install', out: 'eventfuzz/probes/child-node/bootstrap' },
+  { in: './probes/sub-worker/install', out: 'eventfuzz/probes/sub-worker/bootstrap' },
+  { in: './probes/direct-eval/hooks.mjs', out: 'eventfuzz/probes/direct-eval/hooks' },
 ];
 
 function readme(): string {

@@ -70,12 +70,37 @@ export function threw(error: unknown): Outcome {
  */
 export const INSTANCE_QUERY = /[?&](?:tsx-namespace=[\w-]+|namespace=[\w-]+|tsx-commonjs-virtual-query=\d+|efz-instance=\d+)/g;
 
-/** `serializeError` plus removal of {@link INSTANCE_QUERY}, which would make call sites unstable. */
+/** `serializeError` with the stack cleaned by {@link cleanHandlerStack}. */
 export function handlerError(error: unknown): SerializedError {
   const serialized = serializeError(error);
   const stack = serialized.stack;
-  if (stack === undefined || stack.search(INSTANCE_QUERY) === -1) return serialized;
-  return { ...serialized, stack: stack.replace(INSTANCE_QUERY, '') };
+  if (stack === undefined) return serialized;
+  const cleaned = cleanHandlerStack(stack);
+  return cleaned === stack ? serialized : { ...serialized, stack: cleaned };
+}
+
+/**
+ * A frame of a TypeScript file that tsx compiled in-process for a CommonJS package: `at fn (data:text/javascript,
+ * <the whole compiled module, percent-encoded, with this instance's namespace in it>:line:col)`. One line, since
+ * the encoding leaves no raw newline; the compiled source opens with `__filename="<file>";`. The rest of the line
+ * is taken whatever it is: a long stack arrives cut short, in the middle of the URL.
+ */
+const TSX_DATA_URL_FRAME = /data:text\/javascript,__filename%3D%22((?:[^%\n]|%(?!22)[0-9A-Fa-f]{2})*)%22[^\n]*/g;
+
+/**
+ * A handler's stack as the user reads it and as findings are told apart by: without {@link INSTANCE_QUERY} (which
+ * would make call sites differ between instances), and with each tsx data: URL frame shown as the file it was
+ * compiled from. Its line numbers are the compiled code's, so only the file is honest to keep; without this the
+ * frame holds the module's entire source and a per-instance id, so every instance's crash looked new.
+ */
+export function cleanHandlerStack(stack: string): string {
+  return stack.replace(INSTANCE_QUERY, '').replace(TSX_DATA_URL_FRAME, (frame, encodedFile: string) => {
+    try {
+      return decodeURIComponent(encodedFile) + (frame.endsWith(')') ? ')' : '');
+    } catch {
+      return frame;
+    }
+  });
 }
 
 function thenOf(value: unknown): ((...args: unknown[]) => unknown) | undefined {

@@ -16,6 +16,8 @@ export default defineConfig({
   },
   test: {
     include: ['test/**/*.test.ts', 'examples/**/*.test.ts'],
+    // The packed-tarball test packs and installs: `npm run test:package` (vitest.package.config.ts) runs it.
+    exclude: ['**/node_modules/**', 'test/package/**'],
     setupFiles: [fromRoot('test/setup.ts')],
     testTimeout: 30_000,
     pool: 'forks',

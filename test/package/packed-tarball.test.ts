@@ -9,6 +9,7 @@ import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, wr
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import JSZip from 'jszip';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ModuleSystem } from './project-files.js';
 import { projectFiles } from './project-files.js';
@@ -122,5 +123,12 @@ describe.each<ModuleSystem>(['esm', 'cjs'])('installed in a fresh %s project', (
     expect(readdirSync(installed)).not.toContain('src');
     const version = run('npx', ['eventfuzz', '--version'], project);
     expect(version.stdout.trim()).toBe((JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { version: string }).version);
+  });
+
+  it('builds the in-function layer from the built probes', async () => {
+    const built = run('npx', ['eventfuzz', 'layer', '--out', 'layer.zip'], project);
+    expect(built.status, describeRun(built)).toBe(0);
+    const zip = await JSZip.loadAsync(readFileSync(join(project, 'layer.zip')));
+    expect(Object.keys(zip.files)).toEqual(expect.arrayContaining(['eventfuzz/probes/loader.mjs', 'eventfuzz/probes/child-node/bootstrap.mjs']));
   });
 });

@@ -1,9 +1,11 @@
 import { existsSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { relative, resolve } from 'node:path';
 import type { FuzzCase } from '../core/index.js';
 import { HarnessError, isHarnessError } from '../core/index.js';
-import type { CorpusEntry } from '../corpus/entry.js';
+import type { CorpusEntry, CorpusTarget } from '../corpus/entry.js';
 import { readCorpus } from '../corpus/store.js';
+import type { SeedEvent } from '../corpus/seeds.js';
+import { readSeeds } from '../corpus/seeds.js';
 import { judge, selectOracles } from '../oracles/index.js';
 import type { OracleContext } from '../oracles/types.js';
 import { parseHandlerRef } from '../runners/index.js';
@@ -12,6 +14,7 @@ import { isRemoteRunner } from '../runners/types.js';
 import type { Isolation } from '../runners/index.js';
 import { canaryFromSeed } from '../../generators/canary.js';
 import { getEventSource, sourceIds, withStoredPayload } from '../../generators/index.js';
+import { detectSource } from '../../generators/sample/index.js';
 import type { TimingOptions } from './remote-timing.js';
 import { replayTimingFinding } from './remote-timing.js';
 import { startLocalTarget } from './local-target.js';
@@ -58,7 +61,11 @@ export interface ReplayOptions {
 /** See `ReplayOptions.remote`; the fields mean what they mean for `fuzz()`. */
 export type ReplayRemoteOptions = Pick<FuzzOptions, 'region' | 'profile' | 'endpoint' | 'headers' | 'logs' | 'logsWaitMs' | 'maxInvocations' | 'rate' | 'concurrency' | 'allowProduction' | 'secretEnv'>;
 
-export interface ReplayOutcome {
+/** What one corpus file showed when replayed: a stored finding, or a hand-written seed event. */
+export type ReplayOutcome = FindingReplayOutcome | SeedReplayOutcome;
+
+export interface FindingReplayOutcome {
+  readonly kind: 'finding';
   readonly file: string;
   readonly entry: CorpusEntry;
   readonly target: string;
@@ -73,34 +80,64 @@ export interface ReplayOutcome {
   readonly ran?: string | undefined;
 }
 
+export interface SeedReplayOutcome {
+  readonly kind: 'seed';
+  readonly file: string;
+  readonly seed: SeedEvent;
+  /** The seed's source, as its file says or as recognised from the event. */
+  readonly source: string;
+  readonly target: string;
+  /** True when the seed event, which must pass cleanly, showed a finding: it fails the build as a finding does. */
+  readonly reproduces: boolean;
+  readonly seen: readonly string[];
+}
+
+/** A corpus file to replay: a stored finding, or a seed event with the case it is sent as. */
+type ReplayItem =
+  | { readonly kind: 'finding'; readonly file: string; readonly entry: CorpusEntry; readonly case: FuzzCase; readonly seed: number }
+  | { readonly kind: 'seed'; readonly file: string; readonly seedEvent: SeedEvent; readonly case: FuzzCase; readonly seed: number };
+
+/** A seed event carries no payload; its canary is one no generated case uses, so only what the event itself does shows. */
+const SEED_CANARY = canaryFromSeed(0x5eed);
+
 /**
- * Replays stored findings exactly as stored (no regeneration), grouped by target so each handler loads once.
- * CI fails the build while any entry still reproduces.
+ * Replays stored findings exactly as stored (no regeneration), and the seed events beside them, grouped by
+ * target so each handler loads once. CI fails the build while any entry still reproduces or any seed shows a
+ * finding.
  */
 export async function replay(options: ReplayOptions): Promise<readonly ReplayOutcome[]> {
   const cwd = options.cwd ?? process.cwd();
-  const entries = readCorpus(options.paths);
-  if (entries.length === 0) throw new HarnessError('EFZ_CORPUS_INVALID', `No corpus entries (*.json) under ${options.paths.join(', ')}.`);
+  const items = readItems(options.paths);
+  if (items.length === 0) throw new HarnessError('EFZ_CORPUS_INVALID', `No corpus entries (*.json) under ${options.paths.join(', ')}.`);
   if (options.handler !== undefined && options.url !== undefined) throw new HarnessError('EFZ_USAGE', 'Give either a local handler (--handler) or an HTTP endpoint (--url) to replay on, not both.');
-  const byTarget = new Map<string, typeof entries>();
-  for (const item of entries) {
-    // A local --handler or a --url replays everything on it; otherwise each entry goes back to where it was found.
-    const key = options.url !== undefined ? `http:${options.url}` : options.handler === undefined ? `${item.entry.target.kind}:${item.entry.target.ref}` : `local:${options.handler}`;
+  const byTarget = new Map<string, ReplayItem[]>();
+  const fallback = soleTarget(items);
+  for (const item of items) {
+    const key = targetKey(item, options, fallback);
     byTarget.set(key, [...(byTarget.get(key) ?? []), item]);
   }
   const oracles = selectOracles();
   const timeoutMs = options.timeoutMs ?? 3000;
   const outcomes: ReplayOutcome[] = [];
-  for (const [key, items] of byTarget) {
+  for (const [key, group] of byTarget) {
     const ref = key.slice(key.indexOf(':') + 1);
     const remoteKind = key.startsWith('lambda:') ? 'lambda' : key.startsWith('http:') ? 'http' : undefined;
-    const runner = remoteKind === undefined ? await startRunner(ref, items[0]!, options, cwd, timeoutMs) : await startRemoteRunner(remoteKind, ref, items, options, timeoutMs);
+    const runner = remoteKind === undefined ? await startRunner(ref, group[0]!, options, cwd, timeoutMs) : await startRemoteRunner(remoteKind, ref, group, options, timeoutMs);
+    const judgeCase: Judge = (observation, ctx) => judge(observation, oracles, { ...ctx, remote: isRemoteRunner(runner.runner) });
     try {
-      for (const { file, entry } of items) {
-        const { findings } = await replayEntry(runner.runner, entry, (observation, ctx) => judge(observation, oracles, { ...ctx, remote: isRemoteRunner(runner.runner) }), runner.secrets, timeoutMs, options.timing);
+      for (const item of group) {
+        if (item.kind === 'seed') {
+          const observation = await runner.runner.invoke({ caseId: `seed-${outcomes.length}`, event: item.case.event });
+          const findings = judgeCase(observation, { case: item.case, secrets: runner.secrets, timeoutMs });
+          outcomes.push({ kind: 'seed', file: item.file, seed: item.seedEvent, source: item.case.source, target: ref, reproduces: findings.length > 0, seen: findings.map((f) => f.title) });
+          continue;
+        }
+        const { entry } = item;
+        const { findings } = await replayEntry(runner.runner, entry, judgeCase, runner.secrets, timeoutMs, options.timing);
         const again = findings.find((f) => f.oracle === entry.finding.oracle && replayKey(f.oracle, f.signature) === storedKey(entry));
         outcomes.push({
-          file,
+          kind: 'finding',
+          file: item.file,
           entry,
           target: ref,
           reproduces: again !== undefined,
@@ -113,6 +150,45 @@ export async function replay(options: ReplayOptions): Promise<readonly ReplayOut
     }
   }
   return outcomes;
+}
+
+/** The findings and the seed events under `paths`, each with the case it is sent as. */
+function readItems(paths: readonly string[]): ReplayItem[] {
+  const findings: ReplayItem[] = readCorpus(paths).map(({ file, entry }) => ({ kind: 'finding', file, entry, case: entry.case, seed: entry.seed }));
+  const seeds: ReplayItem[] = readSeeds(paths).map(({ file, seed }) => {
+    const source = seed.source ?? detectSource(seed.event);
+    if (source === undefined) {
+      throw new HarnessError(
+        'EFZ_CORPUS_INVALID',
+        `${relative(process.cwd(), file) || file}: cannot tell which event source this seed is (its shape is none eventfuzz knows); say it: { "kind": "seed", "source": "sqs", "event": … }.`,
+      );
+    }
+    return { kind: 'seed', file, seedEvent: seed, case: { source, event: seed.event, canary: SEED_CANARY, injection: null, mutators: [] }, seed: 1 };
+  });
+  return [...findings, ...seeds];
+}
+
+/** The one target every stored finding shares (a corpus of one handler), which a seed naming none replays on. */
+function soleTarget(items: readonly ReplayItem[]): string | undefined {
+  const targets = new Set(items.flatMap((item) => (item.kind === 'finding' ? [`${item.entry.target.kind}:${item.entry.target.ref}`] : [])));
+  return targets.size === 1 ? [...targets][0] : undefined;
+}
+
+/**
+ * Where an item replays: everything on a given --url or --handler; otherwise a finding where it was found, and
+ * a seed on the target its file names, else on the corpus's one target.
+ */
+function targetKey(item: ReplayItem, options: ReplayOptions, fallback: string | undefined): string {
+  if (options.url !== undefined) return `http:${options.url}`;
+  if (options.handler !== undefined) return `local:${options.handler}`;
+  if (item.kind === 'finding') return `${item.entry.target.kind}:${item.entry.target.ref}`;
+  const named = item.seedEvent.target;
+  if (named !== undefined) return `${named.kind}:${named.ref}`;
+  if (fallback !== undefined) return fallback;
+  throw new HarnessError(
+    'EFZ_USAGE',
+    `${relative(process.cwd(), item.file) || item.file}: a seed event names no target to replay on; pass --handler <file#export> (or --url), or give the file a "target": { "kind": "local", "ref": "src/handler.ts#handler" }.`,
+  );
 }
 
 /** The evidence lines that say a payload really executed (command-injection's and code-injection's wording). */
@@ -149,7 +225,7 @@ async function replayEntry(runner: Runner, entry: CorpusEntry, judgeCase: Judge,
 }
 
 /** A deployed function or an HTTP endpoint, behind the same caps and production guard as a remote fuzz run. */
-async function startRemoteRunner(kind: 'lambda' | 'http', ref: string, items: readonly { file: string; entry: CorpusEntry }[], options: ReplayOptions, timeoutMs: number) {
+async function startRemoteRunner(kind: 'lambda' | 'http', ref: string, items: readonly ReplayItem[], options: ReplayOptions, timeoutMs: number) {
   const remote = options.remote ?? {};
   checkLogsOptions(kind === 'lambda' ? { ...remote, function: ref } : { ...remote, url: ref });
   const { runner, secrets } = await startRemoteTarget({
@@ -168,23 +244,22 @@ async function startRemoteRunner(kind: 'lambda' | 'http', ref: string, items: re
 }
 
 /** The event shape an endpoint gets: API Gateway's, which every entry sent to it must hold. */
-function httpSourceOf(items: readonly { file: string; entry: CorpusEntry }[]): 'apigw-rest' | 'apigw-http' {
-  for (const { file, entry } of items) {
-    const { source } = entry.case;
+function httpSourceOf(items: readonly ReplayItem[]): 'apigw-rest' | 'apigw-http' {
+  for (const { file, case: { source } } of items) {
     if (source !== 'apigw-rest' && source !== 'apigw-http') {
       throw new HarnessError('EFZ_USAGE', `${file}: an HTTP endpoint takes API Gateway events (apigw-rest or apigw-http); this entry holds a ${source} event (replay it with --handler or --function).`);
     }
   }
-  return items[0]!.entry.case.source as 'apigw-rest' | 'apigw-http';
+  return items[0]!.case.source as 'apigw-rest' | 'apigw-http';
 }
 
-async function startRunner(ref: string, first: { file: string; entry: CorpusEntry }, options: ReplayOptions, cwd: string, timeoutMs: number) {
+async function startRunner(ref: string, first: ReplayItem, options: ReplayOptions, cwd: string, timeoutMs: number) {
   try {
     const { file, exportName } = parseHandlerRef(ref, cwd);
     return await startLocalTarget({
       file,
       exportName,
-      seed: first.entry.seed,
+      seed: first.seed,
       timeoutMs,
       memoryLimitMb: 512,
       functionName: 'eventfuzz-target',
@@ -241,15 +316,17 @@ export async function replayFoundOn(handler: string, corpusDir: string, options:
   const corpus = resolve(cwd, corpusDir);
   if (!existsSync(corpus)) return [];
   const target = parseHandlerRef(handler, cwd);
-  const mine = readCorpus([corpus]).filter(({ entry }) => {
-    if (entry.target.kind !== 'local') return false;
+  const isThisHandler = (stored: CorpusTarget | undefined): boolean => {
+    if (stored?.kind !== 'local') return false;
     try {
-      const stored = parseHandlerRef(entry.target.ref, cwd);
-      return stored.file === target.file && stored.exportName === target.exportName;
+      const parsed = parseHandlerRef(stored.ref, cwd);
+      return parsed.file === target.file && parsed.exportName === target.exportName;
     } catch {
       return false; // a ref this machine cannot parse is no entry of this handler
     }
-  });
+  };
+  // A seed that names no target could be any handler's: only those that name this one.
+  const mine = [...readCorpus([corpus]).filter(({ entry }) => isThisHandler(entry.target)), ...readSeeds([corpus]).filter(({ seed }) => isThisHandler(seed.target))];
   if (mine.length === 0) return [];
   return replay({ ...options, cwd, paths: mine.map((item) => item.file), handler });
 }

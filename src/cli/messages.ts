@@ -32,7 +32,10 @@ export function checkSampleSources(source: string | undefined, samples: Readonly
  * look for it); the noun agrees with the total, the verb with the nearest noun: "0 of 1 stored finding still
  * reproduces", "0 of 3 stored findings still reproduce", "1 of 3 stored findings still reproduces".
  */
-export function replaySummary(still: number, total: number): string {
+export function replaySummary(still: number, total: number, seeds: { readonly failed: number; readonly total: number } = { failed: 0, total: 0 }): string {
   const verb = still === 1 || total === 1 ? 'reproduces' : 'reproduce';
-  return `${still} of ${plural(total, 'stored finding')} still ${verb}.`;
+  const findings = `${still} of ${plural(total, 'stored finding')} still ${verb}`;
+  if (seeds.total === 0) return `${findings}.`;
+  const seedLine = `${seeds.failed} of ${plural(seeds.total, 'seed event')} ${seeds.failed === 1 || seeds.total === 1 ? 'shows' : 'show'} a finding`;
+  return total === 0 ? `${seedLine}.` : `${findings}; ${seedLine}.`;
 }

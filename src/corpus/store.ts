@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { Stats } from 'node:fs';
 import { mkdirSync, readdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
-import { join, relative, resolve } from 'node:path';
+import { basename, dirname, join, relative, resolve } from 'node:path';
 import type { FuzzCase } from '../core/index.js';
 import { HarnessError, isHarnessError } from '../core/index.js';
 import type { CorpusEntry, CorpusTarget } from './entry.js';
@@ -70,41 +70,86 @@ export function createCorpusStore(dir: string, meta: CorpusMeta): { save(finding
   };
 }
 
+/** The directory of a corpus where hand-written seed events live, beside the findings (see seeds.ts). */
+export const SEEDS_DIR = 'seeds';
+
+/** A `*.json` file of a corpus, and whether the user named it (rather than it being met in a directory). */
+export interface CorpusFile {
+  readonly file: string;
+  readonly named: boolean;
+}
+
 /**
- * Reads corpus entries from files and directories (recursively, `*.json`), sorted by path for a stable order.
- * A file named explicitly must be an entry. Met while walking a directory, a JSON document that is no entry at
- * all (a report saved beside the corpus: no `version`) is skipped, as are dangling links; but a file that cannot
- * be read or parsed, or an entry that is damaged, is an error naming every such file: a damaged critical finding
- * silently left out would let `replay` pass while the bug is back.
+ * The `*.json` files under `paths` (files and directories, recursively): the findings, and apart from them the
+ * seed events, which are the files inside a `seeds/` directory. A path that does not exist is an error.
  */
-export function readCorpus(paths: readonly string[]): { readonly file: string; readonly entry: CorpusEntry }[] {
-  const named: string[] = [];
-  const walked: string[] = [];
+export function corpusFiles(paths: readonly string[]): { readonly findings: CorpusFile[]; readonly seeds: CorpusFile[] } {
+  const findings: CorpusFile[] = [];
+  const seeds: CorpusFile[] = [];
   for (const path of paths) {
     const absolute = resolve(path);
     const stats = statOrUndefined(absolute);
     if (stats === undefined) throw new HarnessError('EFZ_CORPUS_INVALID', `Corpus path "${path}" does not exist.`);
-    if (stats.isDirectory()) collect(absolute, walked);
-    else named.push(absolute);
+    if (stats.isDirectory()) collect(absolute, basename(absolute) === SEEDS_DIR, findings, seeds);
+    else (isSeedFile(absolute) ? seeds : findings).push({ file: absolute, named: true });
   }
+  return { findings, seeds };
+}
+
+/** A file named on its own is a seed when it sits in `seeds/` or in a folder of it (`seeds/sqs/order.json`). */
+function isSeedFile(file: string): boolean {
+  return basename(dirname(file)) === SEEDS_DIR || basename(dirname(dirname(file))) === SEEDS_DIR;
+}
+
+/**
+ * Reads corpus entries from files and directories (recursively, `*.json`), sorted by path for a stable order.
+ * A file named explicitly must be an entry. Met while walking a directory, a JSON document that is no entry at
+ * all (a report saved beside the corpus: no `version`) is skipped, as are dangling links and the seed events
+ * (`seeds/`, read by readSeeds); but a file that cannot be read or parsed, or an entry that is damaged, is an
+ * error naming every such file: a damaged critical finding silently left out would let `replay` pass while the
+ * bug is back.
+ */
+export function readCorpus(paths: readonly string[]): { readonly file: string; readonly entry: CorpusEntry }[] {
   const entries: { file: string; entry: CorpusEntry }[] = [];
   const problems: string[] = [];
-  for (const [file, isNamed] of [...named.map((f) => [f, true] as const), ...walked.map((f) => [f, false] as const)]) {
+  const { findings } = corpusFiles(paths);
+  for (const { file, named } of [...findings.filter((f) => f.named), ...findings.filter((f) => !f.named)]) {
     try {
-      const entry = parseEntry(file, isNamed);
+      const entry = parseEntry(file, named);
       if (entry !== undefined) entries.push({ file, entry });
     } catch (error) {
       if (!isHarnessError(error)) throw error;
       problems.push(error.message);
     }
   }
+  throwProblems(problems);
+  return entries.sort((a, b) => a.file.localeCompare(b.file));
+}
+
+/** One problem is the message; several are listed (up to ten) under one line. */
+export function throwProblems(problems: readonly string[]): void {
   if (problems.length === 1) throw new HarnessError('EFZ_CORPUS_INVALID', problems[0]!);
   if (problems.length > 1) {
     const shown = problems.slice(0, 10).map((line) => `  ${line}`);
     if (problems.length > 10) shown.push(`  … and ${problems.length - 10} more`);
     throw new HarnessError('EFZ_CORPUS_INVALID', `${problems.length} corpus files are damaged; fix or remove them:\n${shown.join('\n')}`);
   }
-  return entries.sort((a, b) => a.file.localeCompare(b.file));
+}
+
+/** The JSON document in `file`, or an error naming it (relative to the working directory) and what is wrong. */
+export function readJsonFile(file: string): unknown {
+  const where = relative(process.cwd(), file) || file;
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (error) {
+    throw new HarnessError('EFZ_CORPUS_INVALID', `${where}: cannot be read (${(error as NodeJS.ErrnoException).code ?? (error as Error).message}).`);
+  }
+  try {
+    return JSON.parse(text) as unknown;
+  } catch (error) {
+    throw new HarnessError('EFZ_CORPUS_INVALID', `${where}: not valid JSON (${(error as Error).message}).`);
+  }
 }
 
 function statOrUndefined(path: string): Stats | undefined {
@@ -115,34 +160,22 @@ function statOrUndefined(path: string): Stats | undefined {
   }
 }
 
-function collect(dir: string, into: string[]): void {
+function collect(dir: string, inSeeds: boolean, findings: CorpusFile[], seeds: CorpusFile[]): void {
   for (const name of readdirSync(dir)) {
     const path = join(dir, name);
     const stats = statOrUndefined(path); // undefined: a dangling link
-    if (stats?.isDirectory() === true) collect(path, into);
-    else if (stats?.isFile() === true && name.endsWith('.json')) into.push(path);
+    if (stats?.isDirectory() === true) collect(path, inSeeds || name === SEEDS_DIR, findings, seeds);
+    else if (stats?.isFile() === true && name.endsWith('.json')) (inSeeds ? seeds : findings).push({ file: path, named: false });
   }
 }
 
 /** The entry in `file`; for a file met while walking, `undefined` when it is JSON but no entry at all (no `version`). */
 function parseEntry(file: string, named: boolean): CorpusEntry | undefined {
-  const where = relative(process.cwd(), file) || file;
-  let text: string;
-  try {
-    text = readFileSync(file, 'utf8');
-  } catch (error) {
-    throw new HarnessError('EFZ_CORPUS_INVALID', `${where}: cannot be read (${(error as NodeJS.ErrnoException).code ?? (error as Error).message}).`);
-  }
-  let data: unknown;
-  try {
-    data = JSON.parse(text);
-  } catch (error) {
-    throw new HarnessError('EFZ_CORPUS_INVALID', `${where}: not valid JSON (${(error as Error).message}).`);
-  }
+  const data = readJsonFile(file);
   const problem = entryProblem(data);
   if (problem === undefined) return data as CorpusEntry;
   if (!named && (typeof data !== 'object' || data === null || (data as { version?: unknown }).version === undefined)) return undefined;
-  throw new HarnessError('EFZ_CORPUS_INVALID', `${where}: not a valid eventfuzz corpus entry: ${problem}.`);
+  throw new HarnessError('EFZ_CORPUS_INVALID', `${relative(process.cwd(), file) || file}: not a valid eventfuzz corpus entry: ${problem}.`);
 }
 
 /** Relative to `base` when inside it (short, portable in CI logs), absolute otherwise. */

@@ -31,9 +31,10 @@ export function describeFinding(f: ReportFinding, index: number): string {
   return lines.join('\n');
 }
 
-/** A corpus entry that still reproduces. */
+/** A corpus entry that still reproduces, or a seed event that shows a finding. */
 export function describeReplayed(o: ReplayOutcome, index: number): string {
-  return [`${index}. corpus entry still reproduces: ${o.file}`, `   seen:     ${o.seen.join('; ') || '-'}`, `   replay:   npx eventfuzz replay ${o.file}`].join('\n');
+  const what = o.kind === 'seed' ? `seed event shows a finding: ${o.file}` : `corpus entry still reproduces: ${o.file}`;
+  return [`${index}. ${what}`, `   seen:     ${o.seen.join('; ') || '-'}`, `   replay:   npx eventfuzz replay ${o.file}`].join('\n');
 }
 
 /** The whole failure message; empty string when nothing failed. */

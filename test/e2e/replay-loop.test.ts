@@ -1,4 +1,4 @@
-import { existsSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { cleanTempDirs, jsonFilesUnder, runCli, tempDir } from './helpers.js';
@@ -37,5 +37,24 @@ describe('the regression loop: fuzz, fix, replay, break again, prune', () => {
     expect(pruned.code).toBe(0);
     expect(pruned.stdout).toMatch(/^Pruned \d+ fixed entr(y|ies): /m);
     expect(jsonFilesUnder(corpus)).toEqual([]);
+  });
+  it('replays the hand-written seed events beside the findings: one that crashes the handler fails the build, and --prune keeps seeds', async () => {
+    const corpus = join(tempDir(), 'corpus');
+    mkdirSync(join(corpus, 'seeds'), { recursive: true });
+    const real = JSON.parse(readFileSync('../shared/reference/events/sqs.json', 'utf8')) as { Records: Array<Record<string, unknown>> };
+    const withBody = (body: unknown) => ({ Records: [{ ...real.Records[0]!, body: JSON.stringify(body) }] });
+    writeFileSync(join(corpus, 'seeds', 'null-discount.json'), JSON.stringify(withBody({ id: 'o-1', discount: null })));
+    writeFileSync(join(corpus, 'seeds', 'named.json'), JSON.stringify({ kind: 'seed', name: 'plain order', event: withBody({ id: 'o-2' }) }));
+
+    const failing = await runCli(['replay', corpus, '--in-process', '--handler', 'test/fixtures/seeds/orders.mjs', '--prune']);
+    expect(failing.code, failing.stdout).toBe(1);
+    expect(failing.stdout).toMatch(/^SEED FAILS {2}sqs event {2}\S*null-discount\.json\n {12}Handler threw TypeError/m);
+    expect(failing.stdout).toMatch(/^seed ok {5}plain order {2}/m);
+    expect(failing.stdout).toMatch(/1 of 2 seed events shows a finding\./);
+    expect(jsonFilesUnder(corpus)).toHaveLength(2);
+
+    const passing = await runCli(['replay', corpus, '--in-process', '--handler', 'test/fixtures/seeds/orders-fixed.mjs']);
+    expect(passing.code, passing.stdout).toBe(0);
+    expect(passing.stdout).toMatch(/0 of 2 seed events show a finding\./);
   });
 });

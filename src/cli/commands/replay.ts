@@ -91,14 +91,23 @@ async function replayOnce(paths: readonly string[], flags: ReplayFlags, io: CliI
   });
   for (const outcome of outcomes) {
     const where = relative(io.cwd, outcome.file) || outcome.file;
+    if (outcome.kind === 'seed') {
+      io.stdout(`${outcome.reproduces ? 'SEED FAILS' : 'seed ok   '}  ${outcome.seed.name ?? `${outcome.source} event`}  ${where}\n`);
+      for (const title of outcome.seen) io.stdout(`            ${title}\n`);
+      continue;
+    }
     const finding = outcome.entry.finding;
     io.stdout(`${outcome.reproduces ? 'REPRODUCES' : 'fixed     '}  ${finding.oracle} at ${finding.injectionPoint ?? '(no payload)'}  ${where}\n`);
     if (outcome.ran !== undefined) io.stdout(`            ${outcome.ran}\n`);
   }
-  const still = outcomes.filter((o) => o.reproduces).length;
-  io.stdout(`\n${replaySummary(still, outcomes.length)}\n`);
-  if (flags.prune === true) prune(outcomes.filter((o) => !o.reproduces).map((o) => o.file), io);
-  return still > 0 ? ExitCode.Findings : ExitCode.Ok;
+  const findings = outcomes.filter((o) => o.kind === 'finding');
+  const seeds = outcomes.filter((o) => o.kind === 'seed');
+  const still = findings.filter((o) => o.reproduces).length;
+  const failedSeeds = seeds.filter((o) => o.reproduces).length;
+  io.stdout(`\n${replaySummary(still, findings.length, { failed: failedSeeds, total: seeds.length })}\n`);
+  // Seeds are written by hand: never pruned.
+  if (flags.prune === true) prune(findings.filter((o) => !o.reproduces).map((o) => o.file), io);
+  return still + failedSeeds > 0 ? ExitCode.Findings : ExitCode.Ok;
 }
 
 /** Deletes the fixed entries, after every entry was replayed: a replay that fails part-way prunes nothing. */

@@ -183,9 +183,9 @@ describe('fuzz() and replay with logs: cloudwatch', () => {
 
     const corpus = join(corpusDir);
     const again = await replay({ paths: [corpus], remote: { endpoint: server.url, rate: 500, secretEnv: ['EFZ_TEST_DB_PASSWORD'], logs: 'cloudwatch' } });
-    expect(again.some((o) => o.entry.finding.oracle === 'secret-leak' && o.reproduces)).toBe(true);
+    expect(again.some((o) => o.kind === 'finding' && o.entry.finding.oracle === 'secret-leak' && o.reproduces)).toBe(true);
     const onTail = await replay({ paths: [corpus], remote: { endpoint: server.url, rate: 500, secretEnv: ['EFZ_TEST_DB_PASSWORD'] } });
-    expect(onTail.filter((o) => o.entry.finding.oracle === 'secret-leak').every((o) => !o.reproduces)).toBe(true);
+    expect(onTail.filter((o) => o.kind === 'finding' && o.entry.finding.oracle === 'secret-leak').every((o) => !o.reproduces)).toBe(true);
   }, 90_000);
 
   it.each([

@@ -89,12 +89,12 @@ describe('remote timing checks (fuzz --url)', () => {
     const { report } = await remote(server, { corpusDir });
     expect(report.findings.some((f) => f.confidence === 'tainted' && f.oracle === 'command-injection')).toBe(true);
     const again = await replay({ paths: [corpusDir], timing: { doses: DOSES, repeats: REPEATS } });
-    const timed = again.filter((outcome) => outcome.entry.finding.title.startsWith('Timing suggests'));
+    const timed = again.filter((outcome) => outcome.kind === 'finding' && outcome.entry.finding.title.startsWith('Timing suggests'));
     expect(timed.length).toBeGreaterThan(0);
     expect(timed.map((outcome) => outcome.reproduces)).toEqual(timed.map(() => true));
     const fixed = await serve('reflects-name.ts');
     const afterFix = await replay({ paths: [corpusDir], url: fixed.url, timing: { doses: DOSES, repeats: REPEATS } });
-    expect(afterFix.filter((outcome) => outcome.entry.finding.title.startsWith('Timing suggests')).map((outcome) => outcome.reproduces)).toEqual(timed.map(() => false));
+    expect(afterFix.filter((outcome) => outcome.kind === 'finding' && outcome.entry.finding.title.startsWith('Timing suggests')).map((outcome) => outcome.reproduces)).toEqual(timed.map(() => false));
   }, 90_000);
 
   it('a blind code injection (eval, result discarded): a tainted finding from the Atomics.wait twins', async () => {

@@ -5,6 +5,7 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import { eventSources } from '../../../generators/index.js';
 import { fuzz } from '../../../src/api/fuzz.js';
+import type { FindingReplayOutcome } from '../../../src/api/replay.js';
 import { replay } from '../../../src/api/replay.js';
 import { summary } from '../../../src/reporters/console.js';
 
@@ -39,7 +40,7 @@ describe('baseline: the plainest event, hiding only itself (issue 7, point 4)', 
     const [problem] = report.baseline.problems;
     expect(problem?.corpusFile).toMatch(/crash-[0-9a-f]{12}\.json$/);
     const outcomes = await replay({ paths: [corpusDir], runner: 'in-process' });
-    expect(outcomes.filter((o) => o.entry.finding.oracle === 'crash').map((o) => [o.entry.finding.injectionPoint, o.reproduces])).toEqual([[null, true]]);
+    expect(outcomes.filter((o): o is FindingReplayOutcome => o.kind === 'finding' && o.entry.finding.oracle === 'crash').map((o) => [o.entry.finding.injectionPoint, o.reproduces])).toEqual([[null, true]]);
     const lines = summary(report).trimEnd().split('\n');
     expect(lines.at(-1)).toBe('No payload findings, but 1 baseline failure (crash on an unmodified event): exit 1. Repeat this run with --seed 1.');
     expect(summary(report)).not.toContain('No findings.');

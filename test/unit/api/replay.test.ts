@@ -4,7 +4,10 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
 import { fuzz } from '../../../src/api/fuzz.js';
+import type { FindingReplayOutcome, ReplayOutcome } from '../../../src/api/replay.js';
 import { replay } from '../../../src/api/replay.js';
+
+const isFinding = (o: ReplayOutcome): o is FindingReplayOutcome => o.kind === 'finding';
 
 const example = (path: string): string => fileURLToPath(new URL(`../../../examples/${path}`, import.meta.url));
 const dirs: string[] = [];
@@ -41,9 +44,10 @@ describe('replay', () => {
     expect(injection[0]!.payloadId).toMatch(/^ci-canary-/);
     const allowed = await replay({ paths: [injection[0]!.corpusFile!], handler: `${handler}#handler`, runner: 'in-process', allowExec: true });
     expect(allowed.map((o) => o.reproduces)).toEqual([true]);
-    expect(allowed[0]!.ran).toMatch(new RegExp(`^canary program ran: efzcanary ${allowed[0]!.entry.case.canary}$`));
+    const [ran] = allowed.filter(isFinding);
+    expect(ran!.ran).toMatch(new RegExp(`^canary program ran: efzcanary ${ran!.entry.case.canary}$`));
     const blocked = await replay({ paths: [injection[0]!.corpusFile!], handler: `${handler}#handler`, runner: 'in-process' });
-    expect(blocked.map((o) => [o.reproduces, o.ran])).toEqual([[true, undefined]]);
+    expect(blocked.filter(isFinding).map((o) => [o.reproduces, o.ran])).toEqual([[true, undefined]]);
   });
 
   it('replays entries written before findings were deduplicated across fields (oracle|point|signature)', async () => {
@@ -63,9 +67,9 @@ describe('replay', () => {
     const found = await fuzz({ handler: example('11-apigw-http-state-leak/handler.mjs'), source: 'apigw-http', runs: 200, seed: 1, corpusDir: corpus });
     expect(found.findings.map((f) => f.oracle)).toContain('state-leak');
     const outcomes = await replay({ paths: [corpus], handler: `${example('11-apigw-http-state-leak/handler.mjs')}#handler`, runner: 'in-process' });
-    expect(outcomes.filter((o) => o.entry.finding.oracle === 'state-leak').map((o) => o.reproduces)).toEqual([true]);
+    expect(outcomes.filter((o) => o.kind === 'finding' && o.entry.finding.oracle === 'state-leak').map((o) => o.reproduces)).toEqual([true]);
     const fixed = await replay({ paths: [corpus], handler: `${example('11-apigw-http-state-leak/safe.mjs')}#handler`, runner: 'in-process' });
-    expect(fixed.filter((o) => o.entry.finding.oracle === 'state-leak').map((o) => o.reproduces)).toEqual([false]);
+    expect(fixed.filter((o) => o.kind === 'finding' && o.entry.finding.oracle === 'state-leak').map((o) => o.reproduces)).toEqual([false]);
   });
 
   it('rejects malformed entries clearly, and skips non-entries met while walking a directory', async () => {

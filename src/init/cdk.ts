@@ -44,7 +44,7 @@ export function detectCdk(projectDir: string): Detection | undefined {
           codeDir: resolve(dir, asset),
           sources: referencedSources(resources, id),
           otherEvents: [],
-          env: knownEnv(asObject(props['Environment'])?.['Variables']),
+          env: knownEnv([asObject(props['Environment'])?.['Variables']]),
         },
         projectDir,
         notes,

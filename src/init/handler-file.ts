@@ -109,17 +109,18 @@ export function toDetected(facts: FunctionFacts, projectDir: string, notes: stri
 }
 
 /**
- * Environment variables whose value is known without deploying: strings, numbers and booleans as text, and
- * `Ref` of a resource as its logical id (a stand-in name a handler can run with). The others are left out.
+ * Environment variables whose value is known without deploying: strings, numbers and booleans as text, `Ref` of
+ * a template parameter as its default, and `Ref` of a resource as its logical id (a stand-in name a handler can
+ * run with). The others (`Fn::GetAtt`, `Fn::ImportValue`, unresolved variables) are left out.
  */
-export function knownEnv(...layers: readonly unknown[]): Record<string, string> {
+export function knownEnv(layers: readonly unknown[], parameterDefaults: Readonly<Record<string, string>> = {}): Record<string, string> {
   const env: Record<string, string> = {};
   for (const layer of layers) {
     for (const [key, value] of Object.entries(asObject(layer) ?? {})) {
       const ref = asString(asObject(value)?.['Ref']);
       if (typeof value === 'string' && !value.includes('${')) env[key] = value;
       else if (typeof value === 'number' || typeof value === 'boolean') env[key] = String(value);
-      else if (ref !== undefined && !ref.startsWith('AWS::')) env[key] = ref;
+      else if (ref !== undefined && !ref.startsWith('AWS::')) env[key] = parameterDefaults[ref] ?? ref;
     }
   }
   return env;

@@ -74,7 +74,8 @@ function referencedIds(value: unknown): string[] {
   return ids;
 }
 
+/** The type of the first resource `value` references (an ARN built with `Fn::Join` also refers to `AWS::Region`). */
 function typeOfReferenced(value: unknown, resources: Resources): unknown {
-  const id = referencedIds(value)[0];
+  const id = referencedIds(value).find((ref) => Object.hasOwn(resources, ref));
   return id === undefined ? undefined : asObject(resources[id])?.['Type'];
 }

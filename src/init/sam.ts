@@ -24,14 +24,15 @@ export function detectSam(projectDir: string): Detection | undefined {
   const template = asObject(parseTemplate(readFileSync(join(projectDir, file), 'utf8'), file)) ?? {};
   const resources = asObject(template['Resources']) ?? {};
   const globals = asObject(asObject(template['Globals'])?.['Function']) ?? {};
+  const parameters = parameterDefaults(template['Parameters']);
   const notes: string[] = [];
   const functions: DetectedFunction[] = [];
   for (const [id, resource] of Object.entries(resources)) {
     const type = asObject(resource)?.['Type'];
     const props = asObject(asObject(resource)?.['Properties']) ?? {};
     const facts =
-      type === 'AWS::Serverless::Function' ? serverlessFunction(id, props, globals, projectDir, notes)
-      : type === 'AWS::Lambda::Function' ? lambdaFunction(id, props, resources, projectDir, notes)
+      type === 'AWS::Serverless::Function' ? serverlessFunction(id, props, globals, parameters, projectDir, notes)
+      : type === 'AWS::Lambda::Function' ? lambdaFunction(id, props, resources, parameters, projectDir, notes)
       : undefined;
     const detected = facts === undefined ? undefined : toDetected(facts, projectDir, notes);
     if (detected !== undefined) functions.push(detected);
@@ -39,7 +40,7 @@ export function detectSam(projectDir: string): Detection | undefined {
   return { kind: 'sam', file, functions, notes };
 }
 
-function serverlessFunction(id: string, props: Readonly<Record<string, unknown>>, globals: Readonly<Record<string, unknown>>, projectDir: string, notes: string[]): FunctionFacts | undefined {
+function serverlessFunction(id: string, props: Readonly<Record<string, unknown>>, globals: Readonly<Record<string, unknown>>, parameters: Readonly<Record<string, string>>, projectDir: string, notes: string[]): FunctionFacts | undefined {
   const fallback = (key: string): unknown => props[key] ?? globals[key];
   if (fallback('PackageType') === 'Image') return skip(notes, id, 'a container image function');
   if (props['InlineCode'] !== undefined) return skip(notes, id, 'inline code');
@@ -60,11 +61,11 @@ function serverlessFunction(id: string, props: Readonly<Record<string, unknown>>
     codeDir: resolve(projectDir, codeUri),
     sources,
     otherEvents,
-    env: knownEnv(asObject(globals['Environment'])?.['Variables'], asObject(props['Environment'])?.['Variables']),
+    env: knownEnv([asObject(globals['Environment'])?.['Variables'], asObject(props['Environment'])?.['Variables']], parameters),
   };
 }
 
-function lambdaFunction(id: string, props: Readonly<Record<string, unknown>>, resources: Readonly<Record<string, unknown>>, projectDir: string, notes: string[]): FunctionFacts | undefined {
+function lambdaFunction(id: string, props: Readonly<Record<string, unknown>>, resources: Readonly<Record<string, unknown>>, parameters: Readonly<Record<string, string>>, projectDir: string, notes: string[]): FunctionFacts | undefined {
   if (props['PackageType'] === 'Image') return skip(notes, id, 'a container image function');
   const code = props['Code'];
   if (asObject(code)?.['ZipFile'] !== undefined) return skip(notes, id, 'inline code (Code.ZipFile)');
@@ -76,8 +77,18 @@ function lambdaFunction(id: string, props: Readonly<Record<string, unknown>>, re
     codeDir: resolve(projectDir, asString(code) ?? '.'),
     sources: referencedSources(resources, id),
     otherEvents: [],
-    env: knownEnv(asObject(props['Environment'])?.['Variables']),
+    env: knownEnv([asObject(props['Environment'])?.['Variables']], parameters),
   };
+}
+
+/** `Parameters.<name>.Default` of the string parameters: what `!Ref Stage` is when nobody overrides it. */
+function parameterDefaults(parameters: unknown): Record<string, string> {
+  const defaults: Record<string, string> = {};
+  for (const [name, parameter] of Object.entries(asObject(parameters) ?? {})) {
+    const value = asObject(parameter)?.['Default'];
+    if (typeof value === 'string' || typeof value === 'number') defaults[name] = String(value);
+  }
+  return defaults;
 }
 
 function skip(notes: string[], id: string, why: string): undefined {

@@ -43,7 +43,7 @@ export function detectServerless(projectDir: string): Detection | undefined {
         codeDir: projectDir,
         sources,
         otherEvents,
-        env: knownEnv(resolveAll(provider['environment'], root), resolveAll(fn['environment'], root)),
+        env: knownEnv([resolveAll(provider['environment'], root), resolveAll(fn['environment'], root)]),
       },
       projectDir,
       notes,

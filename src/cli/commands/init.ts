@@ -35,7 +35,8 @@ export function makeInitCommand(io: CliIo): Command {
       }
       const config = starterConfig(functions);
       const written = writeInitFiles({ projectDir, config, workflow: flags.workflow ? starterWorkflow(functions.map((fn) => fn.name), detections) : undefined, force: flags.force === true });
-      const first = functions[0]!.name;
+      const one = `npx eventfuzz fuzz --target ${functions[0]!.name} --runs 200`;
+      const all = 'npx eventfuzz fuzz';
       io.stdout(
         [
           ...lines,
@@ -43,8 +44,8 @@ export function makeInitCommand(io: CliIo): Command {
           ...written.map((file) => `wrote ${file}`),
           '',
           'Next:',
-          `  npx eventfuzz fuzz --target ${first} --runs 200   # one target, a short run`,
-          '  npx eventfuzz fuzz                                 # every target, as CI will',
+          `  ${one}   # one target, a short run`,
+          `  ${all.padEnd(one.length)}   # every target, as CI does`,
           '',
         ].join('\n'),
       );

@@ -5,7 +5,7 @@ import type { DetectedFunction } from './types.js';
 import { asObject, asString } from './types.js';
 
 /** The extensions a Lambda handler module may have locally, TypeScript first: a built `.js` beside it is output. */
-export const HANDLER_EXTENSIONS = ['.ts', '.mts', '.js', '.mjs', '.cjs'] as const;
+export const HANDLER_EXTENSIONS = ['.ts', '.mts', '.js', '.mjs', '.cjs', '.cts'] as const;
 
 /** A handler string resolved to a file of the project, or why it could not be. */
 export type HandlerFile = { readonly ok: true; readonly handler: string } | { readonly ok: false; readonly reason: string };

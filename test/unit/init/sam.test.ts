@@ -140,7 +140,7 @@ describe('detectSam', () => {
     expect(detection.file).toBe('template.json');
     expect(detection.functions).toEqual([]);
     expect(detection.notes).toEqual([
-      'Missing: skipped, no file dist/app.{ts,mts,js,mjs,cjs} for handler "dist/app.handler" (build it first, or add the target by hand)',
+      'Missing: skipped, no file dist/app.{ts,mts,js,mjs,cjs,cts} for handler "dist/app.handler" (build it first, or add the target by hand)',
       'Chosen: skipped, its handler is not a plain string ({"Fn::If":["IsProd","a.handler","b.handler"]})',
       'Image: skipped, a container image function',
       'Inline: skipped, inline code',

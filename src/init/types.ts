@@ -26,9 +26,6 @@ export interface Detection {
   readonly notes: readonly string[];
 }
 
-/** A value read from YAML or JSON of unknown shape. */
-export type Json = null | boolean | number | string | readonly Json[] | { readonly [key: string]: Json };
-
 /** `value` when it is a plain object, otherwise `undefined`. */
 export function asObject(value: unknown): Readonly<Record<string, unknown>> | undefined {
   return typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Record<string, unknown>) : undefined;

@@ -7,8 +7,9 @@ import { configSchema } from '../config/schema.js';
 import { HarnessError } from '../core/index.js';
 import type { Detection, DetectedFunction } from './types.js';
 
-/** The files `init` writes, relative to the project directory. */
+/** The config file `init` writes, relative to the project directory. */
 export const CONFIG_FILE = 'eventfuzz.config.json';
+/** The GitHub Actions workflow `init` writes, relative to the project directory. */
 export const WORKFLOW_FILE = '.github/workflows/eventfuzz.yml';
 
 /**
@@ -73,6 +74,7 @@ export function starterWorkflow(targets: readonly string[], detections: readonly
   ].join('\n');
 }
 
+/** What `writeInitFiles` writes, and where. */
 export interface InitFiles {
   readonly projectDir: string;
   readonly config: EventfuzzConfig;

@@ -57,5 +57,8 @@ describe('eventfuzz init', () => {
     const empty = await runCli(['init', '--dir', tempDir('efz-init-empty-')]);
     expect(empty.stderr).toMatch(/^eventfuzz: No SAM, serverless or CDK project in .*: looked for template\.yaml, template\.yml, template\.json, serverless\.yml, serverless\.yaml, cdk\.out\/manifest\.json\.\n$/);
     expect(empty.code).toBe(2);
+    const missing = await runCli(['init', '--dir', join(dir, 'nope')]);
+    expect(missing.stderr).toBe(`eventfuzz: --dir ${join(dir, 'nope')}: not a directory.\n`);
+    expect(missing.code).toBe(2);
   }, 30_000);
 });

@@ -1,4 +1,5 @@
 import { Command, Option } from 'commander';
+import { existsSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { HarnessError } from '../../core/index.js';
 import { detectProject } from '../../init/detect.js';
@@ -26,6 +27,7 @@ export function makeInitCommand(io: CliIo): Command {
     .addOption(new Option('--no-workflow', 'write the config only, not .github/workflows/eventfuzz.yml'))
     .action((flags: InitFlags) => {
       const projectDir = resolve(io.cwd, flags.dir ?? '.');
+      if (!existsSync(projectDir) || !statSync(projectDir).isDirectory()) throw new HarnessError('EFZ_USAGE', `--dir ${flags.dir}: not a directory.`);
       const detections = detectProject(projectDir);
       const functions = detections.flatMap((d) => d.functions);
       const lines = detections.flatMap(describe);

@@ -4,6 +4,7 @@ import { isHarnessError } from '../core/index.js';
 import { VERSION } from '../version.js';
 import { makeFuzzCommand } from './commands/fuzz.js';
 import { makeGenerateCommand } from './commands/generate.js';
+import { makeInitCommand } from './commands/init.js';
 import { makeLayerCommand } from './commands/layer.js';
 import { makePayloadsCommand } from './commands/payloads.js';
 import { makeReplayCommand } from './commands/replay.js';
@@ -26,7 +27,7 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
     .showHelpAfterError('(run with --help for usage)')
     .exitOverride()
     .configureOutput(output(io));
-  for (const command of [makeFuzzCommand(io, setExit), makeReplayCommand(io, setExit), makeGenerateCommand(io), makePayloadsCommand(io), makeLayerCommand(io)]) {
+  for (const command of [makeFuzzCommand(io, setExit), makeReplayCommand(io, setExit), makeGenerateCommand(io), makePayloadsCommand(io), makeLayerCommand(io), makeInitCommand(io)]) {
     program.addCommand(command.exitOverride().configureOutput(output(io)).showHelpAfterError('(run with --help for usage)'));
   }
   try {

@@ -19,6 +19,8 @@ export interface ReportFinding {
   /** The concrete field the minimal case wrote (`Records[0].body<json>.orderId`). */
   readonly field: string | null;
   readonly payloadId: string | null;
+  /** The payload text the minimal case carries, canary filled in (null for a finding without one: a crash on a plain event). */
+  readonly payload: string | null;
   readonly hits: number;
   readonly event: unknown;
   readonly corpusFile: string | null;
@@ -106,6 +108,7 @@ function toReportFinding(finding: ReportedFinding, paths: ReportPaths | undefine
     injectionPoint: finding.injectionPoint,
     field: finding.case.injection?.target ?? null,
     payloadId: finding.payloadId,
+    payload: finding.case.injection?.payload ?? null,
     hits: finding.hits,
     event: finding.case.event,
     corpusFile: finding.corpusFile ?? null,

@@ -10,6 +10,14 @@ export function prettyEvent(event: unknown, max = MAX_EVENT_CHARS): string {
   return json.length <= max ? json : `${json.slice(0, max)}\n… (truncated: ${json.length} characters in all)`;
 }
 
+/** Longest payload text shown on its line; ReDoS pumps run to tens of thousands of characters. */
+const MAX_PAYLOAD_CHARS = 200;
+
+function payloadText(payload: string): string {
+  const shown = JSON.stringify(payload.length <= MAX_PAYLOAD_CHARS ? payload : payload.slice(0, MAX_PAYLOAD_CHARS));
+  return payload.length <= MAX_PAYLOAD_CHARS ? shown : `${shown}… (+${payload.length - MAX_PAYLOAD_CHARS} chars)`;
+}
+
 function indent(text: string, by = '    '): string {
   return text
     .split('\n')
@@ -22,7 +30,7 @@ export function describeFinding(f: ReportFinding, index: number): string {
   const lines = [
     `${index}. ${f.oracle} (${f.severity}, ${f.confidence}): ${f.title}`,
     `   field:    ${f.field ?? f.injectionPoint ?? '-'}`,
-    `   payload:  ${f.payloadId ?? '-'}`,
+    `   payload:  ${f.payloadId ?? '-'}${f.payload === null ? '' : `: ${payloadText(f.payload)}`}`,
     `   evidence: ${f.evidence.split('\n').join('\n             ')}`,
     `   replay:   ${f.replay ?? (f.corpusFile === null ? '(not saved: pass corpusDir to keep it)' : `npx eventfuzz replay ${f.corpusFile}`)}`,
     `   minimal event:`,

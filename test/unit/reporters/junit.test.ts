@@ -8,7 +8,7 @@ const HOSTILE = 'a ]]> b <script>&amp; "quoted" \'single\' NUL\u0000 BEL\u0007 l
 
 const finding = (over: Partial<ReportFinding>): ReportFinding => ({
   id: 'f1', oracle: 'command-injection', confidence: 'confirmed', severity: 'critical', title: 'Command injection', evidence: 'ran', injectionPoint: 'Records[*].body',
-  field: 'Records[0].body', payloadId: 'ci-or', hits: 1, event: {}, corpusFile: 'c.json', replay: 'npx eventfuzz replay c.json', signature: 'h.mjs:1:1', ...over,
+  field: 'Records[0].body', payloadId: 'ci-or', payload: "' OR '1'='1", hits: 1, event: {}, corpusFile: 'c.json', replay: 'npx eventfuzz replay c.json', signature: 'h.mjs:1:1', ...over,
 });
 
 const report = (over: Partial<FuzzReport>): FuzzReport => ({

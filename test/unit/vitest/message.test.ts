@@ -13,6 +13,7 @@ const finding = (over: Partial<ReportFinding> = {}): ReportFinding => ({
   signature: 'handler.ts:18:32',
   field: 'Records[0].body',
   payloadId: 'ci-canary-semicolon',
+  payload: ';efzcanary x',
   hits: 1,
   event: { Records: [{ body: ';efzcanary x' }] },
   corpusFile: '.eventfuzz/corpus/sqs/abc.json',
@@ -21,12 +22,18 @@ const finding = (over: Partial<ReportFinding> = {}): ReportFinding => ({
 });
 
 describe('describeFinding', () => {
+  it('cuts a long payload (a ReDoS pump) on its line, saying how much more there is, and omits a missing one', () => {
+    const long = describeFinding(finding({ payloadId: 'redos-pump', payload: 'a'.repeat(20_000) }), 1).split('\n')[2]!;
+    expect(long).toBe(`   payload:  redos-pump: "${'a'.repeat(200)}"… (+19800 chars)`);
+    expect(describeFinding(finding({ payloadId: null, payload: null }), 1).split('\n')[2]).toBe('   payload:  -');
+  });
+
   it('tells oracle, field, payload, evidence, replay command and the minimal event', () => {
     const text = describeFinding(finding(), 1);
     expect(text.split('\n').slice(0, 6)).toEqual([
       '1. command-injection (critical, confirmed): Command injection via child_process.exec',
       '   field:    Records[0].body',
-      '   payload:  ci-canary-semicolon',
+      '   payload:  ci-canary-semicolon: ";efzcanary x"',
       '   evidence: script: echo processing ;efzcanary x',
       '             call site: handler.ts:18',
       '   replay:   npx eventfuzz replay .eventfuzz/corpus/sqs/abc.json',

@@ -3,6 +3,7 @@ import type { Runner, RunnerKind } from '../runners/types.js';
 import type { Isolation } from '../runners/index.js';
 import { createLambdaEnvironment } from '../runners/lambda-env.js';
 import { createLocalRunner } from '../runners/index.js';
+import { leaseProcess } from './process-lease.js';
 import { enterTaskRoot } from './task-root-cwd.js';
 import { HarnessError } from '../core/errors.js';
 import { statSync } from 'node:fs';
@@ -67,12 +68,20 @@ export async function startLocalTarget(options: LocalTargetOptions): Promise<{ r
   });
   // eventfuzz resolves its own paths (corpus, samples) before this point.
   const taskRoot = env['LAMBDA_TASK_ROOT'] ?? process.cwd();
-  const restore = enterTaskRoot(taskRoot);
+  const releaseProcess = options.runner === 'in-process' ? await leaseProcess() : () => undefined;
+  let restore: () => void;
+  try {
+    restore = enterTaskRoot(taskRoot);
+  } catch (error) {
+    releaseProcess();
+    throw error;
+  }
   try {
     await runner.start();
   } catch (error) {
     await runner.close().catch(() => undefined);
     restore();
+    releaseProcess();
     throw error;
   }
   const inTaskRoot: Runner = {
@@ -88,6 +97,7 @@ export async function startLocalTarget(options: LocalTargetOptions): Promise<{ r
         await runner.close();
       } finally {
         restore();
+        releaseProcess();
       }
     },
   };

@@ -17,26 +17,6 @@ import { probeHooks } from './probe-hooks.js';
 export type InProcessRunnerOptions = LocalRunnerOptions & { readonly probes?: ProbeHooks };
 
 
-/** Resolves when the previous holder released the process; the tail of the queue of runners waiting for it. */
-let processFree: Promise<void> = Promise.resolve();
-
-/**
- * Waits until no other in-process runner holds this process, then holds it: the returned function releases it.
- * Runners in one process share what they take over (process.env, console capture, crash attribution, the probes'
- * current case, the working directory), so two campaigns at once (a `Promise.all` of fuzz() calls, concurrent
- * tests) attributed each other's observations: findings went missing or were reported on the wrong handler.
- * They now run one after the other.
- */
-function leaseProcess(): Promise<() => void> {
-  let release!: () => void;
-  const released = new Promise<void>((resolve) => {
-    release = resolve;
-  });
-  const turn = processFree.then(() => release);
-  processFree = processFree.then(() => released);
-  return turn;
-}
-
 /**
  * Runs the handler in this very process and realm: the fastest delivery, made for unit suites. For its lifetime
  * it sets the Lambda environment variables on `process.env`, captures console and stdio during invocations,
@@ -47,8 +27,6 @@ function leaseProcess(): Promise<() => void> {
  * deadline timer never gets to run. Nor can it survive heap exhaustion. Use the isolated runner for hostile code.
  */
 export function createInProcessRunner(options: InProcessRunnerOptions): Runner {
-  /** This runner's hold on the process (see leaseProcess), from start() until close(). */
-  let lease: (() => void) | undefined;
   let invoke: ((event: unknown) => Promise<InvocationRecord>) | undefined;
   let logs: LogCapture | undefined;
   let crashes: CrashGuard | undefined;
@@ -69,19 +47,13 @@ export function createInProcessRunner(options: InProcessRunnerOptions): Runner {
     }
     logs = crashes = savedEnv = invoke = undefined;
   };
-  const releaseLease = (): void => {
-    const release = lease;
-    lease = undefined;
-    release?.();
-  };
 
   return {
     kind: 'in-process',
     parallelism: 1,
 
     async start() {
-      if (invoke !== undefined || lease !== undefined) return;
-      lease = await leaseProcess();
+      if (invoke !== undefined) return;
       releaseChildren ??= watchStartedChildren();
       try {
         savedEnv = new Map();
@@ -104,7 +76,6 @@ export function createInProcessRunner(options: InProcessRunnerOptions): Runner {
         }));
       } catch (error) {
         restore();
-        releaseLease();
         throw error;
       }
     },
@@ -126,15 +97,11 @@ export function createInProcessRunner(options: InProcessRunnerOptions): Runner {
     },
 
     async close() {
-      try {
-        await queue;
-        restore();
-        const release = releaseChildren;
-        releaseChildren = undefined;
-        await release?.();
-      } finally {
-        releaseLease();
-      }
+      await queue;
+      restore();
+      const release = releaseChildren;
+      releaseChildren = undefined;
+      await release?.();
     },
   };
 }

@@ -2,6 +2,7 @@ import { Command, CommanderError } from 'commander';
 import type { OutputConfiguration } from 'commander';
 import { isHarnessError } from '../core/index.js';
 import { VERSION } from '../version.js';
+import { makeCorpusCommand } from './commands/corpus.js';
 import { makeFuzzCommand } from './commands/fuzz.js';
 import { makeGenerateCommand } from './commands/generate.js';
 import { makeInitCommand } from './commands/init.js';
@@ -27,8 +28,8 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
     .showHelpAfterError('(run with --help for usage)')
     .exitOverride()
     .configureOutput(output(io));
-  for (const command of [makeFuzzCommand(io, setExit), makeReplayCommand(io, setExit), makeGenerateCommand(io), makePayloadsCommand(io), makeLayerCommand(io), makeInitCommand(io)]) {
-    program.addCommand(command.exitOverride().configureOutput(output(io)).showHelpAfterError('(run with --help for usage)'));
+  for (const command of [makeFuzzCommand(io, setExit), makeReplayCommand(io, setExit), makeGenerateCommand(io), makePayloadsCommand(io), makeLayerCommand(io), makeInitCommand(io), makeCorpusCommand(io)]) {
+    program.addCommand(throughOurOutput(command, io));
   }
   try {
     await program.parseAsync([...argv], { from: 'user' });
@@ -36,6 +37,12 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
   } catch (error) {
     return reportFatal(error, io);
   }
+}
+
+/** A command and its subcommands (`corpus merge`) end through our error path and write where `io` says. */
+function throughOurOutput(command: Command, io: CliIo): Command {
+  for (const sub of command.commands) throughOurOutput(sub, io);
+  return command.exitOverride().configureOutput(output(io)).showHelpAfterError('(run with --help for usage)');
 }
 
 /**

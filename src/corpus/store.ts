@@ -42,9 +42,7 @@ export function createCorpusStore(dir: string, meta: CorpusMeta): { save(finding
   const shownFrom = meta.shownFrom ?? process.cwd();
   return {
     save(finding) {
-      const folder = join(root, safeName(finding.case.source));
-      mkdirSync(folder, { recursive: true });
-      const file = join(folder, `${safeName(finding.oracle)}-${finding.id}.json`);
+      const file = join(root, entryPath(finding.case.source, finding.oracle, finding.id));
       const entry: CorpusEntry = {
         version: 1,
         id: finding.id,
@@ -62,12 +60,28 @@ export function createCorpusStore(dir: string, meta: CorpusMeta): { save(finding
         },
         case: finding.case,
       };
-      const temporary = `${file}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
-      writeFileSync(temporary, `${JSON.stringify(entry, null, 2)}\n`);
-      renameSync(temporary, file);
+      writeFileAtomically(file, entryText(entry));
       return Promise.resolve(displayPath(file, shownFrom));
     },
   };
+}
+
+/** Where an entry lives inside its corpus: `<source>/<oracle>-<id>.json`. */
+export function entryPath(source: string, oracle: string, id: string): string {
+  return join(safeName(source), `${safeName(oracle)}-${id}.json`);
+}
+
+/** An entry as a file holds it: indented JSON, so corpora read and diff well in review. */
+export function entryText(entry: CorpusEntry): string {
+  return `${JSON.stringify(entry, null, 2)}\n`;
+}
+
+/** Writes to a temporary file renamed into place: a process killed mid-write leaves the old file or the new one. */
+export function writeFileAtomically(file: string, text: string): void {
+  mkdirSync(dirname(file), { recursive: true });
+  const temporary = `${file}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
+  writeFileSync(temporary, text);
+  renameSync(temporary, file);
 }
 
 /** The directory of a corpus where hand-written seed events live, beside the findings (see seeds.ts). */

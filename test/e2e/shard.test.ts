@@ -1,9 +1,10 @@
-import { readFileSync } from 'node:fs';
-import { describe, expect, it } from 'vitest';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
 import type { FuzzOptions } from '../../src/api/fuzz.js';
 import { fuzz } from '../../src/api/fuzz.js';
 import type { FuzzReport } from '../../src/api/report.js';
-import { runCli } from './helpers.js';
+import { cleanTempDirs, jsonFilesUnder, runCli, tempDir } from './helpers.js';
 
 /*
  * Issue 10, "Done means": two shards of a seed find together what the unsharded run finds, on the examples. Each
@@ -44,5 +45,41 @@ describe('--shard i/N on the examples', () => {
     }
     const unseeded = await runCli(['fuzz', 'examples/02-s3-command-injection/safe.mjs', '--source', 's3', '--shard', '1/2', '--in-process', '--runs', '5']);
     expect(unseeded.code).toBe(2);
+  });
+});
+
+describe('a CI matrix: shards, `corpus merge`, replay', () => {
+  afterAll(cleanTempDirs);
+
+  it('the corpora of shards 1/2 and 2/2 merge into one corpus (one entry per bug) that replays and fails while the bug is there', async () => {
+    const dir = tempDir('efz-matrix-');
+    for (const shard of ['1/2', '2/2']) {
+      const corpus = join(dir, `shard-${shard[0]}`);
+      const run = await runCli(['fuzz', 'examples/02-s3-command-injection/handler.mjs', '--source', 's3', '--seed', '1', '--runs', '300', '--shard', shard, '--in-process', '--corpus', corpus]);
+      expect(run.code).toBe(1);
+    }
+    const merged = join(dir, 'corpus');
+    const merge = await runCli(['corpus', 'merge', join(dir, 'shard-1'), join(dir, 'shard-2'), '--out', merged]);
+    expect(merge.code).toBe(0);
+    expect(merge.stdout).toMatch(/^merged 2 corpora into .*: 1 finding \(1 duplicate of 2 read\)/);
+    expect(jsonFilesUnder(merged)).toHaveLength(1);
+    const again = await runCli(['corpus', 'merge', join(dir, 'shard-2'), join(dir, 'shard-1'), '--out', merged, '--json']);
+    expect(JSON.parse(again.stdout)).toMatchObject({ intoExisting: true, written: [], removed: [], findings: { kept: 1 } });
+
+    const replay = await runCli(['replay', merged]);
+    expect(replay.code).toBe(1);
+    expect(replay.stdout).toMatch(/REPRODUCES\s+command-injection/);
+    const fixed = await runCli(['replay', merged, '--handler', 'examples/02-s3-command-injection/safe.mjs']);
+    expect(fixed.code).toBe(0);
+  }, 90_000);
+
+  it('a damaged shard corpus is an error naming the file (exit 2), and nothing is written', async () => {
+    const dir = tempDir('efz-matrix-');
+    mkdirSync(join(dir, 'shard-1/s3'), { recursive: true });
+    writeFileSync(join(dir, 'shard-1/s3/command-injection-0123456789ab.json'), '{"version": 1,');
+    const merge = await runCli(['corpus', 'merge', join(dir, 'shard-1'), '--out', join(dir, 'corpus')]);
+    expect(merge.code).toBe(2);
+    expect(merge.stderr).toMatch(/command-injection-0123456789ab\.json: not valid JSON/);
+    expect(existsSync(join(dir, 'corpus'))).toBe(false);
   });
 });

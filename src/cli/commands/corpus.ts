@@ -1,7 +1,7 @@
 import { Command, Option } from 'commander';
 import { relative, resolve } from 'node:path';
-import { mergeCorpora } from '../../corpus/merge.js';
-import type { MergeSummary } from '../../corpus/merge.js';
+import { mergeCorpora } from '../../api/merge.js';
+import type { MergeSummary } from '../../api/merge.js';
 import type { CliIo } from '../io.js';
 
 /** `eventfuzz corpus …`: work on corpora themselves, not on a handler. */

@@ -9,6 +9,7 @@ import { eventFinding, needsMarkerControl, needsReproduction, runControl } from 
 import type { ControlVerdict, KeyedFinding } from './confirm.js';
 import { shrinkFinding } from './shrink.js';
 import type { ShrinkResult } from './shrink.js';
+import { RunDeadline } from './run-deadline.js';
 import { checkShard, ownsCase } from './shard.js';
 import type { CampaignOptions, CampaignProgress, CampaignResult, ReportedFinding } from './types.js';
 
@@ -64,9 +65,12 @@ class Campaign {
   readonly #history = new Map<string, readonly string[]>();
   /** Recent cases by canary, for findings about an earlier case (bounded like the history). */
   readonly #recentCases = new Map<string, fc.Value<FuzzCase>>();
+  readonly #deadline: RunDeadline;
 
   constructor(options: CampaignOptions) {
     this.#options = options;
+    // A worker pool kills its workers at close, so what is still running at the deadline can be left to it.
+    this.#deadline = new RunDeadline(options.durationMs, this.#started, options.runner.kind === 'isolated');
   }
 
   async run(): Promise<CampaignResult> {
@@ -104,7 +108,10 @@ class Campaign {
       if (done.size === 0 && !this.#mayGenerate()) break;
       // Another shard's cases are ready at once: judge them rather than wait for an invocation that may not exist.
       if (done.get(committed) !== undefined) continue;
-      await this.#nextCompletion();
+      if (!(await this.#nextCompletion())) {
+        await this.#abandonAtDeadline(done);
+        break;
+      }
     }
     this.#progress('exploring', true);
     // A runner that fails mid-run (a worker that can no longer load the handler) ends the run, but what was
@@ -120,9 +127,24 @@ class Campaign {
   }
 
   #mayGenerate(): boolean {
-    const { runs, durationMs, signal } = this.#options;
-    if (this.#fatal !== undefined || signal?.aborted === true || this.#generated >= runs) return false;
-    return durationMs === undefined || performance.now() - this.#started < durationMs;
+    const { runs, signal } = this.#options;
+    return this.#fatal === undefined && signal?.aborted !== true && this.#generated < runs && !this.#deadline.passed;
+  }
+
+  /**
+   * The deadline expired with invocations still running (hangs longer than what was left of the budget): judge
+   * the cases that did complete, in order, and leave the rest to the runner's close. Said to the user, since a
+   * hang given up on here is a timeout that a longer `--duration` (or a shorter `--timeout`) would have shown.
+   */
+  async #abandonAtDeadline(done: ReadonlyMap<number, Completed | undefined>): Promise<void> {
+    const running = this.#inflight;
+    this.#deadline.abandon(running);
+    for (const index of [...done.keys()].sort((a, b) => a - b)) {
+      const completed = done.get(index);
+      if (completed !== undefined) await this.#commit(completed);
+    }
+    const what = running === 1 ? '1 invocation was still running' : `${running} invocations were still running`;
+    safely(() => this.#options.listener?.onNotice?.(`eventfuzz: the time budget ended: ${what} and ${running === 1 ? 'was' : 'were'} stopped without a verdict; a longer --duration or a shorter --timeout gives such hangs time to show`));
   }
 
   /**
@@ -149,15 +171,23 @@ class Campaign {
     return observation;
   }
 
-  async #nextCompletion(): Promise<void> {
+  /** Waits for the next completion; `false` when the run's deadline expired first (nothing completed). */
+  async #nextCompletion(): Promise<boolean> {
     // Completions run as microtasks only at an await, so checking the flag before waiting cannot miss one.
-    if (!this.#ready) await new Promise<void>((resolve) => (this.#wake = resolve));
+    if (!this.#ready) {
+      const woke = await this.#deadline.race(new Promise<true>((resolve) => (this.#wake = () => resolve(true))));
+      if (woke === undefined) {
+        this.#wake = undefined;
+        return false;
+      }
+    }
     this.#wake = undefined;
     this.#ready = false;
+    return true;
   }
 
   async #drain(): Promise<void> {
-    while (this.#inflight > 0) await this.#nextCompletion();
+    while (this.#inflight > 0) if (!(await this.#nextCompletion())) return;
   }
 
   #context(fuzzCase: FuzzCase, instance: string): OracleContext {
@@ -212,7 +242,8 @@ class Campaign {
     await this.#drain();
     // A finding about an earlier case needs two invocations to show again; shrinking replays one at a time.
     if (finding.earlierCanary !== undefined) return;
-    if (this.#stopped()) {
+    // A timeout's re-run takes the whole per-invocation deadline: without that much time left it cannot finish.
+    if (this.#stopped() || (reproduce && this.#deadline.remainingMs() < this.#options.timeoutMs)) {
       if (confirmFirst) await this.#unconfirmedAtStop(key, finding, value.value, hits);
       return;
     }
@@ -255,8 +286,9 @@ class Campaign {
     safely(() => this.#options.listener?.onFinding?.(reported, 'shrunk'));
   }
 
+  /** Nothing more is run: the caller stopped the run, the runner failed, or the time budget is spent. */
   #stopped(): boolean {
-    return this.#options.signal?.aborted === true || this.#fatal !== undefined;
+    return this.#options.signal?.aborted === true || this.#fatal !== undefined || this.#deadline.passed;
   }
 
   /** Runs the shrinker on a finding; `undefined` when nothing smaller shows it. */
@@ -273,18 +305,22 @@ class Campaign {
         // the event and the payload, it must not move the finding to whichever field comes first in the list.
         if (candidate.injection?.point !== value.value.injection?.point) return [];
         this.#shrinkInvocations++;
-        return this.#evaluate(candidate);
+        return (await this.#evaluate(candidate)) ?? [];
       },
       limits,
       signal: this.#options.signal,
-      shouldStop: () => this.#fatal !== undefined,
+      shouldStop: () => this.#fatal !== undefined || this.#deadline.passed,
     });
   }
 
-  /** Runs one case outside exploration and judges it. */
-  async #evaluate(candidate: FuzzCase): Promise<readonly KeyedFinding[]> {
-    const observation = await this.#launch(candidate);
-    if (observation === undefined) return [];
+  /** Runs one case outside exploration and judges it; `undefined` when it did not run to a verdict. */
+  async #evaluate(candidate: FuzzCase): Promise<readonly KeyedFinding[] | undefined> {
+    if (this.#deadline.passed) return undefined; // nothing new starts after the deadline
+    const observation = await this.#deadline.race(this.#launch(candidate));
+    if (observation === undefined) {
+      if (this.#deadline.expired) this.#deadline.abandon(1);
+      return undefined;
+    }
     const context = this.#context(candidate, observation.instance);
     this.#remember(observation.instance, candidate.canary);
     return this.#options.judge(observation, context).map((f) => ({ key: dedupeKey(f), finding: f }));
@@ -315,10 +351,11 @@ class Campaign {
     return this.#record(toReported(key, judged, fuzzCase, hits));
   }
 
-  /** The run stopped before a timeout could be re-run: keep it, but say it is unconfirmed. */
+  /** The run stopped before a timeout could be re-run: keep it, but say it is unconfirmed, and why. */
   async #unconfirmedAtStop(key: string, finding: Finding, fuzzCase: FuzzCase, hits: number): Promise<void> {
+    const why = this.#options.signal?.aborted === true || this.#fatal !== undefined ? 'the run stopped first' : 'too little of the time budget was left';
     const unconfirmed: Finding = { ...finding, confidence: 'tainted', evidence: `${finding.evidence}
-Not re-run (the run stopped first): unconfirmed.` };
+Not re-run (${why}): unconfirmed.` };
     const reported = await this.#record(toReported(key, unconfirmed, fuzzCase, hits));
     safely(() => this.#options.listener?.onFinding?.(reported, 'found'));
   }

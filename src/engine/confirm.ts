@@ -32,8 +32,11 @@ export interface ControlRequest {
   /** The finding being judged, and its dedupe key. */
   readonly finding: Finding;
   readonly key: string;
-  /** Runs one case and returns what the oracles said, keyed. */
-  readonly evaluate: (candidate: FuzzCase) => Promise<readonly KeyedFinding[]>;
+  /**
+   * Runs one case and returns what the oracles said, keyed; `undefined` when it could not run (the time budget
+   * is spent, the runner failed): no evidence either way, which a control must never read as "did not show it".
+   */
+  readonly evaluate: (candidate: FuzzCase) => Promise<readonly KeyedFinding[] | undefined>;
   /** The same case without its payload, or `undefined` when there is none. */
   readonly withoutPayload: (fuzzCase: FuzzCase) => FuzzCase | undefined;
   /** Re-run the case itself first and require the finding again (see `needsReproduction`). */
@@ -73,7 +76,7 @@ export async function runControl(request: ControlRequest): Promise<ControlVerdic
   const { fuzzCase, key, evaluate } = request;
   let finding = request.finding;
   if (request.reproduce) {
-    const again = (await evaluate(fuzzCase)).find((hit) => hit.key === key);
+    const again = (await evaluate(fuzzCase))?.find((hit) => hit.key === key);
     if (again === undefined) return { kind: 'unreproduced' };
     finding = again.finding;
   }
@@ -85,7 +88,9 @@ export async function runControl(request: ControlRequest): Promise<ControlVerdic
   }
   const control = request.withoutPayload(fuzzCase);
   if (control === undefined) return marked ? { kind: 'no-control', finding } : { kind: 'no-control' };
-  const shown = (await evaluate(control)).find((hit) => hit.key === key || (needsReproduction(finding) && hit.finding.oracle === finding.oracle));
+  const seen = await evaluate(control);
+  if (seen === undefined) return { kind: 'no-control', finding }; // not run: the payload's field keeps it
+  const shown = seen.find((hit) => hit.key === key || (needsReproduction(finding) && hit.finding.oracle === finding.oracle));
   if (shown !== undefined) return { kind: 'event', control, finding: shown.finding };
   return { kind: 'payload', finding: await backedByGrowth(request, finding) };
 }
@@ -112,8 +117,9 @@ async function disarmedControl(request: ControlRequest, finding: Finding): Promi
     };
   }
   const control: FuzzCase = { ...variant, injection: { ...variant.injection, payload: injection.payload } };
-  const shown = (await request.evaluate(control)).some((hit) => hit.key === request.key);
-  if (shown) return { kind: 'marker-without-evaluation', control: variant };
+  const seen = await request.evaluate(control);
+  if (seen === undefined) return { ...finding, confidence: 'tainted', severity: 'high', evidence: `${finding.evidence}\nNot confirmed: the disarmed control of this payload could not run, so a target that prints the marker whatever it gets is not ruled out.` };
+  if (seen.some((hit) => hit.key === request.key)) return { kind: 'marker-without-evaluation', control: variant };
   return { ...finding, evidence: `${finding.evidence}\nNegative control: the same payload with its arithmetic disarmed (${text}) did not bring the marker back.` };
 }
 
@@ -127,8 +133,9 @@ async function backedByGrowth(request: ControlRequest, finding: Finding): Promis
   const short = shortenedPump(fuzzCase.injection.payload);
   const variant = short === undefined ? undefined : withPayload(fuzzCase, short);
   if (short === undefined || variant === undefined) return finding;
-  const hangsToo = (await request.evaluate(variant)).some((hit) => hit.finding.oracle === 'timeout');
-  return hangsToo ? notRedos(finding, short.length) : finding;
+  const seen = await request.evaluate(variant);
+  if (seen === undefined) return { ...finding, evidence: `${finding.evidence}\nThe growth check (a pump a sixteenth as long) could not run: whether the time grows with the input is not known.` };
+  return seen.some((hit) => hit.finding.oracle === 'timeout') ? notRedos(finding, short.length) : finding;
 }
 
 /**

@@ -130,3 +130,13 @@ describe('--report in three formats at once', () => {
     expect(existsSync(join(dir, 'r.html'))).toBe(false);
   });
 });
+
+describe('--duration', () => {
+  // Every payload hangs for good and the per-invocation timeout is a minute: a run that waited for what it had
+  // in flight would outlast this test's own timeout. At the deadline the hangs are given up on, and said.
+  it('ends the run at its deadline, with hangs still in flight, and says they were stopped without a verdict', async () => {
+    const result = await runCli(['fuzz', e2eFixture('hangs-on-canary.mjs'), '--source', 'sqs', '--seed', '1', '--duration', '1', '--timeout', '60000', '--workers', '2']);
+    expect(result.stderr).toMatch(/the time budget ended: \d+ invocations? (was|were) still running/);
+    expect(result.code).toBe(0);
+  }, 20_000);
+});

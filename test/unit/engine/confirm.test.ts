@@ -74,6 +74,23 @@ describe('runControl: one mechanism for attribution and timeout confirmation', (
     expect(ran).toEqual([]);
   });
 
+  it('reads a control that could not run (the time budget was spent) as no evidence, never as "did not show it"', async () => {
+    const notRun = (candidate: FuzzCase): Promise<readonly KeyedFinding[] | undefined> => Promise.resolve(candidate === injected ? [{ key: dedupeKey(crash), finding: crash }] : undefined);
+    // The payload-free twin did not run: no attribution either way, the finding stays at the payload's field.
+    expect(await runControl({ fuzzCase: injected, finding: crash, key: dedupeKey(crash), evaluate: notRun, withoutPayload: () => control, reproduce: false })).toEqual({ kind: 'no-control', finding: crash });
+    // The re-run of a timeout did not run: not reproduced (the campaign keeps it, unconfirmed).
+    expect(await runControl({ fuzzCase: injected, finding: timeout, key: 'timeout|timeout', evaluate: () => Promise.resolve(undefined), withoutPayload: () => control, reproduce: true })).toEqual({ kind: 'unreproduced' });
+
+    // The ReDoS growth check did not run: the label stays, and the evidence says it is not backed.
+    const pumped: FuzzCase = { ...injected, injection: { ...injected.injection!, family: 'redos', payload: `${'a'.repeat(32)}!` } };
+    const redos: Finding = { ...timeout, title: 'Handler timed out on a regex payload: possible ReDoS', severity: 'high', signature: 'timeout:redos' };
+    const growthNotRun = (candidate: FuzzCase): Promise<readonly KeyedFinding[] | undefined> =>
+      Promise.resolve(candidate === pumped ? [{ key: dedupeKey(redos), finding: redos }] : candidate === control ? [] : undefined);
+    const verdict = await runControl({ fuzzCase: pumped, finding: redos, key: dedupeKey(redos), evaluate: growthNotRun, withoutPayload: () => control, withPayload: (c, payload) => ({ ...c, injection: { ...c.injection!, payload } }), reproduce: true });
+    expect(verdict).toMatchObject({ kind: 'payload', finding: { title: redos.title, severity: 'high' } });
+    expect((verdict as { finding: Finding }).finding.evidence).toMatch(/growth check .* could not run/);
+  });
+
   it('needs reproduction for timeouts only', () => {
     expect(needsReproduction(timeout)).toBe(true);
     expect(needsReproduction(crash)).toBe(false);

@@ -49,7 +49,7 @@ export function detectCdk(projectDir: string): Detection | undefined {
         projectDir,
         notes,
       );
-      if (detected !== undefined) functions.push(detected);
+      functions.push(...detected);
     }
   }
   return { kind: 'cdk', file: CDK_MANIFEST, functions, notes };

@@ -82,30 +82,34 @@ export interface FunctionFacts {
   readonly env: Readonly<Record<string, string>>;
 }
 
-/** One function of a project file as a target, or a note saying why it is skipped; guesses are noted too. */
-export function toDetected(facts: FunctionFacts, projectDir: string, notes: string[]): DetectedFunction | undefined {
+/**
+ * One function of a project file as targets, one per source that invokes it (the first keeps the function's name,
+ * the others are `<name>-<source>`), or a note saying why it is skipped; guesses are noted too.
+ */
+export function toDetected(facts: FunctionFacts, projectDir: string, notes: string[]): DetectedFunction[] {
   const { name } = facts;
   if (typeof facts.runtime === 'string' && !isNodeRuntime(facts.runtime)) {
     notes.push(`${name}: skipped, runtime ${facts.runtime} (eventfuzz fuzzes Node.js handlers)`);
-    return undefined;
+    return [];
   }
   if (typeof facts.handler !== 'string') {
     notes.push(`${name}: skipped, ${facts.handler === undefined ? 'no Handler' : `its handler is not a plain string (${JSON.stringify(facts.handler)})`}`);
-    return undefined;
+    return [];
   }
   const file = resolveHandlerFile(facts.handler, facts.codeDir, projectDir);
   if (!file.ok) {
     notes.push(`${name}: skipped, ${file.reason} (build it first, or add the target by hand)`);
-    return undefined;
+    return [];
   }
-  const [first, ...more] = facts.sources;
-  const source = first ?? guessSource(name, facts.handler);
-  if (first === undefined) {
+  const target = (source: SourceId, sourceFrom: DetectedFunction['sourceFrom'], suffix: string): DetectedFunction => ({ name: targetName(`${name}${suffix}`), handler: file.handler, source, sourceFrom, env: facts.env });
+  if (facts.sources.length === 0) {
+    const source = guessSource(name, facts.handler);
     const has = facts.otherEvents.length > 0 ? `its events (${[...new Set(facts.otherEvents)].join(', ')}) have no eventfuzz source` : 'no event source found';
     notes.push(`${name}: ${has}; source "${source}" is a guess, check it in the config`);
+    return [target(source, 'guess', '')];
   }
-  if (more.length > 0) notes.push(`${name}: also invoked by ${more.join(', ')}; copy the target with another name and source to fuzz ${more.length > 1 ? 'those' : 'that'} too`);
-  return { name: targetName(name), handler: file.handler, source, sourceFrom: first === undefined ? 'guess' : 'event', env: facts.env };
+  // Every trigger is an entry point: a function behind an API and a queue is fuzzed as both.
+  return facts.sources.map((source, at) => target(source, 'event', at === 0 ? '' : `-${source}`));
 }
 
 /**

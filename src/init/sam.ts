@@ -34,8 +34,7 @@ export function detectSam(projectDir: string): Detection | undefined {
       type === 'AWS::Serverless::Function' ? serverlessFunction(id, props, globals, parameters, projectDir, notes)
       : type === 'AWS::Lambda::Function' ? lambdaFunction(id, props, resources, parameters, projectDir, notes)
       : undefined;
-    const detected = facts === undefined ? undefined : toDetected(facts, projectDir, notes);
-    if (detected !== undefined) functions.push(detected);
+    if (facts !== undefined) functions.push(...toDetected(facts, projectDir, notes));
   }
   return { kind: 'sam', file, functions, notes };
 }

@@ -48,7 +48,7 @@ export function detectServerless(projectDir: string): Detection | undefined {
       projectDir,
       notes,
     );
-    if (detected !== undefined) functions.push(detected);
+    functions.push(...detected);
   }
   return { kind: 'serverless', file, functions, notes };
 }

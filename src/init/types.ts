@@ -14,6 +14,8 @@ export interface DetectedFunction {
   readonly sourceFrom: 'event' | 'guess';
   /** Environment variables with a value known without deploying (literals, `!Ref X` as `X`). */
   readonly env: Readonly<Record<string, string>>;
+  /** The project's sample events of its source (`events/*.json`), relative to the project directory. */
+  readonly samples?: readonly string[] | undefined;
 }
 
 /** What one detector found in one project file. */

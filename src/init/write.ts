@@ -22,6 +22,7 @@ export function starterConfig(functions: readonly DetectedFunction[]): Eventfuzz
     name: fn.name,
     handler: fn.handler,
     source: fn.source,
+    ...(fn.samples !== undefined && fn.samples.length > 0 ? { samples: [...fn.samples] } : {}),
     ...(Object.keys(fn.env).length > 0 ? { env: fn.env } : {}),
   }));
   const config: EventfuzzConfig = { runs: 1000, corpus: '.eventfuzz/corpus', targets };

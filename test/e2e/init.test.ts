@@ -24,6 +24,8 @@ describe('eventfuzz init', () => {
     expect(lines[0]).toBe('template.yaml (SAM / CloudFormation): 3 Node.js functions to fuzz');
     expect(lines).toContain('  CreateOrderFunction     src/handlers/create-order.ts#handler      apigw-rest');
     expect(lines).toContain('  note: ReportsFunction: skipped, runtime python3.12 (eventfuzz fuzzes Node.js handlers)');
+    // The project's own sample event (SAM's events/ convention) goes to the target of its source, and is used.
+    expect(lines.find((line) => line.startsWith('  ProcessPaymentFunction'))).toMatch(/ sqs, sample events\/process-payment\.json$/);
     expect(lines).toContain('wrote eventfuzz.config.json');
     expect(lines).toContain('wrote .github/workflows/eventfuzz.yml');
     expect(readFileSync(join(dir, '.github/workflows/eventfuzz.yml'), 'utf8')).toContain('target: ["CreateOrderFunction", "ProcessPaymentFunction", "ThumbnailFunction"]');

@@ -54,6 +54,11 @@ export function makeInitCommand(io: CliIo): Command {
     });
 }
 
+/** `, samples events/order.json`: which sample events a target was given. */
+function sampleNote(samples: readonly string[] | undefined): string {
+  return samples === undefined || samples.length === 0 ? '' : `, sample${samples.length === 1 ? '' : 's'} ${samples.join(', ')}`;
+}
+
 /** A detection as the user reads it: the file, a line per target, then the notes. */
 function describe(detection: Detection): string[] {
   const width = Math.max(0, ...detection.functions.map((fn) => fn.name.length));
@@ -61,7 +66,7 @@ function describe(detection: Detection): string[] {
   const count = detection.functions.length;
   return [
     `${detection.file} (${KIND_LABEL[detection.kind]}): ${count} Node.js function${count === 1 ? '' : 's'} to fuzz`,
-    ...detection.functions.map((fn) => `  ${fn.name.padEnd(width)}  ${fn.handler.padEnd(handlerWidth)}  ${fn.source}${fn.sourceFrom === 'guess' ? ' (guessed)' : ''}`),
+    ...detection.functions.map((fn) => `  ${fn.name.padEnd(width)}  ${fn.handler.padEnd(handlerWidth)}  ${fn.source}${fn.sourceFrom === 'guess' ? ' (guessed)' : ''}${sampleNote(fn.samples)}`),
     ...detection.notes.map((note) => `  note: ${note}`),
   ];
 }

@@ -52,7 +52,7 @@ describe('detectSam', () => {
     expect(detection.notes).toEqual(['C: skipped, runtime python3.12 (eventfuzz fuzzes Node.js handlers)']);
   });
 
-  it('HttpApi and SNS events; a second source is noted; unknown events give a guessed source with a note', () => {
+  it('HttpApi and SNS events: a target per source; unknown events give a guessed source with a note', () => {
     const dir = project({
       ...template(
         [
@@ -79,10 +79,10 @@ describe('detectSam', () => {
     const detection = detectSam(dir)!;
     expect(detection.functions.map((fn) => [fn.name, fn.source, fn.sourceFrom])).toEqual([
       ['Api', 'apigw-http', 'event'],
+      ['Api-sns', 'sns', 'event'],
       ['QueueConsumer', 'sqs', 'guess'],
     ]);
     expect(detection.notes).toEqual([
-      'Api: also invoked by sns; copy the target with another name and source to fuzz that too',
       'QueueConsumer: its events (DynamoDB) have no eventfuzz source; source "sqs" is a guess, check it in the config',
     ]);
   });

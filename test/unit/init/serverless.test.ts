@@ -42,9 +42,11 @@ describe('detectServerless', () => {
       'handlers/resize.js': 'exports.handler = async () => 1;\n',
     });
     const detection = detectServerless(dir)!;
-    expect(detection.functions.map((fn) => [fn.name, fn.handler, fn.source])).toEqual([['resize', 'handlers/resize.js#handler', 's3']]);
+    expect(detection.functions.map((fn) => [fn.name, fn.handler, fn.source])).toEqual([
+      ['resize', 'handlers/resize.js#handler', 's3'],
+      ['resize-sqs', 'handlers/resize.js#handler', 'sqs'],
+    ]);
     expect(detection.notes).toEqual([
-      'resize: also invoked by sqs; copy the target with another name and source to fuzz that too',
       'fromParam: skipped, its handler is not a plain string ({"unresolved":"${param:handlerPath}.handler"})',
     ]);
   });

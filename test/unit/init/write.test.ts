@@ -91,4 +91,36 @@ describe('detectProject', () => {
     });
     expect(detectProject(dir).flatMap((d) => d.functions.map((fn) => `${d.kind}:${fn.name}`))).toEqual(['sam:api', 'serverless:api-2']);
   });
+
+  it('gives each target the events/ samples of its source: the ones naming the function, else all; the rest noted', async () => {
+    const sqs = readFileSync(new URL('../../fixtures/events/sqs/standard.json', import.meta.url), 'utf8');
+    const s3 = readFileSync(new URL('../../fixtures/events/s3/put.sam-cli.json', import.meta.url), 'utf8');
+    const rest = readFileSync(new URL('../../fixtures/events/apigw-rest/proxy.json', import.meta.url), 'utf8');
+    const fn = (name: string, events: string): string[] => [`  ${name}:`, '    Type: AWS::Serverless::Function', `    Properties: { Handler: app.handler, Runtime: nodejs22.x, Events: { E: ${events} } }`];
+    const dir = project({
+      'template.yaml': ['Resources:', ...fn('OrdersFunction', '{ Type: SQS }'), ...fn('RefundsFunction', '{ Type: SQS }'), ...fn('ThumbnailFunction', '{ Type: S3 }'), ''].join('\n'),
+      'app.js': 'exports.handler = async () => 1;\n',
+      'events/orders-sqs.json': sqs,
+      'events/sqs/batch.json': sqs,
+      'events/upload.json': s3,
+      'events/api.json': rest,
+      'events/notes.json': '{ "comment": "not an event" }',
+      'events/broken.json': '{',
+    });
+    const detections = detectProject(dir);
+    expect(detections[0]!.functions.map((f) => [f.name, f.samples])).toEqual([
+      ['OrdersFunction', ['events/orders-sqs.json']],
+      ['RefundsFunction', ['events/orders-sqs.json', 'events/sqs/batch.json']],
+      ['ThumbnailFunction', ['events/upload.json']],
+    ]);
+    expect(detections[0]!.notes).toEqual([
+      'events/broken.json: not JSON, not used as a sample',
+      'events/notes.json: not an event of a source eventfuzz knows, not used as a sample',
+      'events/api.json: a apigw-rest event, and no target has that source; not used as a sample',
+    ]);
+    // What init writes, fuzz reads: the samples resolve against the config's directory.
+    init(dir, { workflow: false });
+    const loaded = await loadConfigFile(CONFIG_FILE, dir);
+    expect(loaded.targets.find((t) => t.name === 'ThumbnailFunction')?.options.samples).toEqual([join(dir, 'events/upload.json')]);
+  });
 });

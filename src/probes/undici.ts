@@ -46,7 +46,10 @@ export function installUndiciProbe(guard: NetworkGuard): void {
     const exports = apply(load, this, args) as Record<string, unknown> | undefined;
     if (typeof exports === 'object' && exports !== null && !apply(weakHas, checked, [exports])) {
       apply(weakAdd, checked, [exports]);
-      if (typeof exports['Dispatcher'] === 'function' && typeof exports['setGlobalDispatcher'] === 'function') {
+      // Own properties only: a module still loading in a require cycle has exports whose prototype warns (Node 22+,
+      // "Accessing non-existent property … inside circular dependency") on any property it lacks, into the
+      // handler's logs. undici defines both on its exports object.
+      if (hasOwn(exports, 'Dispatcher') && hasOwn(exports, 'setGlobalDispatcher') && typeof exports['Dispatcher'] === 'function' && typeof exports['setGlobalDispatcher'] === 'function') {
         for (const name of EXPORTED_DISPATCHERS) {
           const Class = exports[name] as { prototype?: unknown } | undefined;
           if (typeof Class === 'function') hookChain(Class.prototype);

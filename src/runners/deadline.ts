@@ -66,9 +66,9 @@ export function threw(error: unknown): Outcome {
  * The per-instance queries of module URLs: tsx's namespaced import (on Node 22.12+ and 24, where `require` loads
  * ES modules, tsx's CommonJS path adds `?namespace=<id>&tsx-commonjs-virtual-query=1`) and the worker's fresh
  * module instances (`worker/fresh-instance-hooks.mjs`). Left in a stack, they would make call sites differ
- * between instances.
+ * between instances. Node 24 prints tsx's file URL with its own `?` percent-encoded (`index.ts%3Fnamespace=…`).
  */
-export const INSTANCE_QUERY = /[?&](?:tsx-namespace=[\w-]+|namespace=[\w-]+|tsx-commonjs-virtual-query=\d+|efz-instance=\d+)/g;
+export const INSTANCE_QUERY = /(?:[?&]|%3[Ff])(?:tsx-namespace=[\w-]+|namespace=[\w-]+|tsx-commonjs-virtual-query=\d+|efz-instance=\d+)/g;
 
 /** `serializeError` with the stack cleaned by {@link cleanHandlerStack}. */
 export function handlerError(error: unknown): SerializedError {

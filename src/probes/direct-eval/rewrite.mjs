@@ -16,6 +16,7 @@ const MAY_CALL_EVAL = /\beval\b/;
 const LINE_BREAK = /\r\n|[\n\r\u2028\u2029]/;
 const IDENTIFIER_CHAR = /[\w$\u0080-\uffff]/;
 const TS_EXTENSION = /\.(?:[cm]?ts)$/;
+const ESBUILD_FILE = /[\\/]node_modules[\\/]esbuild[\\/]/;
 
 const here = dirname(fileURLToPath(import.meta.url));
 /** eventfuzz's own source (src/ and generators/ beside it): never rewritten. */
@@ -50,8 +51,12 @@ function parser() {
 export function rewriteDirectEval(source, filename) {
   if (typeof source !== 'string' || !MAY_CALL_EVAL.test(source) || source.includes(DIRECT_EVAL_KEY)) return source;
   if (ownRoots.some((root) => filename.startsWith(root))) return source;
+  // esbuild's own files are compiled while it loads: asking it to parse them would read its half-built exports.
+  if (ESBUILD_FILE.test(filename)) return source;
   const esbuildApi = parser();
-  if (esbuildApi === null) return source;
+  // Still loading (a require cycle through it): its exports lack buildSync yet, and reading a missing property
+  // of a cycle's exports makes Node print a warning into the handler's logs.
+  if (esbuildApi === null || !Object.hasOwn(esbuildApi, 'buildSync')) return source;
   let warnings;
   try {
     warnings = esbuildApi.buildSync({

@@ -57,6 +57,9 @@ describe('cleanHandlerStack', () => {
 
   it('drops per-instance module queries and leaves other frames alone', () => {
     expect(cleanHandlerStack('Error: x\n    at h (file:///p/src/a.ts?tsx-namespace=123:4:5)')).toBe('Error: x\n    at h (file:///p/src/a.ts:4:5)');
+    // Node 24 prints tsx's namespaced file URL with its own `?` percent-encoded.
+    const node24 = 'at file:///p/src/a.ts%3Fnamespace=648770c0-e8bd-471a-be31-9cf11e225bd5?tsx-namespace=648770c0-e8bd-471a-be31-9cf11e225bd5&tsx-commonjs-virtual-query=1:2:940';
+    expect(cleanHandlerStack(node24)).toBe('at file:///p/src/a.ts:2:940');
     const plain = 'Error: x\n    at h (/p/src/a.js:4:5)\n    at data:text/javascript,export%20default%201:1:1';
     expect(cleanHandlerStack(plain)).toBe(plain);
   });

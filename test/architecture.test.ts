@@ -25,14 +25,13 @@ const rules: Record<string, readonly string[]> = {
   'src/reporters/': ['src/core/', 'src/engine/types.ts', 'src/api/report.ts', 'src/api/baseline.ts', 'src/oracles/redact.ts', 'src/oracles/index.ts', 'src/oracles/types.ts'],
   // Composition roots: they choose concrete generators, runners and oracles. They do not import each other.
   'src/api/': ['src/core/', 'src/payloads/', 'generators/', 'src/runners/', 'src/oracles/', 'src/corpus/', 'src/engine/', 'src/layer/', 'src/version.ts'],
-  // The config file and `init`: validation needs the source ids of the generators' registry.
+  // The config file and `init` (src/config/init: reads a project's SAM / serverless / CDK files and writes a
+  // config the config schema accepts): validation needs the source ids of the generators' registry.
   'src/config/': ['src/core/', 'generators/'],
-  // `init` reads a project's SAM / serverless / CDK files and writes a config the config schema accepts.
-  'src/init/': ['src/core/', 'generators/', 'src/config/'],
   'src/vitest/': ['src/core/', 'src/api/'],
   // `npm run build`: tooling that runs before anything is compiled, importing none of the code it builds.
   'src/build/': [],
-  'src/cli/': ['src/core/', 'src/compiled-sources.mjs', 'src/payloads/', 'generators/', 'src/api/', 'src/config/', 'src/init/', 'src/reporters/', 'src/version.ts'],
+  'src/cli/': ['src/core/', 'src/compiled-sources.mjs', 'src/payloads/', 'generators/', 'src/api/', 'src/config/', 'src/reporters/', 'src/version.ts'],
 };
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');

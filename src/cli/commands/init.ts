@@ -2,9 +2,9 @@ import { Command, Option } from 'commander';
 import { existsSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { HarnessError } from '../../core/index.js';
-import { detectProject } from '../../init/detect.js';
-import type { Detection, ProjectKind } from '../../init/types.js';
-import { starterConfig, starterWorkflow, writeInitFiles } from '../../init/write.js';
+import { detectProject } from '../../config/init/detect.js';
+import type { Detection, ProjectKind } from '../../config/init/types.js';
+import { starterConfig, starterWorkflow, writeInitFiles } from '../../config/init/write.js';
 import type { CliIo } from '../io.js';
 
 interface InitFlags {

@@ -1,4 +1,4 @@
-import type { SourceId } from '../../generators/index.js';
+import type { SourceId } from '../../../generators/index.js';
 
 /** Which kind of project file a function was found in. */
 export type ProjectKind = 'sam' | 'serverless' | 'cdk';

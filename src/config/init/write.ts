@@ -1,10 +1,10 @@
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import type { EventfuzzConfig, TargetConfig } from '../config/define-config.js';
-import { CONFIG_FILE_NAMES } from '../config/load-config-file.js';
-import { describeIssues } from '../config/issues.js';
-import { configSchema } from '../config/schema.js';
-import { HarnessError } from '../core/index.js';
+import type { EventfuzzConfig, TargetConfig } from '../define-config.js';
+import { CONFIG_FILE_NAMES } from '../load-config-file.js';
+import { describeIssues } from '../issues.js';
+import { configSchema } from '../schema.js';
+import { HarnessError } from '../../core/index.js';
 import type { Detection, DetectedFunction } from './types.js';
 
 /** The config file `init` writes, relative to the project directory. */

@@ -2,9 +2,9 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'yaml';
 import { afterAll, describe, expect, it } from 'vitest';
-import { loadConfigFile } from '../../../src/config/load-config-file.js';
-import { detectProject } from '../../../src/init/detect.js';
-import { CONFIG_FILE, starterConfig, starterWorkflow, WORKFLOW_FILE, writeInitFiles } from '../../../src/init/write.js';
+import { loadConfigFile } from '../../../../src/config/load-config-file.js';
+import { detectProject } from '../../../../src/config/init/detect.js';
+import { CONFIG_FILE, starterConfig, starterWorkflow, WORKFLOW_FILE, writeInitFiles } from '../../../../src/config/init/write.js';
 import { project, removeProjects } from './project.js';
 
 afterAll(removeProjects);
@@ -93,9 +93,9 @@ describe('detectProject', () => {
   });
 
   it('gives each target the events/ samples of its source: the ones naming the function, else all; the rest noted', async () => {
-    const sqs = readFileSync(new URL('../../fixtures/events/sqs/standard.json', import.meta.url), 'utf8');
-    const s3 = readFileSync(new URL('../../fixtures/events/s3/put.sam-cli.json', import.meta.url), 'utf8');
-    const rest = readFileSync(new URL('../../fixtures/events/apigw-rest/proxy.json', import.meta.url), 'utf8');
+    const sqs = readFileSync(new URL('../../../fixtures/events/sqs/standard.json', import.meta.url), 'utf8');
+    const s3 = readFileSync(new URL('../../../fixtures/events/s3/put.sam-cli.json', import.meta.url), 'utf8');
+    const rest = readFileSync(new URL('../../../fixtures/events/apigw-rest/proxy.json', import.meta.url), 'utf8');
     const fn = (name: string, events: string): string[] => [`  ${name}:`, '    Type: AWS::Serverless::Function', `    Properties: { Handler: app.handler, Runtime: nodejs22.x, Events: { E: ${events} } }`];
     const dir = project({
       'template.yaml': ['Resources:', ...fn('OrdersFunction', '{ Type: SQS }'), ...fn('RefundsFunction', '{ Type: SQS }'), ...fn('ThumbnailFunction', '{ Type: S3 }'), ''].join('\n'),

@@ -1,6 +1,6 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { SourceId } from '../../generators/index.js';
+import type { SourceId } from '../../../generators/index.js';
 import { parseTemplate } from './cloudformation-yaml.js';
 import { EVENT_SOURCES, knownEnv, toDetected } from './handler-file.js';
 import type { DetectedFunction, Detection } from './types.js';

@@ -1,7 +1,7 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, posix, relative, sep } from 'node:path';
-import type { SourceId } from '../../generators/index.js';
-import { detectSource } from '../../generators/sample/index.js';
+import type { SourceId } from '../../../generators/index.js';
+import { detectSource } from '../../../generators/sample/index.js';
 import type { DetectedFunction } from './types.js';
 
 /**

@@ -1,6 +1,6 @@
 import type { CollectionTag, ScalarTag } from 'yaml';
 import { parseDocument } from 'yaml';
-import { HarnessError } from '../core/index.js';
+import { HarnessError } from '../../core/index.js';
 
 /**
  * The short forms of CloudFormation's intrinsic functions, each with the long form it stands for: `!Ref X` is

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseTemplate } from '../../../src/init/cloudformation-yaml.js';
+import { parseTemplate } from '../../../../src/config/init/cloudformation-yaml.js';
 
 describe('parseTemplate: CloudFormation YAML with the short forms of the intrinsic functions', () => {
   it.each([

@@ -1,6 +1,6 @@
 import { existsSync, statSync } from 'node:fs';
 import { join, posix, relative, sep } from 'node:path';
-import type { SourceId } from '../../generators/index.js';
+import type { SourceId } from '../../../generators/index.js';
 import type { DetectedFunction } from './types.js';
 import { asObject, asString } from './types.js';
 

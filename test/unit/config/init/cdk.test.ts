@@ -1,5 +1,5 @@
 import { afterAll, describe, expect, it } from 'vitest';
-import { detectCdk } from '../../../src/init/cdk.js';
+import { detectCdk } from '../../../../src/config/init/cdk.js';
 import { initFixture, project, removeProjects } from './project.js';
 
 afterAll(removeProjects);

@@ -1,6 +1,6 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
-import { HarnessError } from '../core/index.js';
+import { HarnessError } from '../../core/index.js';
 import { knownEnv, toDetected } from './handler-file.js';
 import { referencedSources } from './lambda-events.js';
 import type { DetectedFunction, Detection } from './types.js';

@@ -1,4 +1,4 @@
-import type { SourceId } from '../../generators/index.js';
+import type { SourceId } from '../../../generators/index.js';
 import { asObject, asString } from './types.js';
 
 type Resources = Readonly<Record<string, unknown>>;

@@ -1,5 +1,5 @@
 import { afterAll, describe, expect, it } from 'vitest';
-import { detectSam } from '../../../src/init/sam.js';
+import { detectSam } from '../../../../src/config/init/sam.js';
 import { initFixture, project, removeProjects } from './project.js';
 
 afterAll(removeProjects);

@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { HarnessError } from '../core/index.js';
+import { HarnessError } from '../../core/index.js';
 import { CDK_MANIFEST, detectCdk } from './cdk.js';
 import { SAM_TEMPLATE_FILES, detectSam } from './sam.js';
 import { SERVERLESS_FILES, detectServerless } from './serverless.js';

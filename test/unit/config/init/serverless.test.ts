@@ -1,5 +1,5 @@
 import { afterAll, describe, expect, it } from 'vitest';
-import { detectServerless, resolveVariables } from '../../../src/init/serverless.js';
+import { detectServerless, resolveVariables } from '../../../../src/config/init/serverless.js';
 import { initFixture, project, removeProjects } from './project.js';
 
 afterAll(removeProjects);

@@ -4,7 +4,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 /** A fixture project of test/fixtures/init, as an absolute path (read only: detectors never write). */
-export const initFixture = (name: 'sam' | 'serverless' | 'cdk'): string => fileURLToPath(new URL(`../../fixtures/init/${name}`, import.meta.url));
+export const initFixture = (name: 'sam' | 'serverless' | 'cdk'): string => fileURLToPath(new URL(`../../../fixtures/init/${name}`, import.meta.url));
 
 const dirs: string[] = [];
 

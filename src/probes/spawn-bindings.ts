@@ -93,13 +93,15 @@ export function installSpawnBindingGuard(options: SpawnBindingGuardOptions): Spa
   const ProcessCtor = processWrap?.['Process'] as { prototype: { spawn?: NativeSpawn } } | undefined;
   const asyncSpawn = ProcessCtor?.prototype.spawn;
   if (ProcessCtor !== undefined && typeof asyncSpawn === 'function') {
-    ProcessCtor.prototype.spawn = function spawn(this: unknown, spawnOptions: SpawnOptions): unknown {
-      if (judge('process_wrap.Process#spawn', spawnOptions)) return UV_ENOENT;
-      carryProbes(spawnOptions);
-      const result = apply(asyncSpawn, this, [spawnOptions]);
+    const detachedFlag = (processWrap?.['constants'] as { kProcessFlagDetached?: unknown } | undefined)?.kProcessFlagDetached;
+    ProcessCtor.prototype.spawn = function spawn(this: unknown, ...args: unknown[]): unknown {
+      const call = asyncSpawnCall(args, typeof detachedFlag === 'number' ? detachedFlag : 1);
+      if (judge('process_wrap.Process#spawn', call.options)) return UV_ENOENT;
+      carryProbes(call.options); // in place: the environment array is the one node passes on
+      const result = apply(asyncSpawn as (...args: unknown[]) => unknown, this, args);
       const pid = (this as { pid?: unknown }).pid;
       // Announced so the runner can end it at the end of the run, whatever the handler does with it.
-      if (result === 0 && typeof pid === 'number') announce({ pid, detached: (spawnOptions as { detached?: unknown }).detached === true });
+      if (result === 0 && typeof pid === 'number') announce({ pid, detached: call.detached });
       return result;
     };
   }
@@ -124,6 +126,21 @@ export function installSpawnBindingGuard(options: SpawnBindingGuardOptions): Spa
       }
     },
   };
+}
+
+/**
+ * What `Process#spawn` was asked, in either of node's conventions: one options object (Node 20 and 22) or, since
+ * Node 24, positional arguments `(file, args, cwd, envPairs, stdio, flags, uid, gid)` with `detached` a bit of
+ * `flags`. Passing the hook's first argument alone to the native call broke every spawn on Node 24.
+ */
+function asyncSpawnCall(args: readonly unknown[], detachedFlag: number): { readonly options: SpawnOptions; readonly detached: boolean } {
+  const [first] = args;
+  if (typeof first === 'string') {
+    const flags = args[5];
+    return { options: { file: first, args: args[1], cwd: args[2], envPairs: args[3] }, detached: typeof flags === 'number' && (flags & detachedFlag) !== 0 };
+  }
+  const options = (typeof first === 'object' && first !== null ? first : {}) as SpawnOptions & { readonly detached?: unknown };
+  return { options, detached: options.detached === true };
 }
 
 interface Described {

@@ -92,4 +92,14 @@ describe('architecture', () => {
     walk('src/vitest/index.ts');
     expect(reachesVitest).toEqual(['src/vitest/index.ts']);
   });
+
+  it('no source, test or benchmark reads the shared workspace outside the repository: CI clones the repository alone', () => {
+    // Spelled in pieces so this file does not match itself.
+    const outside = new RegExp(['\\.\\./', 'shared/', '|/work/', 'shared'].join(''));
+    const readers = ['src', 'generators', 'test', 'bench'].flatMap((dir) => sourceFiles(dir)).filter((file) => {
+      const code = readFileSync(join(root, file), 'utf8').split('\n').filter((line) => !/^\s*(\/\/|\*|\/\*)/.test(line));
+      return code.some((line) => outside.test(line));
+    });
+    expect(readers).toEqual([]);
+  });
 });

@@ -41,7 +41,7 @@ describe('the regression loop: fuzz, fix, replay, break again, prune', () => {
   it('replays the hand-written seed events beside the findings: one that crashes the handler fails the build, and --prune keeps seeds', async () => {
     const corpus = join(tempDir(), 'corpus');
     mkdirSync(join(corpus, 'seeds'), { recursive: true });
-    const real = JSON.parse(readFileSync('../shared/reference/events/sqs.json', 'utf8')) as { Records: Array<Record<string, unknown>> };
+    const real = JSON.parse(readFileSync('test/fixtures/events/sqs/standard.json', 'utf8')) as { Records: Array<Record<string, unknown>> };
     const withBody = (body: unknown) => ({ Records: [{ ...real.Records[0]!, body: JSON.stringify(body) }] });
     writeFileSync(join(corpus, 'seeds', 'null-discount.json'), JSON.stringify(withBody({ id: 'o-1', discount: null })));
     writeFileSync(join(corpus, 'seeds', 'named.json'), JSON.stringify({ kind: 'seed', name: 'plain order', event: withBody({ id: 'o-2' }) }));

@@ -15,7 +15,7 @@ const FIXED = 'test/fixtures/seeds/orders-fixed.mjs';
 
 /** A real SQS event (the reference sample) whose one record carries `body`. */
 function sqsEvent(body: unknown): unknown {
-  const event = JSON.parse(readFileSync('../shared/reference/events/sqs.json', 'utf8')) as { Records: Array<Record<string, unknown>> };
+  const event = JSON.parse(readFileSync('test/fixtures/events/sqs/standard.json', 'utf8')) as { Records: Array<Record<string, unknown>> };
   return { Records: [{ ...event.Records[0]!, body: JSON.stringify(body) }] };
 }
 
@@ -72,7 +72,7 @@ describe('seed events beside the findings', () => {
     const entries = readCorpus([found]);
     expect(entries.length).toBeGreaterThan(0);
     mkdirSync(join(found, 'seeds'));
-    const sns = JSON.parse(readFileSync('../shared/reference/events/sns.json', 'utf8')) as unknown;
+    const sns = JSON.parse(readFileSync('test/fixtures/events/sns/notification.json', 'utf8')) as unknown;
     writeFileSync(join(found, 'seeds', 'real.json'), JSON.stringify(sns));
     const outcomes = await replay({ paths: [found], runner: 'in-process' });
     expect(outcomes.filter((o) => o.kind === 'seed').map((o) => o.target)).toEqual([entries[0]!.entry.target.ref]);

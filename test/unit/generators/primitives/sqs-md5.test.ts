@@ -5,7 +5,8 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { md5Hex, md5OfBody, md5OfMessageAttributes } from '../../../../generators/primitives/sqs-md5.js';
 
-const sample = (name: string): SQSEvent => JSON.parse(readFileSync(`/work/shared/reference/events/${name}`, 'utf8')) as SQSEvent;
+// The reference samples, copied into the repo: CI clones the repository alone.
+const sample = (name: string): SQSEvent => JSON.parse(readFileSync(`test/fixtures/events/sqs/${name}`, 'utf8')) as SQSEvent;
 
 /** The algorithm written out the slow, obvious way, to check the two-pass buffer version against. */
 function reference(attributes: SQSMessageAttributes): string | null {
@@ -40,14 +41,14 @@ const attributeMap = fc.dictionary(fc.string({ unit: 'grapheme', minLength: 1, m
 
 describe('sqs md5', () => {
   it('matches md5OfBody and md5OfMessageAttributes of the reference samples (real SQS values)', () => {
-    for (const file of ['sqs.json', 'sqs-fifo.json']) {
+    for (const file of ['standard.json', 'fifo.json']) {
       for (const record of sample(file).Records) {
         expect(md5OfBody(record.body)).toBe(record.md5OfBody);
         expect(md5OfMessageAttributes(record.messageAttributes)).toBe(record.md5OfMessageAttributes ?? null);
       }
     }
     // The String + Number + Binary record: the value SQS itself computed.
-    expect(md5OfMessageAttributes(sample('sqs.json').Records[0]!.messageAttributes)).toBe('a92a8e447679fdfbf08255b05eb45d4b');
+    expect(md5OfMessageAttributes(sample('standard.json').Records[0]!.messageAttributes)).toBe('a92a8e447679fdfbf08255b05eb45d4b');
   });
 
   it('is null without attributes', () => {
